@@ -1,0 +1,16 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "KademliaDHT",
+    products: [
+        .library(name: "Kademlia", targets: ["Kademlia"]),
+        .executable(name: "dht", targets: ["dht"]),
+    ],
+    targets: [
+        .target(name: "Kademlia"),
+        .executableTarget(name: "dht", dependencies: ["Kademlia"]),
+        .testTarget(name: "KademliaTests", dependencies: ["Kademlia"]),
+        .testTarget(name: "dhtTests", dependencies: ["dht", "Kademlia"]),
+    ]
+)

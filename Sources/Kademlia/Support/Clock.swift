@@ -1,0 +1,80 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A point in time on a node's clock, in nanoseconds from an arbitrary origin.
+public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible {
+    public var nanoseconds: Int64
+
+    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+
+    public static let zero = Timestamp(nanoseconds: 0)
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+
+    public static func + (lhs: Timestamp, rhs: Duration) -> Timestamp {
+        Timestamp(nanoseconds: lhs.nanoseconds &+ rhs.totalNanoseconds)
+    }
+
+    public static func - (lhs: Timestamp, rhs: Duration) -> Timestamp {
+        Timestamp(nanoseconds: lhs.nanoseconds &- rhs.totalNanoseconds)
+    }
+
+    public static func - (lhs: Timestamp, rhs: Timestamp) -> Duration {
+        .nanoseconds(lhs.nanoseconds &- rhs.nanoseconds)
+    }
+
+    public var description: String { "t+\(Double(nanoseconds) / 1e9)s" }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, saturating at Int64's range.
+    public var totalNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return scaled &+ attoseconds / 1_000_000_000
+    }
+
+    /// The duration in seconds as a floating-point number.
+    public var seconds: Double { Double(totalNanoseconds) / 1e9 }
+}
+
+/// Where a node reads the time; injected so tests can run on virtual time.
+public protocol NodeClock: Sendable {
+    /// The current time.
+    func now() -> Timestamp
+}
+
+/// The monotonic system clock (CLOCK_MONOTONIC).
+public struct SystemClock: NodeClock {
+    public init() {}
+
+    public func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Timestamp(nanoseconds: Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec))
+    }
+}
+
+/// A clock that only moves when told to: the virtual time of simulations and tests.
+public final class ManualClock: NodeClock {
+    private let current: Mutex<Timestamp>
+
+    public init(start: Timestamp = Timestamp(nanoseconds: 1_000_000_000)) {
+        current = Mutex(start)
+    }
+
+    public func now() -> Timestamp { current.withLock { $0 } }
+
+    /// Moves the clock forward and returns the new time.
+    @discardableResult
+    public func advance(by duration: Duration) -> Timestamp {
+        current.withLock { now in
+            now = now + duration
+            return now
+        }
+    }
+}

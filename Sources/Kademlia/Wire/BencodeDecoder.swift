@@ -1,0 +1,218 @@
+/// Why a datagram was rejected by `BencodeDecoder`; offsets are byte positions in the input.
+public enum BencodeError: Error, Equatable, Sendable {
+    /// The input ended inside a value.
+    case truncated
+    /// A byte that cannot start a value; offset of that byte.
+    case unexpectedByte(UInt8, offset: Int)
+    /// Empty, leading zeros, `-0`, `-` alone, non-digits or Int64 overflow; offset of the `i`.
+    case invalidInteger(offset: Int)
+    /// A string length with a leading zero, non-digits or overflow; offset of its first digit.
+    case invalidLength(offset: Int)
+    /// A string length pointing past the end of the input; offset of its first digit.
+    case lengthPastEnd(offset: Int)
+    /// A dictionary key not greater than the previous one; offset of the key.
+    case unsortedKeys(offset: Int)
+    /// A dictionary key equal to the previous one; offset of the key.
+    case duplicateKey(offset: Int)
+    /// A dictionary key that is not a byte string; offset of the key.
+    case nonStringKey(offset: Int)
+    /// A list or dictionary nested deeper than `maxDepth`; offset of its opening byte.
+    case tooDeep(offset: Int)
+    /// Bytes left after the top-level value; offset of the first extra byte.
+    case trailingBytes(offset: Int)
+}
+
+/// Strict, bounded bencode decoder: accepts only the canonical encoding of a value.
+///
+/// Because only canonical input is accepted, `decode(x).encoded() == x` for every accepted `x`.
+/// Allocation is proportional to the input: string lengths are checked against the remaining
+/// bytes before anything is copied, and nothing is reserved from a claimed size.
+public enum BencodeDecoder {
+    /// The nesting limit from the protocol spec; depth 1 is the top-level list or dictionary.
+    public static let defaultMaxDepth = 32
+
+    /// Decodes exactly one value spanning all of `bytes`.
+    public static func decode(
+        _ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth
+    ) throws(BencodeError) -> BencodeValue {
+        var parser = Parser(input: bytes, maxDepth: maxDepth)
+        let value = try parser.parseValue(depth: 0)
+        guard parser.position == bytes.count else {
+            throw .trailingBytes(offset: parser.position)
+        }
+        return value
+    }
+
+    /// Decodes exactly one value spanning all of `bytes`.
+    public static func decode(
+        _ bytes: [UInt8], maxDepth: Int = defaultMaxDepth
+    ) throws(BencodeError) -> BencodeValue {
+        // withUnsafeBytes is rethrows-untyped, so carry the typed error out through a Result.
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(BencodeError) -> BencodeValue in try decode(raw, maxDepth: maxDepth) }
+        }
+        return try result.get()
+    }
+}
+
+private let asciiZero = UInt8(ascii: "0")
+private let asciiNine = UInt8(ascii: "9")
+
+/// Recursive-descent cursor; recursion depth is capped by `maxDepth`, so the stack stays small.
+private struct Parser {
+    let input: UnsafeRawBufferPointer
+    let maxDepth: Int
+    var position = 0
+
+    init(input: UnsafeRawBufferPointer, maxDepth: Int) {
+        self.input = input
+        self.maxDepth = maxDepth
+    }
+
+    /// `depth` counts the containers already open around this value.
+    mutating func parseValue(depth: Int) throws(BencodeError) -> BencodeValue {
+        guard position < input.count else { throw .truncated }
+        let byte = input[position]
+        switch byte {
+        case UInt8(ascii: "i"):
+            return .integer(try parseInteger())
+        case asciiZero...asciiNine:
+            return .bytes(try parseByteString())
+        case UInt8(ascii: "l"):
+            return .list(try parseList(depth: depth + 1))
+        case UInt8(ascii: "d"):
+            return .dictionary(try parseDictionary(depth: depth + 1))
+        default:
+            throw .unexpectedByte(byte, offset: position)
+        }
+    }
+
+    private mutating func parseList(depth: Int) throws(BencodeError) -> [BencodeValue] {
+        guard depth <= maxDepth else { throw .tooDeep(offset: position) }
+        position += 1
+        var elements: [BencodeValue] = []
+        while true {
+            guard position < input.count else { throw .truncated }
+            if input[position] == UInt8(ascii: "e") {
+                position += 1
+                return elements
+            }
+            elements.append(try parseValue(depth: depth))
+        }
+    }
+
+    private mutating func parseDictionary(depth: Int) throws(BencodeError) -> [BencodeEntry] {
+        guard depth <= maxDepth else { throw .tooDeep(offset: position) }
+        position += 1
+        var entries: [BencodeEntry] = []
+        // The previous key is compared in place in the input, so ordering costs no copies.
+        var previousKey: Range<Int>? = nil
+        while true {
+            guard position < input.count else { throw .truncated }
+            let byte = input[position]
+            if byte == UInt8(ascii: "e") {
+                position += 1
+                return entries
+            }
+            let keyOffset = position
+            switch byte {
+            case asciiZero...asciiNine:
+                break
+            case UInt8(ascii: "i"), UInt8(ascii: "l"), UInt8(ascii: "d"):
+                throw .nonStringKey(offset: keyOffset)
+            default:
+                throw .unexpectedByte(byte, offset: keyOffset)
+            }
+            let keyRange = try parseByteStringRange()
+            if let previous = previousKey {
+                let order = compare(previous, keyRange)
+                if order == 0 { throw .duplicateKey(offset: keyOffset) }
+                if order > 0 { throw .unsortedKeys(offset: keyOffset) }
+            }
+            previousKey = keyRange
+            let value = try parseValue(depth: depth)
+            entries.append(BencodeEntry(key: copy(keyRange), value: value))
+        }
+    }
+
+    /// Three-way unsigned lexicographic comparison of two ranges of the input.
+    private func compare(_ lhs: Range<Int>, _ rhs: Range<Int>) -> Int {
+        let common = min(lhs.count, rhs.count)
+        var i = 0
+        while i < common {
+            let l = input[lhs.lowerBound + i], r = input[rhs.lowerBound + i]
+            if l != r { return l < r ? -1 : 1 }
+            i += 1
+        }
+        return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
+    }
+
+    private func copy(_ range: Range<Int>) -> [UInt8] {
+        [UInt8](UnsafeRawBufferPointer(rebasing: input[range]))
+    }
+
+    private mutating func parseByteString() throws(BencodeError) -> [UInt8] {
+        copy(try parseByteStringRange())
+    }
+
+    /// Parses `<length>:<bytes>` and returns where the payload lies, without copying it.
+    private mutating func parseByteStringRange() throws(BencodeError) -> Range<Int> {
+        let start = position
+        var length = 0
+        while true {
+            guard position < input.count else { throw .truncated }
+            let byte = input[position]
+            if byte == UInt8(ascii: ":") { break }
+            guard byte >= asciiZero, byte <= asciiNine else { throw .invalidLength(offset: start) }
+            let (scaled, o1) = length.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = scaled.addingReportingOverflow(Int(byte &- asciiZero))
+            if o1 || o2 { throw .invalidLength(offset: start) }
+            length = sum
+            position += 1
+        }
+        let digitCount = position - start
+        if digitCount == 0 || (digitCount > 1 && input[start] == asciiZero) {
+            throw .invalidLength(offset: start)
+        }
+        position += 1  // the ':'
+        // Compare against what is left rather than computing position + length, which could overflow.
+        guard length <= input.count - position else { throw .lengthPastEnd(offset: start) }
+        let payload = position..<position + length
+        position += length
+        return payload
+    }
+
+    private mutating func parseInteger() throws(BencodeError) -> Int64 {
+        let start = position
+        position += 1  // the 'i'
+        var negative = false
+        if position < input.count, input[position] == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        let digitsStart = position
+        // Accumulate the magnitude unsigned so Int64.min (magnitude 2^63) is representable.
+        let limit: UInt64 = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
+        var magnitude: UInt64 = 0
+        while true {
+            guard position < input.count else { throw .truncated }
+            let byte = input[position]
+            if byte == UInt8(ascii: "e") { break }
+            guard byte >= asciiZero, byte <= asciiNine else { throw .invalidInteger(offset: start) }
+            let (scaled, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = scaled.addingReportingOverflow(UInt64(byte &- asciiZero))
+            if o1 || o2 || sum > limit { throw .invalidInteger(offset: start) }
+            magnitude = sum
+            position += 1
+        }
+        let digitCount = position - digitsStart
+        if digitCount == 0
+            || (digitCount > 1 && input[digitsStart] == asciiZero)
+            || (negative && magnitude == 0) {
+            throw .invalidInteger(offset: start)
+        }
+        position += 1  // the 'e'
+        // Wrapping negation maps 2^63 to Int64.min and cannot trap.
+        return negative ? Int64(bitPattern: 0 &- magnitude) : Int64(bitPattern: magnitude)
+    }
+}
