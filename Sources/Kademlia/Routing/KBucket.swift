@@ -1,0 +1,67 @@
+/// A contact in the routing table with what we know of its liveness.
+public struct RoutingEntry: Sendable, Equatable {
+    public var contact: Contact
+    public var lastSeen: Timestamp
+    /// Queries to it that went unanswered since it last answered.
+    public var failures: Int
+}
+
+/// One bucket: up to K contacts, least-recently seen first, plus a small cache of
+/// verified contacts waiting for a place.
+struct KBucket: Sendable {
+    private(set) var entries: [RoutingEntry] = []
+    private(set) var replacements: [RoutingEntry] = []
+    /// When a lookup last went into this bucket's range; drives bucket refresh.
+    var lastLookup: Timestamp
+
+    init(now: Timestamp) { lastLookup = now }
+
+    func index(of id: NodeID) -> Int? { entries.firstIndex { $0.contact.id == id } }
+
+    /// Moves a known contact to the most-recently-seen end; false if it is not here
+    /// or answers from another address (an id does not move without proof, so a
+    /// spoofed datagram cannot redirect a good contact).
+    mutating func refresh(_ contact: Contact, now: Timestamp) -> Bool {
+        guard let position = index(of: contact.id), entries[position].contact.address == contact.address else {
+            return false
+        }
+        var entry = entries.remove(at: position)
+        entry.lastSeen = now
+        entry.failures = 0
+        entries.append(entry)
+        return true
+    }
+
+    mutating func append(_ contact: Contact, now: Timestamp) {
+        replacements.removeAll { $0.contact.id == contact.id }
+        entries.append(RoutingEntry(contact: contact, lastSeen: now, failures: 0))
+    }
+
+    /// Parks a contact in the replacement cache, evicting the stalest when it is full.
+    mutating func cacheReplacement(_ contact: Contact, now: Timestamp, capacity: Int) {
+        replacements.removeAll { $0.contact.id == contact.id }
+        if replacements.count >= capacity { replacements.removeFirst() }
+        replacements.append(RoutingEntry(contact: contact, lastSeen: now, failures: 0))
+    }
+
+    /// Counts a failure; removes the contact when it has failed `limit` times, or at
+    /// once when a verified replacement waits. Returns whether it was removed.
+    mutating func recordFailure(of id: NodeID, limit: Int) -> Bool {
+        guard let position = index(of: id) else {
+            replacements.removeAll { $0.contact.id == id }
+            return false
+        }
+        entries[position].failures += 1
+        guard entries[position].failures >= limit || !replacements.isEmpty else { return false }
+        entries.remove(at: position)
+        if let newest = replacements.popLast() { entries.append(newest) }
+        return true
+    }
+
+    mutating func remove(_ id: NodeID) -> Bool {
+        guard let position = index(of: id) else { return false }
+        entries.remove(at: position)
+        if let newest = replacements.popLast() { entries.append(newest) }
+        return true
+    }
+}

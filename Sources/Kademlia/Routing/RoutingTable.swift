@@ -1,0 +1,123 @@
+/// What happened when a contact was offered to the routing table.
+public enum InsertOutcome: Equatable, Sendable {
+    /// A new contact took a free place.
+    case added
+    /// A known contact moved to the most-recently-seen end.
+    case refreshed
+    /// The bucket is full: the newcomer waits in the replacement cache, and the
+    /// caller should ping `oldest` (if it has been quiet a while) and report a
+    /// failure if it does not answer.
+    case full(oldest: RoutingEntry)
+    /// Our own id, or a known id claiming a different address.
+    case ignored
+}
+
+/// The 160-bucket XOR-metric routing table of a node. Plain value, no I/O: the node
+/// pings and reports back.
+public struct RoutingTable: Sendable {
+    public let localID: NodeID
+    /// Bucket size (K).
+    public let bucketSize: Int
+    /// Failures after which a contact is dropped even with no replacement waiting.
+    public let failureLimit: Int
+    private var buckets: [KBucket]
+    public private(set) var count = 0
+
+    public init(localID: NodeID, bucketSize: Int = 8, failureLimit: Int = 2, now: Timestamp) {
+        self.localID = localID
+        self.bucketSize = bucketSize
+        self.failureLimit = failureLimit
+        buckets = Array(repeating: KBucket(now: now), count: NodeID.bitCount)
+    }
+
+    /// Offers a contact that answered us or sent us a valid query.
+    public mutating func insert(_ contact: Contact, now: Timestamp) -> InsertOutcome {
+        guard let index = localID.bucketIndex(of: contact.id) else { return .ignored }
+        if buckets[index].refresh(contact, now: now) { return .refreshed }
+        if buckets[index].index(of: contact.id) != nil { return .ignored }
+        if buckets[index].entries.count < bucketSize {
+            buckets[index].append(contact, now: now)
+            count += 1
+            return .added
+        }
+        buckets[index].cacheReplacement(contact, now: now, capacity: bucketSize)
+        return .full(oldest: buckets[index].entries[0])
+    }
+
+    /// Records an unanswered query; returns whether the contact was dropped.
+    @discardableResult
+    public mutating func recordFailure(of id: NodeID) -> Bool {
+        guard let index = localID.bucketIndex(of: id) else { return false }
+        let before = buckets[index].entries.count
+        let removed = buckets[index].recordFailure(of: id, limit: failureLimit)
+        count += buckets[index].entries.count - before
+        return removed
+    }
+
+    /// Removes a contact outright, promoting a replacement if one waits.
+    @discardableResult
+    public mutating func remove(_ id: NodeID) -> Bool {
+        guard let index = localID.bucketIndex(of: id) else { return false }
+        let before = buckets[index].entries.count
+        let removed = buckets[index].remove(id)
+        count += buckets[index].entries.count - before
+        return removed
+    }
+
+    public func contains(_ id: NodeID) -> Bool {
+        guard let index = localID.bucketIndex(of: id) else { return false }
+        return buckets[index].index(of: id) != nil
+    }
+
+    /// The entry for an id, if the table holds it.
+    public func entry(for id: NodeID) -> RoutingEntry? {
+        guard let index = localID.bucketIndex(of: id), let position = buckets[index].index(of: id) else { return nil }
+        return buckets[index].entries[position]
+    }
+
+    /// The `limit` contacts closest to `target` by XOR distance, closest first.
+    ///
+    /// Seen from the target, bucket `b` (the target's own) holds everything nearer than
+    /// 2^b, every lower bucket lies in [2^b, 2^(b+1)), and each higher bucket i in
+    /// [2^i, 2^(i+1)); so sorting those groups separately and concatenating them in that
+    /// order is the global order, and we can stop once enough are gathered.
+    public func closest(to target: NodeID, limit: Int) -> [Contact] {
+        var result = [Contact]()
+        result.reserveCapacity(limit)
+        func take(_ bucketRange: some Sequence<Int>) {
+            guard result.count < limit else { return }
+            var group = [Contact]()
+            for index in bucketRange { group.append(contentsOf: buckets[index].entries.lazy.map(\.contact)) }
+            group.sort { $0.id.distance(to: target) < $1.id.distance(to: target) }
+            result.append(contentsOf: group.prefix(limit - result.count))
+        }
+        if let own = localID.bucketIndex(of: target) {
+            take(CollectionOfOne(own))
+            take(0..<own)
+            for index in own + 1..<NodeID.bitCount where result.count < limit { take(CollectionOfOne(index)) }
+        } else {
+            for index in 0..<NodeID.bitCount where result.count < limit { take(CollectionOfOne(index)) }
+        }
+        return result
+    }
+
+    /// Every contact in the table.
+    public var contacts: [Contact] { buckets.flatMap { $0.entries.map(\.contact) } }
+
+    /// The number of contacts in each non-empty bucket, by ascending index.
+    public var bucketCounts: [(index: Int, count: Int)] {
+        buckets.indices.compactMap { buckets[$0].entries.isEmpty ? nil : ($0, buckets[$0].entries.count) }
+    }
+
+    /// Notes that a lookup went into the range of the bucket holding `target`.
+    public mutating func noteLookup(toward target: NodeID, now: Timestamp) {
+        guard let index = localID.bucketIndex(of: target) else { return }
+        buckets[index].lastLookup = now
+    }
+
+    /// Indexes of non-empty buckets no lookup has gone into for `interval`. Empty
+    /// buckets nearer than any contact are covered by the lookup of our own id.
+    public func bucketsNeedingRefresh(now: Timestamp, interval: Duration) -> [Int] {
+        buckets.indices.filter { !buckets[$0].entries.isEmpty && now - buckets[$0].lastLookup >= interval }
+    }
+}
