@@ -1,0 +1,19 @@
+/// Receives what a transport hears: datagrams, and a periodic tick for timeouts and maintenance.
+public protocol TransportDelegate: AnyObject, Sendable {
+    /// One datagram. The bytes are valid only during the call.
+    func transport(received datagram: UnsafeRawBufferPointer, from sender: SocketAddress)
+    /// Called periodically (every few tens of milliseconds on a real network).
+    func transportTick()
+}
+
+/// A way to send and receive datagrams: real UDP, or an in-memory network in tests.
+public protocol DatagramTransport: AnyObject, Sendable {
+    /// The address other nodes reach this transport at.
+    var localAddress: SocketAddress { get }
+    /// Starts delivering to the delegate, which the transport holds weakly.
+    func start(delegate: any TransportDelegate)
+    /// Sends one datagram; never blocks; a datagram that cannot be sent is dropped.
+    func send(_ datagram: [UInt8], to destination: SocketAddress)
+    /// Stops delivery and releases the endpoint.
+    func close()
+}

@@ -1,0 +1,56 @@
+/// Appends bencode straight into a byte buffer, for the per-datagram encode path
+/// where building a `BencodeValue` tree first would only cost allocations.
+/// Callers write dictionary keys in ascending order themselves.
+struct BencodeWriter {
+    var bytes: [UInt8]
+
+    init(capacity: Int = 128) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func beginDictionary() { bytes.append(UInt8(ascii: "d")) }
+    mutating func beginList() { bytes.append(UInt8(ascii: "l")) }
+    mutating func end() { bytes.append(UInt8(ascii: "e")) }
+
+    mutating func integer(_ value: Int64) {
+        bytes.append(UInt8(ascii: "i"))
+        decimal(value)
+        bytes.append(UInt8(ascii: "e"))
+    }
+
+    mutating func string(_ value: some Collection<UInt8>) {
+        decimal(Int64(value.count))
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(contentsOf: value)
+    }
+
+    mutating func string(_ text: StaticString) {
+        text.withUTF8Buffer { string($0) }
+    }
+
+    mutating func nodeID(_ id: NodeID) {
+        bytes.append(contentsOf: [UInt8(ascii: "2"), UInt8(ascii: "0"), UInt8(ascii: ":")])
+        id.appendBytes(to: &bytes)
+    }
+
+    /// Writes a dictionary key: a short ASCII byte string.
+    mutating func key(_ text: StaticString) { string(text) }
+
+    private mutating func decimal(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// The 26-byte "compact node info" of BEP 5: id (20), IPv4 address (4) and port (2), network order.
+public enum CompactNode {
+    /// Bytes per contact.
+    public static let size = 26
+
+    /// Appends the compact form of each contact.
+    public static func encode(_ contacts: some Sequence<Contact>, into buffer: inout [UInt8]) {
+        for contact in contacts {
+            contact.id.appendBytes(to: &buffer)
+            let ip = contact.address.ip
+            buffer.append(UInt8(truncatingIfNeeded: ip >> 24))
+            buffer.append(UInt8(truncatingIfNeeded: ip >> 16))
+            buffer.append(UInt8(truncatingIfNeeded: ip >> 8))
+            buffer.append(UInt8(truncatingIfNeeded: ip))
+            buffer.append(UInt8(truncatingIfNeeded: contact.address.port >> 8))
+            buffer.append(UInt8(truncatingIfNeeded: contact.address.port))
+        }
+    }
+
+    /// The compact form of the contacts.
+    public static func encode(_ contacts: some Collection<Contact>) -> [UInt8] {
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(contacts.count * size)
+        encode(contacts, into: &buffer)
+        return buffer
+    }
+
+    /// Decodes a `nodes` string; nil when its length is not a multiple of 26 (a protocol error).
+    public static func decode(_ bytes: [UInt8]) -> [Contact]? {
+        guard bytes.count % size == 0 else { return nil }
+        var contacts = [Contact]()
+        contacts.reserveCapacity(bytes.count / size)
+        var offset = 0
+        while offset < bytes.count {
+            guard let id = NodeID(bytes: bytes[offset..<offset + 20]) else { return nil }
+            var ip: UInt32 = 0
+            for index in offset + 20..<offset + 24 { ip = ip << 8 | UInt32(bytes[index]) }
+            let port = UInt16(bytes[offset + 24]) << 8 | UInt16(bytes[offset + 25])
+            contacts.append(Contact(id: id, address: SocketAddress(ip: ip, port: port)))
+            offset += size
+        }
+        return contacts
+    }
+}

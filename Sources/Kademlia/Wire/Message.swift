@@ -1,0 +1,98 @@
+/// KRPC error codes (BEP 5, plus 302 from BEP 44).
+public enum ErrorCode: Int64, Sendable {
+    case generic = 201
+    case server = 202
+    case protocolError = 203
+    case methodUnknown = 204
+    case valueTooBig = 205
+    case sequenceTooLow = 302
+}
+
+/// The arguments of a `store` query.
+public struct StoreRequest: Sendable, Equatable {
+    public var token: [UInt8]
+    public var target: NodeID
+    public var value: [UInt8]
+    public var seq: Int64
+    /// The user key, when the writer sends it; the receiver checks SHA-1(key) == target.
+    public var key: [UInt8]?
+    /// Requested lifetime in seconds.
+    public var ttl: Int64?
+
+    public init(token: [UInt8], target: NodeID, value: [UInt8], seq: Int64, key: [UInt8]? = nil, ttl: Int64? = nil) {
+        self.token = token
+        self.target = target
+        self.value = value
+        self.seq = seq
+        self.key = key
+        self.ttl = ttl
+    }
+}
+
+/// A query method and its arguments (besides the sender's id).
+public enum Query: Sendable, Equatable {
+    case ping
+    case findNode(target: NodeID)
+    case findValue(target: NodeID)
+    case store(StoreRequest)
+    /// A method we do not implement (answered with error 204).
+    case unknown(method: String)
+
+    /// The method name on the wire.
+    public var method: String {
+        switch self {
+        case .ping: "ping"
+        case .findNode: "find_node"
+        case .findValue: "find_value"
+        case .store: "store"
+        case .unknown(let method): method
+        }
+    }
+}
+
+/// The body of a response: every method's reply fits this shape.
+public struct Response: Sendable, Equatable {
+    public var id: NodeID
+    public var nodes: [Contact]?
+    public var token: [UInt8]?
+    public var value: [UInt8]?
+    public var seq: Int64?
+
+    public init(id: NodeID, nodes: [Contact]? = nil, token: [UInt8]? = nil, value: [UInt8]? = nil, seq: Int64? = nil) {
+        self.id = id
+        self.nodes = nodes
+        self.token = token
+        self.value = value
+        self.seq = seq
+    }
+}
+
+/// One KRPC datagram.
+public struct Message: Sendable, Equatable {
+    /// What the datagram carries.
+    public enum Body: Sendable, Equatable {
+        case query(sender: NodeID, Query)
+        case response(Response)
+        case error(code: Int64, message: String)
+    }
+
+    /// The transaction id, echoed in the reply.
+    public var transactionID: [UInt8]
+    public var body: Body
+    /// The sender's client version (`v`), if it sent one.
+    public var version: [UInt8]?
+
+    public init(transactionID: [UInt8], body: Body, version: [UInt8]? = nil) {
+        self.transactionID = transactionID
+        self.body = body
+        self.version = version
+    }
+
+    /// Our client version: `KS`, major 0, minor 1.
+    public static let ourVersion: [UInt8] = [UInt8(ascii: "K"), UInt8(ascii: "S"), 0, 1]
+
+    /// An error reply to the query with this transaction id.
+    public static func error(_ code: ErrorCode, _ text: String, transactionID: [UInt8]) -> Message {
+        Message(transactionID: transactionID, body: .error(code: code.rawValue, message: text), version: ourVersion)
+    }
+}

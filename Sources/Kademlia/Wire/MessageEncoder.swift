@@ -1,0 +1,91 @@
+extension Message {
+    /// The datagram bytes, exactly as PROTOCOL.md lays them out (keys in raw-byte order).
+    public func encoded() -> [UInt8] {
+        var writer = BencodeWriter(capacity: 256)
+        writer.beginDictionary()
+        switch body {
+        case .query(let sender, let query):
+            writer.key("a")
+            Self.writeArguments(of: query, sender: sender, to: &writer)
+            writer.key("q")
+            writer.string(Array(query.method.utf8))
+        case .response(let response):
+            writer.key("r")
+            Self.writeResponse(response, to: &writer)
+        case .error(let code, let message):
+            writer.key("e")
+            writer.beginList()
+            writer.integer(code)
+            writer.string(Array(message.utf8))
+            writer.end()
+        }
+        writer.key("t")
+        writer.string(transactionID)
+        if let version {
+            writer.key("v")
+            writer.string(version)
+        }
+        writer.key("y")
+        switch body {
+        case .query: writer.string("q")
+        case .response: writer.string("r")
+        case .error: writer.string("e")
+        }
+        writer.end()
+        return writer.bytes
+    }
+
+    private static func writeArguments(of query: Query, sender: NodeID, to writer: inout BencodeWriter) {
+        writer.beginDictionary()
+        writer.key("id")
+        writer.nodeID(sender)
+        switch query {
+        case .ping, .unknown:
+            break
+        case .findNode(let target), .findValue(let target):
+            writer.key("target")
+            writer.nodeID(target)
+        case .store(let request):
+            if let key = request.key {
+                writer.key("key")
+                writer.string(key)
+            }
+            writer.key("seq")
+            writer.integer(request.seq)
+            writer.key("target")
+            writer.nodeID(request.target)
+            writer.key("token")
+            writer.string(request.token)
+            if let ttl = request.ttl {
+                writer.key("ttl")
+                writer.integer(ttl)
+            }
+            writer.key("v")
+            writer.string(request.value)
+        }
+        writer.end()
+    }
+
+    private static func writeResponse(_ response: Response, to writer: inout BencodeWriter) {
+        writer.beginDictionary()
+        writer.key("id")
+        writer.nodeID(response.id)
+        if let nodes = response.nodes {
+            writer.key("nodes")
+            writer.string(CompactNode.encode(nodes))
+        }
+        if let seq = response.seq {
+            writer.key("seq")
+            writer.integer(seq)
+        }
+        if let token = response.token {
+            writer.key("token")
+            writer.string(token)
+        }
+        if let value = response.value {
+            writer.key("v")
+            writer.string(value)
+        }
+        writer.end()
+    }
+}
