@@ -1,0 +1,99 @@
+import Synchronization
+
+/// An in-memory datagram network on a virtual clock, for tests and simulations.
+///
+/// Delivery is synchronous: `send` calls the receiver's handler before it returns, so
+/// a reply from a live node resolves its query at once, and only queries to silent
+/// nodes wait, for the virtual time `advance(by:)` moves on.
+public final class MemoryNetwork: Sendable {
+    public let clock: ManualClock
+    private let endpoints = Mutex<[SocketAddress: Endpoint]>([:])
+    private let nextHost = Atomic<UInt32>(1)
+    private let delivered = Atomic<Int>(0)
+    private let dropped = Atomic<Int>(0)
+
+    /// Held weakly, as the transport protocol promises, so a node and its transport form no cycle.
+    struct WeakDelegate {
+        weak var value: (any TransportDelegate)?
+    }
+
+    final class Endpoint: Sendable {
+        let delegate = Mutex(WeakDelegate())
+        let silent = Atomic<Bool>(false)
+    }
+
+    public init(clock: ManualClock = ManualClock()) {
+        self.clock = clock
+    }
+
+    /// A new endpoint on its own address in 127.0.0.0/8 (nothing real is sent).
+    public func makeTransport() -> MemoryTransport {
+        let host = nextHost.add(1, ordering: .relaxed).oldValue
+        let address = SocketAddress(ip: 0x7F00_0000 | (host & 0x00FF_FFFF), port: 6881)
+        let endpoint = Endpoint()
+        endpoints.withLock { $0[address] = endpoint }
+        return MemoryTransport(network: self, address: address)
+    }
+
+    /// Makes a node silent (it hears nothing and says nothing, as if it vanished) or live again.
+    public func setSilent(_ address: SocketAddress, _ silent: Bool) {
+        endpoints.withLock { $0[address] }?.silent.store(silent, ordering: .relaxed)
+    }
+
+    /// Moves virtual time on and lets every endpoint run its timers.
+    public func advance(by duration: Duration) {
+        clock.advance(by: duration)
+        let delegates = endpoints.withLock { $0.values.compactMap { endpoint in
+            endpoint.silent.load(ordering: .relaxed) ? nil : endpoint.delegate.withLock { $0.value }
+        } }
+        for delegate in delegates { delegate.transportTick() }
+    }
+
+    /// Datagrams handed to a receiver, and datagrams lost to silent or unknown addresses.
+    public var counts: (delivered: Int, dropped: Int) {
+        (delivered.load(ordering: .relaxed), dropped.load(ordering: .relaxed))
+    }
+
+    func attach(_ delegate: any TransportDelegate, at address: SocketAddress) {
+        endpoints.withLock { $0[address] }?.delegate.withLock { $0.value = delegate }
+    }
+
+    func detach(_ address: SocketAddress) {
+        endpoints.withLock { $0.removeValue(forKey: address) }?.delegate.withLock { $0.value = nil }
+    }
+
+    func deliver(_ datagram: [UInt8], from sender: SocketAddress, to destination: SocketAddress) {
+        let route = endpoints.withLock { ($0[sender], $0[destination]) }
+        guard let source = route.0, !source.silent.load(ordering: .relaxed),
+              let target = route.1, !target.silent.load(ordering: .relaxed),
+              let delegate = target.delegate.withLock({ $0.value }) else {
+            dropped.add(1, ordering: .relaxed)
+            return
+        }
+        delivered.add(1, ordering: .relaxed)
+        datagram.withUnsafeBytes { delegate.transport(received: $0, from: sender) }
+    }
+}
+
+/// One endpoint of a `MemoryNetwork`.
+public final class MemoryTransport: DatagramTransport {
+    public let localAddress: SocketAddress
+    private let network: MemoryNetwork
+
+    init(network: MemoryNetwork, address: SocketAddress) {
+        self.network = network
+        localAddress = address
+    }
+
+    public func start(delegate: any TransportDelegate) {
+        network.attach(delegate, at: localAddress)
+    }
+
+    public func send(_ datagram: [UInt8], to destination: SocketAddress) {
+        network.deliver(datagram, from: localAddress, to: destination)
+    }
+
+    public func close() {
+        network.detach(localAddress)
+    }
+}

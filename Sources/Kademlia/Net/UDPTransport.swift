@@ -1,0 +1,152 @@
+import Glibc
+import Synchronization
+
+/// Real UDP/IPv4 for a node: sends straight from the caller's thread, receives and ticks on a
+/// shared UDPPoller thread. There is no user-space queue; the kernel socket buffers are the bound.
+public final class UDPTransport: DatagramTransport {
+    /// Largest datagram delivered; anything bigger cannot be ours and is dropped.
+    static let maxDatagramSize = 1500
+    /// One spare byte, so even without MSG_TRUNC an oversized datagram would show as "buffer full".
+    static let receiveBufferSize = maxDatagramSize + 1
+    private static let kernelBufferBytes: Int32 = 4 << 20
+
+    /// The address other nodes reach this transport at (127.0.0.1 when bound to 0.0.0.0).
+    public let localAddress: SocketAddress
+
+    private let socket: UDPSocket
+    private let poller: UDPPoller
+    private let token: UInt64
+    private let tickNanoseconds: UInt64
+    private let state = Mutex(State())
+    /// Mirrors `State.closed` so the receive loop can check it per datagram without the lock.
+    private let closedFlag = Atomic<Bool>(false)
+    private let dropped = Atomic<Int>(0)
+    /// Poller-thread bookkeeping; 0 means "not yet scheduled".
+    private let nextTickDue = Atomic<UInt64>(0)
+
+    private struct State {
+        /// Weak so node and transport do not keep each other alive.
+        weak var delegate: (any TransportDelegate)?
+        var started = false
+        var closed = false
+    }
+
+    private init(socket: UDPSocket, poller: UDPPoller, localAddress: SocketAddress, tickInterval: Duration) {
+        self.socket = socket
+        self.poller = poller
+        self.localAddress = localAddress
+        self.token = poller.makeToken()
+        let (seconds, attoseconds) = tickInterval.components
+        let nanoseconds = max(seconds, 0) * 1_000_000_000 + max(attoseconds, 0) / 1_000_000_000
+        self.tickNanoseconds = UInt64(max(nanoseconds, 1_000_000))
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Binds a non-blocking UDP/IPv4 socket; port 0 picks a free port (localAddress reports it).
+    public static func bind(host: String = "0.0.0.0", port: UInt16, poller: UDPPoller = .shared,
+                            tickInterval: Duration = .milliseconds(20)) throws -> UDPTransport {
+        let ip = try SocketAddress(ipv4: host, port: port)?.ip ?? HostResolver.resolve(host: host, port: port).ip
+        let socket = try UDPSocket.open()
+        var local: SocketAddress
+        do {
+            socket.setBufferSizes(kernelBufferBytes)
+            try socket.bind(to: SocketAddress(ip: ip, port: port))
+            local = try socket.boundAddress()
+        } catch {
+            socket.close()
+            throw error
+        }
+        if local.ip == 0 { local.ip = SocketAddress.loopback(port: 0).ip }
+        // From here the transport owns the fd: if registering fails, its deinit closes it.
+        let transport = UDPTransport(socket: socket, poller: poller, localAddress: local, tickInterval: tickInterval)
+        try poller.register(transport, token: transport.token, fd: socket.fd)
+        return transport
+    }
+
+    /// Starts delivery on the poller thread; calling it again only swaps the (weakly held) delegate.
+    public func start(delegate: any TransportDelegate) {
+        state.withLock { state in
+            guard !state.closed else { return }
+            state.delegate = delegate
+            guard !state.started else { return }
+            state.started = true
+            // Under our lock, so close() cannot slip between the check above and the epoll change.
+            poller.enableReading(token: token, fd: socket.fd)
+        }
+    }
+
+    /// Sends one datagram without blocking; a full buffer, an error or a closed transport drops it.
+    public func send(_ datagram: [UInt8], to destination: SocketAddress) {
+        // The lock is held across sendto so close() cannot hand the fd on for closing mid-send.
+        let sent = state.withLock { state in
+            guard !state.closed else { return false }
+            return datagram.withUnsafeBytes { bytes in
+                (try? socket.send(bytes, to: destination)) ?? false
+            }
+        }
+        if !sent { dropped.wrappingAdd(1, ordering: .relaxed) }
+    }
+
+    /// Stops delivery and releases the port; idempotent and safe from any thread, delegate callbacks
+    /// included. A callback already running on the poller thread may finish; no later one starts.
+    public func close() {
+        let first = state.withLock { state in
+            guard !state.closed else { return false }
+            state.closed = true
+            state.delegate = nil
+            closedFlag.store(true, ordering: .releasing)
+            return true
+        }
+        guard first else { return }
+        if !poller.deregister(token: token, fd: socket.fd) {
+            socket.close()
+        }
+    }
+
+    /// Sends that failed plus received datagrams over 1500 bytes.
+    public var droppedDatagrams: Int { dropped.load(ordering: .relaxed) }
+
+    /// Called by the poller when the socket is readable: reads up to `limit` datagrams into the
+    /// poller's shared buffer and hands each to the delegate without copying.
+    func drainReadable(into buffer: UnsafeMutableRawBufferPointer, limit: Int) {
+        // One strong reference for the batch; nil still drains, or level-triggered epoll would spin.
+        let delegate = state.withLock { $0.delegate }
+        for _ in 0..<limit {
+            if closedFlag.load(ordering: .acquiring) { return }
+            let datagram: (count: Int, sender: SocketAddress)?
+            do {
+                datagram = try socket.receive(into: buffer)
+            } catch {
+                return
+            }
+            guard let datagram else { return }
+            guard datagram.count <= Self.maxDatagramSize else {
+                dropped.wrappingAdd(1, ordering: .relaxed)
+                continue
+            }
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<datagram.count])
+            delegate?.transport(received: bytes, from: datagram.sender)
+        }
+    }
+
+    /// Called by the poller on each tick scan; ticks when due and returns the next due time.
+    func tickIfDue(now: UInt64) -> UInt64 {
+        let due = nextTickDue.load(ordering: .relaxed)
+        if due == 0 || due > now {
+            if due == 0 { nextTickDue.store(now + tickNanoseconds, ordering: .relaxed) }
+            return due == 0 ? now + tickNanoseconds : due
+        }
+        // Late ticks are not replayed in a burst: schedule from now if we fell behind.
+        var next = due + tickNanoseconds
+        if next <= now { next = now + tickNanoseconds }
+        nextTickDue.store(next, ordering: .relaxed)
+        guard !closedFlag.load(ordering: .acquiring), let delegate = state.withLock({ $0.delegate }) else {
+            return next
+        }
+        delegate.transportTick()
+        return next
+    }
+}

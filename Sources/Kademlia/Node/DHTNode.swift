@@ -1,0 +1,112 @@
+import Synchronization
+
+/// A Kademlia node: answers queries, joins a network, and puts and gets values.
+///
+/// The node is a thin shell around `NodeState` (a plain value under one lock) and a
+/// `DatagramTransport`; the same node runs over UDP or an in-memory network.
+public final class DHTNode: Sendable {
+    /// The largest value a node stores (PROTOCOL.md).
+    public static let maxValueSize = 1000
+    /// Datagrams larger than this are dropped unread.
+    public static let maxDatagramSize = 1500
+
+    public let id: NodeID
+    public let configuration: NodeConfiguration
+    let transport: any DatagramTransport
+    let clock: any NodeClock
+    let state: Mutex<NodeState>
+    let counters = NodeCounters()
+
+    /// Creates a node on a transport and starts answering queries at once.
+    public init(transport: any DatagramTransport, clock: any NodeClock = SystemClock(), configuration: NodeConfiguration = .init()) {
+        var random = configuration.seed.map(SeededGenerator.init(seed:)) ?? SeededGenerator()
+        let id = configuration.id ?? NodeID.random(using: &random)
+        self.id = id
+        self.configuration = configuration
+        self.transport = transport
+        self.clock = clock
+        state = Mutex(NodeState(localID: id, configuration: configuration, random: random, now: clock.now()))
+        transport.start(delegate: self)
+    }
+
+    /// Binds UDP on `host:port` (port 0 picks a free one) and starts a node there.
+    public static func udp(port: UInt16, host: String = "0.0.0.0", configuration: NodeConfiguration = .init()) throws -> DHTNode {
+        DHTNode(transport: try UDPTransport.bind(host: host, port: port), configuration: configuration)
+    }
+
+    /// The address other nodes reach this one at.
+    public var address: SocketAddress { transport.localAddress }
+
+    /// This node as a contact.
+    public var contact: Contact { Contact(id: id, address: address) }
+
+    /// Stops answering and releases the transport; pending queries fail.
+    public func stop() {
+        transport.close()
+        let waiting = state.withLock { $0.pending.removeAll() }
+        for continuation in waiting { continuation.resume(returning: .failure(.cancelled)) }
+    }
+
+    /// A snapshot of the routing table and store.
+    public func status() -> NodeStatus {
+        let now = clock.now()
+        return state.withLock { state in
+            NodeStatus(
+                id: id, address: address,
+                buckets: state.routingTable.bucketCounts.map { BucketCount(index: $0.index, count: $0.count) },
+                totalNodes: state.routingTable.count,
+                storedKeys: state.store.targets(now: now).count)
+        }
+    }
+
+    /// Every contact in the routing table.
+    public var knownContacts: [Contact] { state.withLock { $0.routingTable.contacts } }
+
+    /// The value this node itself holds for `key`, if any.
+    public func localValue(for key: String) -> FoundValue? {
+        let now = clock.now()
+        return state.withLock { $0.store.value(for: NodeID(key: key), now: now) }.map { FoundValue(value: $0.value, seq: $0.seq) }
+    }
+
+    func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
+        guard level >= configuration.logLevel, let sink = configuration.log else { return }
+        sink(level, "[\(id.hex.prefix(8))] \(message())")
+    }
+}
+
+/// How many contacts a bucket holds, for `status`.
+public struct BucketCount: Sendable, Equatable {
+    public var index: Int
+    public var count: Int
+
+    public init(index: Int, count: Int) {
+        self.index = index
+        self.count = count
+    }
+}
+
+/// A snapshot of a node for `status`.
+public struct NodeStatus: Sendable {
+    public var id: NodeID
+    public var address: SocketAddress
+    /// Non-empty buckets by ascending index.
+    public var buckets: [BucketCount]
+    public var totalNodes: Int
+    public var storedKeys: Int
+}
+
+/// A value found by `get`, with its version.
+public struct FoundValue: Sendable, Equatable {
+    public var value: [UInt8]
+    public var seq: Int64
+
+    public init(value: [UInt8], seq: Int64) {
+        self.value = value
+        self.seq = seq
+    }
+
+    /// Whether this value wins over `other` by the versioning rules: higher seq, then higher bytes.
+    public func supersedes(_ other: FoundValue) -> Bool {
+        seq != other.seq ? seq > other.seq : other.value.lexicographicallyPrecedes(value)
+    }
+}

@@ -1,0 +1,46 @@
+/// The inbound direction: every datagram the transport hears comes through here,
+/// on the transport's thread, so this path stays short: decode, match, answer.
+extension DHTNode: TransportDelegate {
+    public func transport(received datagram: UnsafeRawBufferPointer, from sender: SocketAddress) {
+        counters.received.add(1, ordering: .relaxed)
+        guard datagram.count <= Self.maxDatagramSize else { return }
+        let message: Message
+        do {
+            message = try Message.decode(datagram)
+        } catch {
+            if case .malformedQuery(let transactionID, let reason) = error {
+                log(.debug, "malformed query from \(sender): \(reason)")
+                send(.error(.protocolError, reason, transactionID: transactionID), to: sender)
+            } else {
+                log(.debug, "dropped datagram from \(sender): \(error)")
+            }
+            return
+        }
+        switch message.body {
+        case .query(let senderID, let query):
+            answer(query, transactionID: message.transactionID, from: Contact(id: senderID, address: sender))
+        case .response, .error:
+            resolvePending(message, from: sender)
+        }
+    }
+
+    public func transportTick() {
+        sweepTimeouts()
+        runMaintenanceIfDue()
+    }
+
+    private func answer(_ query: Query, transactionID: [UInt8], from sender: Contact) {
+        let now = clock.now()
+        let (reply, challenge) = state.withLock { state in
+            let reply = state.answer(query, transactionID: transactionID, from: sender, now: now)
+            return (reply, sender.id == id ? nil : state.observe(sender, now: now))
+        }
+        send(reply, to: sender.address)
+        if let challenge { challengeForPlace(challenge) }
+    }
+
+    func send(_ message: Message, to address: SocketAddress) {
+        counters.sent.add(1, ordering: .relaxed)
+        transport.send(message.encoded(), to: address)
+    }
+}

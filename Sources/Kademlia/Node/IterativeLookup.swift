@@ -1,0 +1,69 @@
+/// What an iterative lookup found.
+struct LookupOutcome: Sendable {
+    /// The K closest contacts that answered, closest first.
+    var closest: [Contact]
+    /// The write token each answering node gave (find_value lookups).
+    var tokens: [NodeID: [UInt8]]
+    /// The winning value among the answers, by the versioning rules.
+    var value: FoundValue?
+    /// The highest `seq` any node reported.
+    var highestSeq: Int64?
+    /// Queries sent.
+    var queries: Int
+    /// Hops to the farthest of the K closest.
+    var hops: Int
+}
+
+extension DHTNode {
+    /// Runs one iterative lookup for `target`: at most ALPHA queries in flight on a task
+    /// group, each reply refilling its slot, until the K closest seen have answered.
+    func lookup(_ target: NodeID, findValue: Bool) async -> LookupOutcome {
+        let now = clock.now()
+        let seeds = state.withLock { state in
+            state.routingTable.noteLookup(toward: target, now: now)
+            return state.routingTable.closest(to: target, limit: configuration.k)
+        }
+        var lookup = Lookup(target: target, k: configuration.k, alpha: configuration.alpha, seeds: seeds, excluding: id)
+        var outcome = LookupOutcome(closest: [], tokens: [:], value: nil, highestSeq: nil, queries: 0, hops: 0)
+        let query: Query = findValue ? .findValue(target: target) : .findNode(target: target)
+
+        await withTaskGroup(of: (Contact, RPCResult).self) { group in
+            func launch() {
+                while case .query(let contact) = lookup.next() {
+                    group.addTask { (contact, await self.request(query, to: contact.address, expecting: contact.id)) }
+                }
+            }
+            launch()
+            while !lookup.isFinished, let (contact, result) = await group.next() {
+                switch result {
+                case .success(let response):
+                    lookup.onResponse(from: contact.id, closer: usable(response.nodes ?? []))
+                    if findValue { outcome.record(response, from: contact.id) }
+                case .failure:
+                    lookup.onFailure(from: contact.id)
+                }
+                launch()
+            }
+            group.cancelAll()
+        }
+        outcome.closest = lookup.closestResponded
+        outcome.queries = lookup.queried
+        outcome.hops = lookup.hops
+        return outcome
+    }
+
+    /// Contacts from a reply worth querying: not ourselves, and with a real port.
+    private func usable(_ contacts: [Contact]) -> [Contact] {
+        contacts.filter { $0.id != id && $0.address.port != 0 && $0.address.ip != 0 }
+    }
+}
+
+extension LookupOutcome {
+    mutating func record(_ response: Response, from responder: NodeID) {
+        if let token = response.token { tokens[responder] = token }
+        guard let value = response.value, value.count <= DHTNode.maxValueSize else { return }
+        let found = FoundValue(value: value, seq: response.seq ?? 0)
+        highestSeq = max(highestSeq ?? found.seq, found.seq)
+        if self.value.map(found.supersedes) ?? true { self.value = found }
+    }
+}

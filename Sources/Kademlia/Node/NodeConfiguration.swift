@@ -1,0 +1,49 @@
+/// How much a log line matters.
+public enum LogLevel: Int, Comparable, Sendable, CaseIterable {
+    case debug, info, warning, error
+
+    /// Parses `debug`, `info`, `warning` or `error`.
+    public init?(name: String) {
+        guard let level = Self.allCases.first(where: { $0.name == name.lowercased() }) else { return nil }
+        self = level
+    }
+
+    public var name: String {
+        switch self {
+        case .debug: "debug"
+        case .info: "info"
+        case .warning: "warning"
+        case .error: "error"
+        }
+    }
+
+    public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Where a node writes its log lines.
+public typealias LogSink = @Sendable (LogLevel, String) -> Void
+
+/// The tunables of a node; the defaults follow PROTOCOL.md.
+public struct NodeConfiguration: Sendable {
+    /// Bucket size, replication factor and contacts per reply.
+    public var k = 8
+    /// Queries in flight per lookup.
+    public var alpha = 3
+    /// How long a query waits for its answer.
+    public var rpcTimeout: Duration = .seconds(2)
+    /// The node's id; random when nil.
+    public var id: NodeID?
+    /// Seeds the node's random choices (id, transaction ids, secrets) for replayable runs.
+    public var seed: UInt64?
+    /// Receives log lines at `logLevel` and above.
+    public var log: LogSink?
+    public var logLevel: LogLevel = .warning
+    /// A non-empty bucket with no lookup for this long is refreshed.
+    public var bucketRefreshInterval: Duration = .seconds(3600)
+    /// Default and maximum lifetime of a stored value.
+    public var valueLifetime: Duration = .seconds(86_400)
+    /// How long a contact may stay quiet before a newcomer may challenge it for its place.
+    public var questionableAfter: Duration = .seconds(15 * 60)
+
+    public init() {}
+}

@@ -1,0 +1,48 @@
+/// Answering queries: the inbound direction, pure so it is tested without a network.
+extension NodeState {
+    /// The reply to one query from `sender`.
+    mutating func answer(_ query: Query, transactionID: [UInt8], from sender: Contact, now: Timestamp) -> Message {
+        let k = configuration.k
+        switch query {
+        case .ping:
+            return reply(Response(id: localID), to: transactionID)
+        case .findNode(let target):
+            return reply(Response(id: localID, nodes: routingTable.closest(to: target, limit: k)), to: transactionID)
+        case .findValue(let target):
+            var response = Response(id: localID, nodes: routingTable.closest(to: target, limit: k))
+            response.token = tokens.token(for: sender.address, now: now, using: &random)
+            if let held = store.value(for: target, now: now) {
+                response.value = held.value
+                response.seq = held.seq
+            }
+            return reply(response, to: transactionID)
+        case .store(let request):
+            return answerStore(request, transactionID: transactionID, from: sender, now: now)
+        case .unknown(let method):
+            return .error(.methodUnknown, "Method Unknown: \(method.prefix(32))", transactionID: transactionID)
+        }
+    }
+
+    private mutating func answerStore(_ request: StoreRequest, transactionID: [UInt8], from sender: Contact, now: Timestamp) -> Message {
+        guard request.value.count <= DHTNode.maxValueSize else {
+            return .error(.valueTooBig, "Value too big: \(request.value.count) bytes, limit \(DHTNode.maxValueSize)", transactionID: transactionID)
+        }
+        guard tokens.isValid(request.token, for: sender.address, now: now, using: &random) else {
+            return .error(.protocolError, "Bad token", transactionID: transactionID)
+        }
+        if let key = request.key, NodeID(bytes: SHA1.hash(key)) != request.target {
+            return .error(.protocolError, "Key does not hash to target", transactionID: transactionID)
+        }
+        let ttl = request.ttl.map { Duration.seconds($0) }
+        switch store.store(request.value, seq: request.seq, for: request.target, key: request.key, ttl: ttl, now: now) {
+        case .stored, .keptExisting:
+            return reply(Response(id: localID), to: transactionID)
+        case .rejectedOlder(let current):
+            return .error(.sequenceTooLow, "Sequence number \(request.seq) lower than stored \(current)", transactionID: transactionID)
+        }
+    }
+
+    private func reply(_ response: Response, to transactionID: [UInt8]) -> Message {
+        Message(transactionID: transactionID, body: .response(response), version: Message.ourVersion)
+    }
+}
