@@ -75,6 +75,9 @@ struct PendingRequests {
 }
 
 extension PendingRequests {
+    /// The keys in use, for tests and diagnostics.
+    var keys: [Key] { Array(entries.keys) }
+
     /// Empties the table, returning every attached waiter.
     mutating func removeAll() -> [CheckedContinuation<RPCResult, Never>] {
         defer { entries = [:] }

@@ -1,0 +1,73 @@
+@testable import Kademlia
+import Testing
+
+@Suite("Queries: matching, timeouts and cancellation on a virtual clock")
+struct RPCTests {
+    private func pair() -> (MemoryNetwork, DHTNode, DHTNode) {
+        let network = MemoryNetwork()
+        var configuration = NodeConfiguration()
+        configuration.seed = 1
+        let asker = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+        configuration.seed = 2
+        let answerer = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+        return (network, asker, answerer)
+    }
+
+    @Test("a live node answers and enters the routing table")
+    func answered() async {
+        let (_, asker, answerer) = pair()
+        let result = await asker.request(.ping, to: answerer.address)
+        #expect(result == .success(Response(id: answerer.id)))
+        #expect(asker.knownContacts == [answerer.contact])
+        #expect(answerer.knownContacts == [asker.contact], "a node that queried us is a contact too")
+    }
+
+    @Test("a silent node times out only when virtual time passes the deadline")
+    func timeout() async {
+        let (network, asker, answerer) = pair()
+        network.setSilent(answerer.address, true)
+        let pending = Task { await asker.request(.ping, to: answerer.address) }
+        while asker.state.withLock({ $0.pending.count }) == 0 { await Task.yield() }
+        network.advance(by: .milliseconds(1_900))
+        #expect(asker.state.withLock { $0.pending.count } == 1, "not yet due")
+        network.advance(by: .milliseconds(200))
+        #expect(await pending.value == .failure(.timedOut))
+        #expect(asker.traffic.queriesTimedOut == 1)
+    }
+
+    @Test("cancelling a waiting query releases it at once, with no time passing")
+    func cancellation() async {
+        let (network, asker, answerer) = pair()
+        network.setSilent(answerer.address, true)
+        let pending = Task { await asker.request(.ping, to: answerer.address) }
+        while asker.state.withLock({ $0.pending.count }) == 0 { await Task.yield() }
+        pending.cancel()
+        #expect(await pending.value == .failure(.cancelled))
+        #expect(asker.state.withLock { $0.pending.count } == 0)
+    }
+
+    @Test("a reply carrying the right transaction id from another address is dropped")
+    func mismatchedReplies() async {
+        let (network, asker, answerer) = pair()
+        network.setSilent(answerer.address, true)
+        let impostor = network.makeTransport()
+        let pending = Task { await asker.request(.ping, to: answerer.address) }
+        while asker.state.withLock({ $0.pending.count }) == 0 { await Task.yield() }
+        let key = asker.state.withLock { state in state.pending.keys.first }
+        let transactionID = key.map { [UInt8($0.transactionID >> 8), UInt8($0.transactionID & 0xFF)] } ?? []
+        let reply = Message(transactionID: transactionID, body: .response(Response(id: answerer.id))).encoded()
+        impostor.send(reply, to: asker.address)
+        #expect(asker.state.withLock { $0.pending.count } == 1, "right tid, wrong address")
+        network.advance(by: .seconds(3))
+        #expect(await pending.value == .failure(.timedOut))
+    }
+
+    @Test("an answer from a different id than expected is an error and evicts the old id")
+    func unexpectedResponder() async {
+        let (_, asker, answerer) = pair()
+        let ghost = Contact(id: NodeID(key: "ghost"), address: answerer.address)
+        let result = await asker.request(.ping, to: ghost.address, expecting: ghost.id)
+        #expect(result == .failure(.unexpectedResponder(answerer.id)))
+        #expect(asker.knownContacts == [answerer.contact])
+    }
+}
