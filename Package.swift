@@ -8,7 +8,8 @@ let package = Package(
         .executable(name: "dht", targets: ["dht"]),
     ],
     targets: [
-        .target(name: "Kademlia"),
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        .target(name: "Kademlia", dependencies: ["CEpoll"]),
         .executableTarget(name: "dht", dependencies: ["Kademlia"]),
         .testTarget(name: "KademliaTests", dependencies: ["Kademlia"]),
         .testTarget(name: "dhtTests", dependencies: ["dht", "Kademlia"]),

@@ -1,3 +1,4 @@
+import CEpoll
 import Glibc
 import Synchronization
 
@@ -11,6 +12,8 @@ public final class UDPPoller: Sendable {
     private static let maxWaitNanoseconds: UInt64 = 10_000_000
     /// Caps one socket's share of a wake so a flooded socket cannot starve the others.
     static let drainLimit = 64
+    /// Ticks may be this late; the price of not scanning every transport on every wake.
+    private static let tickGranularity: UInt64 = 2_000_000
     private static let eventCapacity = 256
 
     private let epollFD: Int32
@@ -30,6 +33,8 @@ public final class UDPPoller: Sendable {
         /// Deregistered descriptors that only the poller thread may close; see `deregister`.
         var pendingClose: [Int32] = []
         var threadRunning = false
+        /// Bumped on every (de)registration so the tick scan can reuse its list until it changes.
+        var generation: UInt64 = 0
     }
 
     /// Creates a private poller with its own thread, e.g. to spread nodes over two cores.
@@ -43,8 +48,7 @@ public final class UDPPoller: Sendable {
     }
 
     private static func createEpoll() -> (Int32, SocketError?) {
-        guard let epoll = Epoll.api else { return (-1, SocketError(call: "dlsym(epoll)", code: ENOSYS)) }
-        let fd = epoll.create(Int32(O_CLOEXEC))
+        let fd = Epoll.create(Int32(O_CLOEXEC))
         return fd >= 0 ? (fd, nil) : (fd, SocketError(call: "epoll_create1", code: errno))
     }
 
@@ -77,6 +81,7 @@ public final class UDPPoller: Sendable {
                 state.threadRunning = true
             }
             state.entries[token] = Entry(transport: transport)
+            state.generation &+= 1
         }
     }
 
@@ -95,6 +100,7 @@ public final class UDPPoller: Sendable {
     func deregister(token: UInt64, fd: Int32) -> Bool {
         state.withLock { state in
             guard state.entries.removeValue(forKey: token) != nil else { return false }
+            state.generation &+= 1
             _ = Epoll.control(epollFD, Epoll.delete, fd, events: 0, token: token)
             state.pendingClose.append(fd)
             return true
@@ -126,6 +132,7 @@ public final class UDPPoller: Sendable {
             byteCount: Epoll.eventStride * Self.eventCapacity, alignment: MemoryLayout<UInt64>.alignment)
         defer { events.deallocate() }
         var nextTickScan: UInt64 = 0
+        var tickList = TickList()
         while true {
             // Safe point: no reference to any fd from the previous batch is still live.
             let (closing, keepRunning) = state.withLock { state in
@@ -147,18 +154,30 @@ public final class UDPPoller: Sendable {
                 transport.drainReadable(into: buffer, limit: Self.drainLimit)
             }
             let after = monotonicNanoseconds()
-            if after >= nextTickScan { nextTickScan = tickDue(now: after) }
+            if after >= nextTickScan { nextTickScan = tickDue(now: after, list: &tickList) }
         }
     }
 
-    /// Ticks every transport whose interval has elapsed; returns when to look again.
-    private func tickDue(now: UInt64) -> UInt64 {
-        let transports = state.withLock { state in state.entries.values.compactMap(\.transport) }
+    /// The poller thread's copy of the registrations, so a scan does not copy them under the lock.
+    private struct TickList {
+        var generation = UInt64.max
+        var entries: [Entry] = []
+    }
+
+    /// Ticks every transport whose interval has elapsed; returns when to look again. Never sooner
+    /// than tickGranularity: with many transports some tick is always nearly due, and scanning
+    /// them all on every wake would cost more than the datagrams under load.
+    private func tickDue(now: UInt64, list: inout TickList) -> UInt64 {
+        let known = list.generation
+        if let fresh = state.withLock({ $0.generation == known ? nil : ($0.generation, Array($0.entries.values)) }) {
+            list = TickList(generation: fresh.0, entries: fresh.1)
+        }
         var next = now + Self.maxWaitNanoseconds
-        for transport in transports {
+        for entry in list.entries {
+            guard let transport = entry.transport else { continue }
             next = min(next, transport.tickIfDue(now: now))
         }
-        return next
+        return max(next, now + Self.tickGranularity)
     }
 }
 
@@ -169,59 +188,33 @@ func monotonicNanoseconds() -> UInt64 {
     return UInt64(max(now.tv_sec, 0)) &* 1_000_000_000 &+ UInt64(max(now.tv_nsec, 0))
 }
 
-/// epoll reached through dlsym: Swift's Glibc module does not import <sys/epoll.h>, and a C shim
-/// target would be one more thing for every user of this library to build. Values are Linux ABI.
+/// The three epoll calls, through the CEpoll module map (Swift's Glibc module leaves
+/// <sys/epoll.h> out), so the kernel's struct layout comes from the header, not from us.
 enum Epoll {
-    typealias Create = @Sendable @convention(c) (Int32) -> Int32
-    typealias Control = @Sendable @convention(c) (Int32, Int32, Int32, UnsafeMutableRawPointer?) -> Int32
-    typealias Wait = @Sendable @convention(c) (Int32, UnsafeMutableRawPointer?, Int32, Int32) -> Int32
+    static let add = EPOLL_CTL_ADD
+    static let delete = EPOLL_CTL_DEL
+    static let modify = EPOLL_CTL_MOD
+    static let readable = EPOLLIN.rawValue
+    static let eventStride = MemoryLayout<epoll_event>.stride
 
-    /// The three entry points, or nil if the C library does not export them.
-    struct API: Sendable {
-        let create: Create
-        fileprivate let control: Control
-        fileprivate let wait: Wait
-    }
+    static func create(_ flags: Int32) -> Int32 { epoll_create1(flags) }
 
-    static let api: API? = {
-        guard let create = dlsym(nil, "epoll_create1"), let control = dlsym(nil, "epoll_ctl"),
-              let wait = dlsym(nil, "epoll_wait") else { return nil }
-        return API(create: unsafeBitCast(create, to: Create.self), control: unsafeBitCast(control, to: Control.self),
-                   wait: unsafeBitCast(wait, to: Wait.self))
-    }()
-
-    static let add: Int32 = 1
-    static let delete: Int32 = 2
-    static let modify: Int32 = 3
-    static let readable: UInt32 = 1
-    #if arch(x86_64)
-    /// x86-64 declares struct epoll_event packed: events at 0, data at 4, 12 bytes each.
-    static let eventStride = 12
-    private static let dataOffset = 4
-    #else
-    static let eventStride = 16
-    private static let dataOffset = 8
-    #endif
-
-    /// epoll_ctl with the event laid out by hand (see eventStride).
     static func control(_ epollFD: Int32, _ operation: Int32, _ fd: Int32, events: UInt32, token: UInt64) -> Int32 {
-        guard let api else { return -1 }
-        return withUnsafeTemporaryAllocation(byteCount: 16, alignment: 8) { event in
-            event.storeBytes(of: events, toByteOffset: 0, as: UInt32.self)
-            event.storeBytes(of: token, toByteOffset: dataOffset, as: UInt64.self)
-            return api.control(epollFD, operation, fd, event.baseAddress)
-        }
+        var event = epoll_event()
+        event.events = events
+        event.data.u64 = token
+        return epoll_ctl(epollFD, operation, fd, &event)
     }
 
     /// epoll_wait; a negative result (EINTR included) is treated by the caller as "nothing ready".
     static func wait(_ epollFD: Int32, _ events: UnsafeMutableRawBufferPointer, capacity: Int,
                      timeoutMilliseconds: Int32) -> Int32 {
-        guard let api else { return -1 }
-        return api.wait(epollFD, events.baseAddress, Int32(capacity), timeoutMilliseconds)
+        guard let base = events.baseAddress else { return -1 }
+        return epoll_wait(epollFD, base.assumingMemoryBound(to: epoll_event.self), Int32(capacity), timeoutMilliseconds)
     }
 
     /// The token stored with the `index`th ready event.
     static func token(in events: UnsafeMutableRawBufferPointer, at index: Int) -> UInt64 {
-        events.loadUnaligned(fromByteOffset: index * eventStride + dataOffset, as: UInt64.self)
+        events.loadUnaligned(fromByteOffset: index * eventStride, as: epoll_event.self).data.u64
     }
 }

@@ -37,7 +37,8 @@ public final class UDPTransport: DatagramTransport {
         self.localAddress = localAddress
         self.token = poller.makeToken()
         let (seconds, attoseconds) = tickInterval.components
-        let nanoseconds = max(seconds, 0) * 1_000_000_000 + max(attoseconds, 0) / 1_000_000_000
+        // Clamped to a day so an absurd interval cannot overflow the nanosecond count.
+        let nanoseconds = min(max(seconds, 0), 86_400) * 1_000_000_000 + max(attoseconds, 0) / 1_000_000_000
         self.tickNanoseconds = UInt64(max(nanoseconds, 1_000_000))
     }
 
@@ -90,8 +91,9 @@ public final class UDPTransport: DatagramTransport {
         if !sent { dropped.wrappingAdd(1, ordering: .relaxed) }
     }
 
-    /// Stops delivery and releases the port; idempotent and safe from any thread, delegate callbacks
-    /// included. A callback already running on the poller thread may finish; no later one starts.
+    /// Stops delivery and releases the port; idempotent, safe from any thread and from callbacks.
+    /// From a callback nothing further is delivered; from another thread at most the one datagram
+    /// or tick the poller already holds may still arrive, since waiting for it could deadlock.
     public func close() {
         let first = state.withLock { state in
             guard !state.closed else { return false }
@@ -115,7 +117,6 @@ public final class UDPTransport: DatagramTransport {
         // One strong reference for the batch; nil still drains, or level-triggered epoll would spin.
         let delegate = state.withLock { $0.delegate }
         for _ in 0..<limit {
-            if closedFlag.load(ordering: .acquiring) { return }
             let datagram: (count: Int, sender: SocketAddress)?
             do {
                 datagram = try socket.receive(into: buffer)
@@ -127,6 +128,8 @@ public final class UDPTransport: DatagramTransport {
                 dropped.wrappingAdd(1, ordering: .relaxed)
                 continue
             }
+            // Checked as late as possible, so a close() from another thread loses at most this one.
+            if closedFlag.load(ordering: .acquiring) { return }
             let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<datagram.count])
             delegate?.transport(received: bytes, from: datagram.sender)
         }
@@ -135,10 +138,11 @@ public final class UDPTransport: DatagramTransport {
     /// Called by the poller on each tick scan; ticks when due and returns the next due time.
     func tickIfDue(now: UInt64) -> UInt64 {
         let due = nextTickDue.load(ordering: .relaxed)
-        if due == 0 || due > now {
-            if due == 0 { nextTickDue.store(now + tickNanoseconds, ordering: .relaxed) }
-            return due == 0 ? now + tickNanoseconds : due
+        guard due != 0 else {
+            nextTickDue.store(now + tickNanoseconds, ordering: .relaxed)
+            return now + tickNanoseconds
         }
+        guard now >= due else { return due }
         // Late ticks are not replayed in a burst: schedule from now if we fell behind.
         var next = due + tickNanoseconds
         if next <= now { next = now + tickNanoseconds }

@@ -1,0 +1,28 @@
+# Build, run and test the dht command-line node.
+#   make build                       release build, binary copied to ./dht
+#   make run PORT=8002 ARGS=localhost:8001
+#   make test                        swift test (also builds the dht binary the end-to-end tests launch)
+
+SWIFT ?= swift
+PORT ?= 8001
+ARGS ?=
+
+.PHONY: all build release run test clean
+
+all: build
+
+build:
+	$(SWIFT) build -c release --product dht
+	cp "$$($(SWIFT) build -c release --show-bin-path)/dht" ./dht
+
+release: build
+
+run: build
+	./dht $(PORT) $(ARGS)
+
+test:
+	$(SWIFT) test
+
+clean:
+	$(SWIFT) package clean
+	rm -rf .build ./dht
