@@ -1,0 +1,61 @@
+import Glibc
+import Kademlia
+
+/// Unbuffered writes to stdout and stderr.
+///
+/// Each call is one `write(2)`, so output is flushed at once (scripts read it
+/// through pipes) and a log line from another thread never lands inside a
+/// REPL line. Glibc's `stdout`/`stderr` globals are avoided because Swift 6
+/// treats them as shared mutable state.
+enum Console {
+    /// Writes `text` followed by a newline to stdout.
+    static func printLine(_ text: String) {
+        write(text + "\n", to: STDOUT_FILENO)
+    }
+
+    /// Writes `text` as is (no newline) to stdout; used for the prompt.
+    static func printRaw(_ text: String) {
+        write(text, to: STDOUT_FILENO)
+    }
+
+    /// Writes `text` followed by a newline to stderr.
+    static func printError(_ text: String) {
+        write(text + "\n", to: STDERR_FILENO)
+    }
+
+    /// A log sink writing to stderr what is at `minimum` or above.
+    ///
+    /// The level check comes first and costs one comparison, so a chatty node is
+    /// cheap to run at the default level.
+    static func logSink(minimum: LogLevel) -> LogSink {
+        { level, message in
+            guard level >= minimum else { return }
+            printError(Output.logLine(level, message))
+        }
+    }
+
+    /// Whether standard input is a terminal, which decides if a prompt is shown.
+    static var stdinIsTerminal: Bool {
+        isatty(STDIN_FILENO) == 1
+    }
+
+    /// Makes a closed reader pipe an ignorable write error instead of a fatal signal.
+    static func ignoreBrokenPipes() {
+        _ = signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Writes every byte, retrying after partial writes and interrupts; gives up on other errors.
+    private static func write(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written > 0 {
+                bytes = bytes.dropFirst(written)
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Kademlia
+
+/// The exact text the program shows; pure, so tests can compare it line by line.
+///
+/// Strings returned here carry no trailing newline; multi-line ones join their
+/// lines with "\n". Only the REPL and `App` print them.
+enum Output {
+    /// The program's version, shown by `--version`.
+    static let version = "0.1.0"
+
+    /// The reply to `--version`.
+    static var versionLine: String { "dht \(version)" }
+
+    /// The reply to `--help`: the command line, then the REPL commands.
+    static var usage: String {
+        """
+        Usage: dht <port> [host:port ...] [--bind ADDRESS] [--log-level LEVEL]
+               dht --help | --version
+
+        Runs a Kademlia DHT node on UDP <port> and reads commands from standard input.
+
+        Arguments:
+          <port>             UDP port to listen on, 0 to 65535 (0: any free port)
+          host:port          nodes to join through; none starts a new network
+        Options:
+          --bind ADDRESS     IPv4 address to listen on (default 0.0.0.0)
+          --log-level LEVEL  debug, info, warning or error (default warning); logs go to stderr
+          -h, --help         show this help
+          --version          show the version
+
+        Exit status: 0 after quit, exit or end of input; 64 for a bad command line;
+        1 if a bootstrap host cannot be resolved or the port cannot be bound.
+
+        \(help)
+        """
+    }
+
+    /// The reply to `help`.
+    static var help: String {
+        """
+        Commands:
+          put <key> <value>  store a value; the value is the rest of the line after one space
+          get <key>          look a value up
+          status             show this node's ID, address, routing table and stored keys
+          help               show this list
+          quit, exit         stop the node and leave (so does end of input)
+        """
+    }
+
+    /// The line printed when the REPL ends.
+    static let goodbye = "Goodbye!"
+
+    /// The reply to a successful put.
+    static func stored(key: String, nodes: Int) -> String {
+        "Stored key '\(key)' at \(nodes) nodes"
+    }
+
+    /// The reply to a failed put.
+    static func putFailed(key: String, error: PutError) -> String {
+        switch error {
+        case .valueTooLarge(let size, let limit): valueTooLarge(size: size, limit: limit)
+        case .notStored: "Could not store key '\(key)': no node accepted it"
+        }
+    }
+
+    /// The reply to a put whose value is over the limit; the REPL checks before calling put.
+    static func valueTooLarge(size: Int, limit: Int) -> String {
+        "Value too large: \(size) bytes (limit \(limit))"
+    }
+
+    /// The reply to get; values are shown as UTF-8, invalid bytes replaced.
+    static func getResult(key: String, value: [UInt8]?) -> String {
+        guard let value else { return "Key '\(key)' not found" }
+        return "Value: \(String(decoding: value, as: UTF8.self))"
+    }
+
+    /// The reply to status, from the node's snapshot.
+    static func status(_ status: NodeStatus) -> String {
+        self.status(
+            id: status.id.hex, address: status.address.description,
+            buckets: status.buckets.map { (index: $0.index, count: $0.count) },
+            totalNodes: status.totalNodes, storedKeys: status.storedKeys)
+    }
+
+    /// The status block from plain values, so tests need no library initialisers.
+    static func status(id: String, address: String, buckets: [(index: Int, count: Int)], totalNodes: Int, storedKeys: Int) -> String {
+        var lines = ["=== Node Status ===", "Node ID: \(id)", "Address: \(address)"]
+        lines += buckets.map { "Bucket \($0.index): \($0.count) nodes" }
+        lines += ["Total known nodes: \(totalNodes)", "Stored keys: \(storedKeys)", "=================="]
+        return lines.joined(separator: "\n")
+    }
+
+    /// The reply to a line whose first word is no command.
+    static func unknownCommand(_ word: String) -> String {
+        "Unknown command: \(word)\nType 'help' for the list of commands."
+    }
+
+    /// The reply to a command with missing or extra arguments.
+    static func usage(command: String) -> String {
+        switch command {
+        case "put": "Usage: put <key> <value>"
+        case "get": "Usage: get <key>"
+        default: "Usage: \(command) (takes no arguments)"
+        }
+    }
+
+    /// The REPL's reply to any command; nil for quit, which prints `goodbye` after stopping.
+    static func reply(to command: Command) -> String? {
+        switch command {
+        case .help: help
+        case .unknown(let word): unknownCommand(word)
+        case .usage(let name): usage(command: name)
+        case .put, .get, .status, .quit: nil
+        }
+    }
+
+    /// Stderr line: a command-line error (exit 64) or a start-up failure (exit 1).
+    static func error(_ message: String) -> String {
+        "dht: \(message)"
+    }
+
+    /// Stderr line after a usage error, pointing at the help.
+    static let tryHelp = "Try 'dht --help'."
+
+    /// Stderr warning when bootstrap addresses were given but none answered.
+    static func noSeedAnswered(address: String) -> String {
+        "dht: no bootstrap node answered; running alone (others can still join at \(address))"
+    }
+
+    /// Stderr line when binding fails; "in use" gets its own wording as the likely mistake.
+    static func bindFailed(host: String, port: UInt16, addressInUse: Bool, reason: String) -> String {
+        if addressInUse {
+            return "dht: UDP port \(port) is already in use on \(host)"
+        }
+        return "dht: cannot listen on UDP \(host):\(port): \(reason)"
+    }
+
+    /// Stderr line when a bootstrap endpoint cannot be used.
+    static func resolveFailed(_ error: ResolveError) -> String {
+        switch error {
+        case .malformed(let endpoint): "dht: bootstrap node '\(endpoint)' is not host:port"
+        case .unresolvable(let host, let reason): "dht: cannot resolve bootstrap host '\(host)': \(reason)"
+        }
+    }
+
+    /// Formats one log line for stderr.
+    static func logLine(_ level: LogLevel, _ message: String) -> String {
+        "[\(level.name)] \(message)"
+    }
+}

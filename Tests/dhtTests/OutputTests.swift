@@ -1,0 +1,83 @@
+import Kademlia
+import Testing
+@testable import dht
+
+/// The exact contract lines that users and scripts read.
+@Suite struct OutputTests {
+    @Test func statusBlockIsExact() {
+        let text = Output.status(
+            id: "1a2b3c4d5e6f1a2b3c4d5e6f1a2b3c4d5e6f1a2b", address: "127.0.0.1:8002",
+            buckets: [(index: 158, count: 1), (index: 159, count: 1)], totalNodes: 2, storedKeys: 1)
+        #expect(text == """
+            === Node Status ===
+            Node ID: 1a2b3c4d5e6f1a2b3c4d5e6f1a2b3c4d5e6f1a2b
+            Address: 127.0.0.1:8002
+            Bucket 158: 1 nodes
+            Bucket 159: 1 nodes
+            Total known nodes: 2
+            Stored keys: 1
+            ==================
+            """)
+    }
+
+    @Test func statusBlockOfALoneNodeHasNoBucketLines() {
+        let lines = Output.status(id: String(repeating: "0", count: 40), address: "127.0.0.1:1",
+                                  buckets: [], totalNodes: 0, storedKeys: 0).split(separator: "\n")
+        #expect(lines.count == 6)
+        #expect(!lines.contains { $0.hasPrefix("Bucket") })
+        #expect(lines[3] == "Total known nodes: 0")
+    }
+
+    @Test func putReplies() {
+        #expect(Output.stored(key: "hello", nodes: 3) == "Stored key 'hello' at 3 nodes")
+        #expect(Output.stored(key: "a", nodes: 1) == "Stored key 'a' at 1 nodes")
+        #expect(Output.putFailed(key: "k", error: .notStored) == "Could not store key 'k': no node accepted it")
+        #expect(Output.putFailed(key: "k", error: .valueTooLarge(size: 1001, limit: 1000)) == "Value too large: 1001 bytes (limit 1000)")
+        #expect(Output.valueTooLarge(size: 5000, limit: 1000) == "Value too large: 5000 bytes (limit 1000)")
+    }
+
+    @Test func getReplies() {
+        #expect(Output.getResult(key: "hello", value: Array("world".utf8)) == "Value: world")
+        #expect(Output.getResult(key: "k", value: Array(" a b ".utf8)) == "Value:  a b ")
+        #expect(Output.getResult(key: "k", value: []) == "Value: ")
+        #expect(Output.getResult(key: "nope", value: nil) == "Key 'nope' not found")
+    }
+
+    @Test func invalidUTF8IsShownLossily() {
+        #expect(Output.getResult(key: "k", value: [0x61, 0xFF, 0x62]) == "Value: a\u{FFFD}b")
+    }
+
+    @Test func repliesToNonNodeCommands() {
+        #expect(Output.reply(to: .unknown("frobnicate")) == "Unknown command: frobnicate\nType 'help' for the list of commands.")
+        #expect(Output.reply(to: .usage(command: "put")) == "Usage: put <key> <value>")
+        #expect(Output.reply(to: .usage(command: "get")) == "Usage: get <key>")
+        #expect(Output.reply(to: .usage(command: "status")) == "Usage: status (takes no arguments)")
+        #expect(Output.reply(to: .help) == Output.help)
+        #expect(Output.reply(to: .quit) == nil)
+        #expect(Output.reply(to: .status) == nil)
+        #expect(Output.goodbye == "Goodbye!")
+    }
+
+    @Test func helpListsEveryCommand() {
+        for word in ["put <key> <value>", "get <key>", "status", "help", "quit", "exit"] {
+            #expect(Output.help.contains(word), "missing \(word)")
+        }
+        #expect(Output.usage.hasPrefix("Usage: dht <port> [host:port ...] [--bind ADDRESS] [--log-level LEVEL]"))
+        #expect(Output.usage.contains(Output.help))
+    }
+
+    @Test func stderrLines() {
+        #expect(Output.versionLine == "dht \(Output.version)")
+        #expect(Output.error("missing port") == "dht: missing port")
+        #expect(Output.noSeedAnswered(address: "127.0.0.1:9") ==
+            "dht: no bootstrap node answered; running alone (others can still join at 127.0.0.1:9)")
+        #expect(Output.bindFailed(host: "127.0.0.1", port: 8001, addressInUse: true, reason: "Address already in use") ==
+            "dht: UDP port 8001 is already in use on 127.0.0.1")
+        #expect(Output.bindFailed(host: "0.0.0.0", port: 80, addressInUse: false, reason: "Permission denied") ==
+            "dht: cannot listen on UDP 0.0.0.0:80: Permission denied")
+        #expect(Output.resolveFailed(.unresolvable(host: "x.invalid", reason: "Name or service not known")) ==
+            "dht: cannot resolve bootstrap host 'x.invalid': Name or service not known")
+        #expect(Output.resolveFailed(.malformed("x")) == "dht: bootstrap node 'x' is not host:port")
+        #expect(Output.logLine(.warning, "slow peer") == "[warning] slow peer")
+    }
+}

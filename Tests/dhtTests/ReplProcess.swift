@@ -1,0 +1,145 @@
+import Foundation
+import Glibc
+
+/// Why talking to a child `dht` failed; carries what it printed, for the test report.
+struct ReplProcessError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A running `dht` binary with piped stdin, stdout and stderr, for end-to-end tests.
+///
+/// Every wait has a deadline so a broken build fails a test instead of hanging
+/// the suite. Call `kill()` in a `defer`; `deinit` does it too as a safety net.
+final class ReplProcess {
+    /// How long one expected line or exit may take by default.
+    static let defaultTimeout: Duration = .seconds(10)
+
+    private let process = Process()
+    private let input = Pipe()
+    private let stdout = StreamCollector()
+    private let stderr = StreamCollector()
+    private let arguments: [String]
+
+    /// Starts `dht` with `arguments`.
+    init(_ arguments: [String]) throws {
+        // A child that exits early must make our writes fail, not kill the test runner.
+        _ = signal(SIGPIPE, SIG_IGN)
+        self.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.executableURL = try Self.binaryURL()
+        process.arguments = arguments
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        stdout.start(reading: output.fileHandleForReading)
+        stderr.start(reading: errors.fileHandleForReading)
+    }
+
+    deinit { kill() }
+
+    /// The `dht` to test: $DHT_BINARY, else the one SwiftPM built next to the test bundle.
+    static func binaryURL() throws -> URL {
+        if let path = ProcessInfo.processInfo.environment["DHT_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        let bundle = Bundle.main.bundleURL
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            bundle,
+            bundle.deletingLastPathComponent(),
+        ].map { $0.appendingPathComponent("dht") }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw ReplProcessError(description: "no dht binary in \(candidates.map(\.path)); build it or set DHT_BINARY")
+        }
+        return found
+    }
+
+    /// Writes one line to the child's stdin.
+    func send(_ line: String) throws {
+        try input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    /// Closes the child's stdin: end of input.
+    func closeInput() throws {
+        try input.fileHandleForWriting.close()
+    }
+
+    /// The next stdout line, waiting at most `timeout`.
+    func readLine(timeout: Duration = defaultTimeout) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let line = stdout.takeLine() { return line }
+            if stdout.isFinished { throw failure("stdout ended") }
+            if ContinuousClock.now >= deadline { throw failure("no stdout line within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Stdout lines up to and including the first one that satisfies `isLast`.
+    func readLines(timeout: Duration = defaultTimeout, until isLast: (String) -> Bool) async throws -> [String] {
+        var lines: [String] = []
+        while true {
+            let line = try await readLine(timeout: timeout)
+            lines.append(line)
+            if isLast(line) { return lines }
+        }
+    }
+
+    /// Sends a one-line command and returns its one-line reply.
+    func command(_ line: String, timeout: Duration = defaultTimeout) async throws -> String {
+        try send(line)
+        return try await readLine(timeout: timeout)
+    }
+
+    /// Sends `status` and returns the whole block.
+    func status(timeout: Duration = defaultTimeout) async throws -> [String] {
+        try send("status")
+        return try await readLines(timeout: timeout) { $0 == "==================" }
+    }
+
+    /// The port from `status`'s `Address: 127.0.0.1:PORT` line.
+    func port(timeout: Duration = defaultTimeout) async throws -> UInt16 {
+        let block = try await status(timeout: timeout)
+        guard let line = block.first(where: { $0.hasPrefix("Address: ") }),
+              let colon = line.lastIndex(of: ":"), let port = UInt16(line[line.index(after: colon)...]) else {
+            throw failure("no Address line in \(block)")
+        }
+        return port
+    }
+
+    /// Waits for the child to exit and returns its exit status.
+    func waitForExit(timeout: Duration = defaultTimeout) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now >= deadline { throw failure("still running after \(timeout)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return process.terminationStatus
+    }
+
+    /// Everything the child wrote to stdout that no `readLine` has taken yet, once it has ended.
+    func remainingOutput(timeout: Duration = defaultTimeout) async throws -> String {
+        try await stdout.waitUntilFinished(timeout: timeout)
+        return stdout.takeRest()
+    }
+
+    /// Everything the child has written to stderr so far.
+    var errorOutput: String { stderr.all }
+
+    /// Stderr lines, once the child has closed it (on exit).
+    func errorLines(timeout: Duration = defaultTimeout) async throws -> [String] {
+        try await stderr.waitUntilFinished(timeout: timeout)
+        return stderr.all.split(separator: "\n").map(String.init)
+    }
+
+    /// Kills the child at once if it still runs; safe to call twice.
+    func kill() {
+        if process.isRunning { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
+    }
+
+    private func failure(_ what: String) -> ReplProcessError {
+        ReplProcessError(description: "dht \(arguments.joined(separator: " ")): \(what); stdout so far: \(stdout.all.debugDescription); stderr: \(stderr.all.debugDescription)")
+    }
+}

@@ -1,0 +1,61 @@
+import Kademlia
+import Synchronization
+import Testing
+@testable import dht
+
+/// The REPL loop in-process, against a lone node on loopback (no peers, so nothing waits on the network).
+@Suite struct ReplTests {
+    /// Collects what the REPL writes.
+    final class Transcript: Sendable {
+        private let lines = Mutex<[String]>([])
+        func append(_ text: String) { lines.withLock { $0 += text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } }
+        var all: [String] { lines.withLock { $0 } }
+    }
+
+    private func run(_ input: [String], interactive: Bool = false) async throws -> (lines: [String], prompts: [String]) {
+        let node = try DHTNode.udp(port: 0, host: "127.0.0.1")
+        defer { node.stop() }
+        let transcript = Transcript()
+        let prompts = Transcript()
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        for line in input { continuation.yield(line) }
+        continuation.finish()
+        let repl = REPL(node: node, interactive: interactive,
+                        write: { transcript.append($0) }, prompt: { prompts.append($0) })
+        await repl.run(lines: stream)
+        return (transcript.all, prompts.all)
+    }
+
+    @Test func localCommandsThenQuitIgnoresTheRest() async throws {
+        let (lines, prompts) = try await run(["", "frobnicate", "put", "get", "help", "quit", "status"])
+        #expect(prompts.isEmpty)
+        #expect(lines.first == "Unknown command: frobnicate")
+        #expect(lines.contains("Usage: put <key> <value>"))
+        #expect(lines.contains("Usage: get <key>"))
+        #expect(lines.contains("Commands:"))
+        #expect(lines.last == "Goodbye!")
+        #expect(!lines.contains("=== Node Status ==="))
+    }
+
+    @Test func statusShowsTheBoundAddress() async throws {
+        let (lines, _) = try await run(["status"])
+        #expect(lines.first == "=== Node Status ===")
+        #expect(lines.contains { $0.hasPrefix("Address: 127.0.0.1:") && !$0.hasSuffix(":0") })
+        #expect(lines.contains("Total known nodes: 0"))
+        #expect(lines.last == "Goodbye!")
+    }
+
+    @Test func oversizedValueIsRefusedBeforePut() async throws {
+        let value = String(repeating: "x", count: DHTNode.maxValueSize + 1)
+        let (lines, _) = try await run(["put big \(value)", "status"])
+        #expect(lines.first == "Value too large: \(DHTNode.maxValueSize + 1) bytes (limit \(DHTNode.maxValueSize))")
+        #expect(lines.contains("Stored keys: 0"))
+    }
+
+    @Test func interactivePromptsOncePerLineAndEndsOnItsOwnLine() async throws {
+        let (lines, prompts) = try await run(["", "help"], interactive: true)
+        // One before the first line, one after each line, then a newline at end of input.
+        #expect(prompts.filter { $0 == "> " }.count == 3)
+        #expect(lines.last == "Goodbye!")
+    }
+}
