@@ -6,11 +6,13 @@ let package = Package(
     products: [
         .library(name: "Kademlia", targets: ["Kademlia"]),
         .executable(name: "dht", targets: ["dht"]),
+        .executable(name: "dht-bench", targets: ["dht-bench"]),
     ],
     targets: [
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         .target(name: "Kademlia", dependencies: ["CEpoll"]),
         .executableTarget(name: "dht", dependencies: ["Kademlia"]),
+        .executableTarget(name: "dht-bench", dependencies: ["Kademlia"]),
         .testTarget(name: "KademliaTests", dependencies: ["Kademlia"]),
         .testTarget(name: "dhtTests", dependencies: ["dht", "Kademlia"]),
     ]

@@ -12,7 +12,8 @@ public final class DHTNode: Sendable {
 
     public let id: NodeID
     public let configuration: NodeConfiguration
-    let transport: any DatagramTransport
+    /// The transport the node speaks through.
+    public let transport: any DatagramTransport
     let clock: any NodeClock
     let state: Mutex<NodeState>
     let counters = NodeCounters()

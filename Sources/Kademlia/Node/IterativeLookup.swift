@@ -49,6 +49,7 @@ extension DHTNode {
         outcome.closest = lookup.closestResponded
         outcome.queries = lookup.queried
         outcome.hops = lookup.hops
+        configuration.onLookup?(LookupReport(target: target, queries: outcome.queries, hops: outcome.hops, foundValue: outcome.value != nil))
         return outcome
     }
 

@@ -45,5 +45,19 @@ public struct NodeConfiguration: Sendable {
     /// How long a contact may stay quiet before a newcomer may challenge it for its place.
     public var questionableAfter: Duration = .seconds(15 * 60)
 
+    /// Told about every finished lookup, for benchmarks and diagnostics.
+    public var onLookup: (@Sendable (LookupReport) -> Void)?
+
     public init() {}
+}
+
+/// What one iterative lookup cost.
+public struct LookupReport: Sendable, Equatable {
+    public var target: NodeID
+    /// Queries sent.
+    public var queries: Int
+    /// Hops from our routing table to the farthest-learned of the K closest.
+    public var hops: Int
+    /// Whether a value came back (find_value lookups).
+    public var foundValue: Bool
 }

@@ -1,25 +1,65 @@
 import Synchronization
 
-/// Running totals of what a node has done, for benchmarks and `status`.
+/// Running totals of what a node has done, for benchmarks and diagnostics.
 final class NodeCounters: Sendable {
     let sent = Atomic<Int>(0)
     let received = Atomic<Int>(0)
     let timeouts = Atomic<Int>(0)
+    let pings = Atomic<Int>(0)
+    let findNodes = Atomic<Int>(0)
+    let findValues = Atomic<Int>(0)
+    let stores = Atomic<Int>(0)
+
+    /// Counts one query we sent.
+    func countQuery(_ query: Query) {
+        switch query {
+        case .ping: pings.add(1, ordering: .relaxed)
+        case .findNode: findNodes.add(1, ordering: .relaxed)
+        case .findValue: findValues.add(1, ordering: .relaxed)
+        case .store: stores.add(1, ordering: .relaxed)
+        case .unknown: break
+        }
+    }
 }
 
 /// Totals of a node's traffic since it started.
 public struct TrafficCounts: Sendable, Equatable {
-    public var datagramsSent: Int
-    public var datagramsReceived: Int
-    public var queriesTimedOut: Int
+    public var datagramsSent = 0
+    public var datagramsReceived = 0
+    public var queriesTimedOut = 0
+    /// Queries this node sent, by method.
+    public var pingsSent = 0
+    public var findNodesSent = 0
+    public var findValuesSent = 0
+    public var storesSent = 0
+
+    public init() {}
+
+    /// The sum of two nodes' totals.
+    public static func + (lhs: TrafficCounts, rhs: TrafficCounts) -> TrafficCounts {
+        var sum = TrafficCounts()
+        sum.datagramsSent = lhs.datagramsSent + rhs.datagramsSent
+        sum.datagramsReceived = lhs.datagramsReceived + rhs.datagramsReceived
+        sum.queriesTimedOut = lhs.queriesTimedOut + rhs.queriesTimedOut
+        sum.pingsSent = lhs.pingsSent + rhs.pingsSent
+        sum.findNodesSent = lhs.findNodesSent + rhs.findNodesSent
+        sum.findValuesSent = lhs.findValuesSent + rhs.findValuesSent
+        sum.storesSent = lhs.storesSent + rhs.storesSent
+        return sum
+    }
 }
 
 extension DHTNode {
     /// Totals of this node's traffic since it started.
     public var traffic: TrafficCounts {
-        TrafficCounts(
-            datagramsSent: counters.sent.load(ordering: .relaxed),
-            datagramsReceived: counters.received.load(ordering: .relaxed),
-            queriesTimedOut: counters.timeouts.load(ordering: .relaxed))
+        var counts = TrafficCounts()
+        counts.datagramsSent = counters.sent.load(ordering: .relaxed)
+        counts.datagramsReceived = counters.received.load(ordering: .relaxed)
+        counts.queriesTimedOut = counters.timeouts.load(ordering: .relaxed)
+        counts.pingsSent = counters.pings.load(ordering: .relaxed)
+        counts.findNodesSent = counters.findNodes.load(ordering: .relaxed)
+        counts.findValuesSent = counters.findValues.load(ordering: .relaxed)
+        counts.storesSent = counters.stores.load(ordering: .relaxed)
+        return counts
     }
 }

@@ -16,6 +16,7 @@ extension DHTNode {
                     return
                 }
                 counters.sent.add(1, ordering: .relaxed)
+                counters.countQuery(query)
                 transport.send(datagram, to: address)
             }
         } onCancel: {

@@ -1,0 +1,81 @@
+import Kademlia
+import Synchronization
+
+/// N nodes in this process on one transport, with what the workload needs to see.
+final class BenchCluster: Sendable {
+    let nodes: [DHTNode]
+    /// The in-memory network, when the run is on one; operations then run on its virtual clock.
+    let network: MemoryNetwork?
+    private let lookups: LookupLog
+
+    private init(nodes: [DHTNode], network: MemoryNetwork?, lookups: LookupLog) {
+        self.nodes = nodes
+        self.network = network
+        self.lookups = lookups
+    }
+
+    /// Starts `options.nodes` nodes, each joining through a random earlier one.
+    static func build(_ options: BenchOptions, random: inout SeededGenerator) async throws -> BenchCluster {
+        let log = LookupLog()
+        let network = options.transport == .memory ? MemoryNetwork() : nil
+        var nodes: [DHTNode] = []
+        nodes.reserveCapacity(options.nodes)
+        for _ in 0..<options.nodes {
+            var configuration = NodeConfiguration()
+            configuration.seed = random.next()
+            configuration.rpcTimeout = .milliseconds(options.rpcTimeoutMilliseconds)
+            configuration.onLookup = { report in log.append(report) }
+            let node: DHTNode
+            if let network {
+                node = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+            } else {
+                node = try DHTNode.udp(port: 0, host: "127.0.0.1", configuration: configuration)
+            }
+            if let seed = nodes.randomElement(using: &random) {
+                let address = seed.address
+                _ = await perform(on: network) { await node.bootstrap([address]) }
+            }
+            nodes.append(node)
+        }
+        return BenchCluster(nodes: nodes, network: network, lookups: log)
+    }
+
+    /// Runs an operation, on virtual time when the cluster is in memory.
+    func perform<Result: Sendable>(_ operation: @escaping @Sendable () async -> Result) async -> Result {
+        await Self.perform(on: network, operation)
+    }
+
+    private static func perform<Result: Sendable>(on network: MemoryNetwork?, _ operation: @escaping @Sendable () async -> Result) async -> Result {
+        if let network { return await network.run(operation) }
+        return await operation()
+    }
+
+    /// Takes the lookup reports gathered since the last call.
+    func drainLookups() -> [LookupReport] {
+        lookups.reports.withLock { reports in
+            defer { reports.removeAll(keepingCapacity: true) }
+            return reports
+        }
+    }
+
+    /// The traffic of every node added up.
+    func traffic() -> TrafficCounts {
+        nodes.reduce(TrafficCounts()) { $0 + $1.traffic }
+    }
+
+    /// Datagrams the UDP transports could not send or would not accept.
+    var transportDrops: Int {
+        nodes.reduce(0) { $0 + (($1.transport as? UDPTransport)?.droppedDatagrams ?? 0) }
+    }
+
+    /// Makes a node vanish without a goodbye.
+    func silence(_ node: DHTNode) {
+        if let network { network.setSilent(node.address, true) } else { node.stop() }
+    }
+}
+
+/// Collects lookup reports from every node's callback.
+final class LookupLog: Sendable {
+    let reports = Mutex<[LookupReport]>([])
+    func append(_ report: LookupReport) { reports.withLock { $0.append(report) } }
+}

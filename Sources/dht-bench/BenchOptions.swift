@@ -1,0 +1,58 @@
+/// The benchmark's command line: `dht-bench [--nodes N] [--puts P] [--gets G]
+/// [--concurrency C] [--seed S] [--transport udp|memory] [--silent FRACTION]`.
+struct BenchOptions {
+    enum Transport: String { case udp, memory }
+
+    var nodes = 200
+    var puts = 500
+    var gets = 500
+    var concurrency = 16
+    var seed: UInt64 = 1
+    var transport = Transport.udp
+    /// Fraction of nodes that go silent before an extra phase of gets.
+    var silentFraction = 0.0
+    /// Query timeout; short by default because every peer is on this machine.
+    var rpcTimeoutMilliseconds = 1000
+    /// Skip the one-at-a-time and concurrent put/get phases (scale runs want only some).
+    var skipConcurrent = false
+
+    static let usage = """
+        usage: dht-bench [--nodes N] [--puts P] [--gets G] [--concurrency C] [--seed S]
+                         [--transport udp|memory] [--silent FRACTION] [--timeout-ms MS] [--no-concurrent]
+        Starts N nodes in one process, runs the workload, prints one JSON object.
+        """
+
+    /// Parses the arguments after the program name; returns a message on a bad one.
+    static func parse(_ arguments: [String]) -> Result<BenchOptions, BenchUsageError> {
+        var options = BenchOptions()
+        var remaining = arguments[...]
+        while let flag = remaining.popFirst() {
+            if flag == "--no-concurrent" {
+                options.skipConcurrent = true
+                continue
+            }
+            if flag == "--help" || flag == "-h" { return .failure(BenchUsageError(message: usage, isHelp: true)) }
+            guard let value = remaining.popFirst() else { return .failure(BenchUsageError(message: "\(flag) needs a value")) }
+            let parsed: Bool
+            switch flag {
+            case "--nodes": parsed = Int(value).map { options.nodes = $0 } != nil && options.nodes >= 1
+            case "--puts": parsed = Int(value).map { options.puts = $0 } != nil && options.puts >= 1
+            case "--gets": parsed = Int(value).map { options.gets = $0 } != nil && options.gets >= 0
+            case "--concurrency": parsed = Int(value).map { options.concurrency = $0 } != nil && options.concurrency >= 1
+            case "--seed": parsed = UInt64(value).map { options.seed = $0 } != nil
+            case "--transport": parsed = Transport(rawValue: value).map { options.transport = $0 } != nil
+            case "--silent": parsed = Double(value).map { options.silentFraction = $0 } != nil && (0..<1).contains(options.silentFraction)
+            case "--timeout-ms": parsed = Int(value).map { options.rpcTimeoutMilliseconds = $0 } != nil && options.rpcTimeoutMilliseconds > 0
+            default: return .failure(BenchUsageError(message: "unknown option \(flag)"))
+            }
+            guard parsed else { return .failure(BenchUsageError(message: "bad value '\(value)' for \(flag)")) }
+        }
+        return .success(options)
+    }
+}
+
+/// A bad command line, or a request for help.
+struct BenchUsageError: Error {
+    var message: String
+    var isHelp = false
+}

@@ -1,0 +1,53 @@
+/// Builds the one JSON object the benchmark prints, keys in a fixed order so runs diff cleanly.
+struct Report {
+    private enum Value {
+        case literal(String)
+        case object(Report)
+    }
+
+    private var fields: [(String, Value)] = []
+
+    mutating func add(_ key: String, _ value: Int) { fields.append((key, .literal(String(value)))) }
+    mutating func add(_ key: String, _ value: Double) { fields.append((key, .literal(Self.number(value)))) }
+    mutating func add(_ key: String, _ value: String) { fields.append((key, .literal("\"\(value)\""))) }
+    mutating func add(_ key: String, _ nested: Report) { fields.append((key, .object(nested))) }
+
+    /// The phase's figures under the keys scripts read.
+    static func phase(_ result: PhaseResult) -> Report {
+        var report = Report()
+        report.add("ops", result.operations)
+        report.add("p50_ms", result.percentileMilliseconds(0.5))
+        report.add("p90_ms", result.percentileMilliseconds(0.9))
+        report.add("p99_ms", result.percentileMilliseconds(0.99))
+        report.add("ops_per_s", result.wallSeconds > 0 ? Double(result.operations) / result.wallSeconds : 0)
+        report.add("success_rate", result.operations > 0 ? Double(result.successes) / Double(result.operations) : 0)
+        let perOp = { (count: Int) in result.operations > 0 ? Double(count) / Double(result.operations) : 0 }
+        report.add("rpcs_per_op", perOp(result.traffic.total))
+        var methods = Report()
+        methods.add("ping", perOp(result.traffic.pings))
+        methods.add("find_node", perOp(result.traffic.findNodes))
+        methods.add("find_value", perOp(result.traffic.findValues))
+        methods.add("store", perOp(result.traffic.stores))
+        report.add("rpcs_per_op_by_method", methods)
+        report.add("timeouts", result.traffic.timeouts)
+        report.add("rounds_p50", result.medianHops)
+        return report
+    }
+
+    func json(indent: Int = 0) -> String {
+        let pad = String(repeating: "  ", count: indent + 1)
+        let body = fields.map { key, value in
+            switch value {
+            case .literal(let text): "\(pad)\"\(key)\": \(text)"
+            case .object(let nested): "\(pad)\"\(key)\": \(nested.json(indent: indent + 1))"
+            }
+        }.joined(separator: ",\n")
+        return "{\n\(body)\n\(String(repeating: "  ", count: indent))}"
+    }
+
+    private static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        let rounded = (value * 1000).rounded() / 1000
+        return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : String(rounded)
+    }
+}

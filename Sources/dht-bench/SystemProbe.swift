@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads what the kernel says about this process and its UDP traffic.
+enum SystemProbe {
+    /// Resident set size in KiB (VmRSS in /proc/self/status).
+    static func residentKiB() -> Int {
+        field("VmRSS:", in: read("/proc/self/status")) ?? 0
+    }
+
+    /// UDP datagrams the kernel dropped because a receive buffer was full (RcvbufErrors).
+    static func udpReceiveBufferErrors() -> Int {
+        let lines = read("/proc/net/snmp").split(separator: "\n").filter { $0.hasPrefix("Udp:") }
+        guard lines.count >= 2 else { return 0 }
+        let names = lines[0].split(separator: " ")
+        let values = lines[1].split(separator: " ")
+        guard let index = names.firstIndex(of: "RcvbufErrors"), index < values.count else { return 0 }
+        return Int(values[index]) ?? 0
+    }
+
+    private static func field(_ name: String, in text: String) -> Int? {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return nil }
+        return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+    }
+
+    private static func read(_ path: String) -> String {
+        guard let file = fopen(path, "r") else { return "" }
+        defer { fclose(file) }
+        var text = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            text.append(contentsOf: buffer[0..<count])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
