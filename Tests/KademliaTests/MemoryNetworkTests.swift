@@ -8,7 +8,7 @@ struct MemoryNetworkTests {
         var cluster = MemoryCluster(seed: 2026)
         await cluster.grow(to: 200)
         let sizes = cluster.nodes.map { $0.status().totalNodes }
-        #expect(sizes.allSatisfy { $0 >= 8 }, "every node knows at least K others")
+        #expect(sizes.allSatisfy { $0 >= 8 }, "every node knows at least K others: \(sizes.enumerated().filter { $0.1 < 8 })")
 
         var keys: [String: String] = [:]
         for index in 0..<5 {

@@ -3,7 +3,7 @@
 /// It keeps every contact seen, ordered by XOR distance to the target, and hands out
 /// the next one to query while fewer than ALPHA are in flight, so each reply frees a
 /// slot at once (no lock-step rounds). It finishes when the K closest contacts seen
-/// that have not failed have all answered.
+/// that have neither failed nor stalled past the soft timeout have all answered.
 public struct Lookup: Sendable {
     /// Where a candidate stands.
     public enum Progress: Sendable, Equatable {
@@ -23,6 +23,9 @@ public struct Lookup: Sendable {
         var progress: Progress
         /// How many replies came before this contact was learned: its hop count.
         var round: Int
+
+        /// Whether it counts toward the K closest the lookup waits for.
+        var holdsPlace: Bool { progress != .failed && progress != .stalled }
     }
 
     public let target: NodeID
@@ -45,15 +48,19 @@ public struct Lookup: Sendable {
     }
 
     /// The next thing to do; a `.query` marks that contact in flight.
+    ///
+    /// The window is the K closest candidates that have neither failed nor stalled: a
+    /// stalled contact gives up its place (and its ALPHA slot) to the next one, and
+    /// takes it back if it answers before the lookup ends.
     public mutating func next() -> Step {
         var considered = 0
         var firstUnqueried: Int?
         var waiting = false
-        for index in candidates.indices where candidates[index].progress != .failed {
+        for index in candidates.indices where candidates[index].holdsPlace {
             switch candidates[index].progress {
             case .unqueried: if firstUnqueried == nil { firstUnqueried = index }
-            case .inFlight, .stalled: waiting = true
-            case .responded, .failed: break
+            case .inFlight: waiting = true
+            case .stalled, .responded, .failed: break
             }
             considered += 1
             if considered == k { break }
@@ -68,10 +75,10 @@ public struct Lookup: Sendable {
         return waiting ? .wait : .finished
     }
 
-    /// Whether the K closest live candidates have all answered.
+    /// Whether the K closest candidates that have not failed or stalled have all answered.
     public var isFinished: Bool {
         var considered = 0
-        for candidate in candidates where candidate.progress != .failed {
+        for candidate in candidates where candidate.holdsPlace {
             if candidate.progress != .responded { return false }
             considered += 1
             if considered == k { break }

@@ -22,7 +22,28 @@ struct PendingRequests {
 
     struct Entry {
         var continuation: CheckedContinuation<RPCResult, Never>?
-        var deadline: Timestamp
+        /// Not armed until the datagram has gone out, so a sweep on another thread cannot
+        /// time out a query whose reply an in-memory send is still delivering inline.
+        var deadline = Timestamp(nanoseconds: .max)
+        /// When the query went out, to measure the round trip.
+        var sentAt = Timestamp.zero
+        /// When the waiter is told the query is slow (it keeps waiting for the hard deadline).
+        var stallDeadline: Timestamp?
+        var onStall: (@Sendable () -> Void)?
+        /// Whether the stall was reported: the query was silent past its stall deadline.
+        var hasStalled = false
+
+        /// The next moment a sweep has something to do for this entry.
+        var nextDue: Timestamp {
+            guard onStall != nil, !hasStalled, let stallDeadline else { return deadline }
+            return min(deadline, stallDeadline)
+        }
+    }
+
+    /// What a sweep found due: waiters to time out, and slow queries to report.
+    struct Due {
+        var expired: [CheckedContinuation<RPCResult, Never>] = []
+        var stalled: [@Sendable () -> Void] = []
     }
 
     fileprivate var entries: [Key: Entry] = [:]
@@ -36,41 +57,59 @@ struct PendingRequests {
         while true {
             let key = Key(transactionID: UInt16.random(in: .min ... .max, using: &generator), address: address)
             if entries[key] == nil {
-                entries[key] = Entry(continuation: nil, deadline: Timestamp(nanoseconds: .max))
+                entries[key] = Entry()
                 return key
             }
         }
     }
 
-    /// Attaches the waiter and starts the clock; false if the entry is already gone (cancelled).
-    mutating func attach(_ continuation: CheckedContinuation<RPCResult, Never>, to key: Key, deadline: Timestamp) -> Bool {
+    /// Attaches the waiter; false if the entry is already gone (cancelled).
+    mutating func attach(_ continuation: CheckedContinuation<RPCResult, Never>, to key: Key) -> Bool {
         guard entries[key] != nil else { return false }
-        entries[key] = Entry(continuation: continuation, deadline: deadline)
-        earliestDeadline = min(earliestDeadline, deadline)
+        entries[key]?.continuation = continuation
         return true
     }
 
-    /// Removes the entry, returning its waiter if one is attached.
-    mutating func remove(_ key: Key) -> CheckedContinuation<RPCResult, Never>? {
-        entries.removeValue(forKey: key)?.continuation
+    /// Starts the clocks of a query that has been sent; nothing if it is already settled.
+    mutating func arm(
+        _ key: Key, sentAt: Timestamp, deadline: Timestamp,
+        stallDeadline: Timestamp? = nil, onStall: (@Sendable () -> Void)? = nil
+    ) {
+        guard var entry = entries[key] else { return }
+        entry.sentAt = sentAt
+        entry.deadline = deadline
+        entry.stallDeadline = stallDeadline
+        entry.onStall = onStall
+        entries[key] = entry
+        earliestDeadline = min(earliestDeadline, entry.nextDue)
     }
 
-    /// Removes every attached entry whose deadline has passed and returns the waiters.
-    mutating func removeExpired(now: Timestamp) -> [CheckedContinuation<RPCResult, Never>] {
-        guard now >= earliestDeadline else { return [] }
-        var expired = [CheckedContinuation<RPCResult, Never>]()
+    /// Removes the entry and returns it (its waiter is nil if none was attached yet).
+    mutating func remove(_ key: Key) -> Entry? {
+        entries.removeValue(forKey: key)
+    }
+
+    /// Removes every attached entry whose deadline has passed, and collects the stall
+    /// callbacks of those past their stall deadline (each is reported once).
+    mutating func sweep(now: Timestamp) -> Due {
+        guard now >= earliestDeadline else { return Due() }
+        var due = Due()
         var nextDeadline = Timestamp(nanoseconds: .max)
         for (key, entry) in entries {
             guard let continuation = entry.continuation else { continue }
             if entry.deadline <= now {
-                expired.append(continuation)
+                due.expired.append(continuation)
                 entries[key] = nil
-            } else {
-                nextDeadline = min(nextDeadline, entry.deadline)
+                continue
             }
+            if !entry.hasStalled, let onStall = entry.onStall, let stallDeadline = entry.stallDeadline, stallDeadline <= now {
+                due.stalled.append(onStall)
+                entries[key]?.hasStalled = true
+            }
+            nextDeadline = min(nextDeadline, entries[key]?.nextDue ?? entry.deadline)
         }
         earliestDeadline = nextDeadline
-        return expired
+        return due
     }
 }
 

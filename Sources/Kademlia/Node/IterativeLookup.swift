@@ -14,6 +14,12 @@ struct LookupOutcome: Sendable {
     var hops: Int
 }
 
+/// What a lookup's query tasks tell its driver.
+private enum LookupEvent: Sendable {
+    case stalled(Contact)
+    case settled(Contact, RPCResult)
+}
+
 extension DHTNode {
     /// Runs one iterative lookup for `target`: at most ALPHA queries in flight on a task
     /// group, each reply refilling its slot, until the K closest seen have answered.
@@ -27,23 +33,39 @@ extension DHTNode {
         var outcome = LookupOutcome(closest: [], tokens: [:], value: nil, highestSeq: nil, queries: 0, hops: 0)
         let query: Query = findValue ? .findValue(target: target) : .findNode(target: target)
 
-        await withTaskGroup(of: (Contact, RPCResult).self) { group in
-            func launch() {
-                while case .query(let contact) = lookup.next() {
-                    group.addTask { (contact, await self.request(query, to: contact.address, expecting: contact.id)) }
+        // Children report through one stream so a stall can wake the driver as well as a reply.
+        let (events, sink) = AsyncStream<LookupEvent>.makeStream()
+        await withTaskGroup(of: Void.self) { group in
+            func launch() -> Bool {
+                while true {
+                    switch lookup.next() {
+                    case .query(let contact):
+                        group.addTask {
+                            let result = await self.request(query, to: contact.address, expecting: contact.id) {
+                                sink.yield(.stalled(contact))
+                            }
+                            sink.yield(.settled(contact, result))
+                        }
+                    case .wait: return true
+                    case .finished: return false
+                    }
                 }
             }
-            launch()
-            while !lookup.isFinished, let (contact, result) = await group.next() {
-                switch result {
-                case .success(let response):
+            var running = launch()
+            var events = events.makeAsyncIterator()
+            while running, let event = await events.next() {
+                switch event {
+                case .stalled(let contact):
+                    lookup.onStalled(contact.id)
+                case .settled(let contact, .success(let response)):
                     lookup.onResponse(from: contact.id, closer: usable(response.nodes ?? []))
                     if findValue { outcome.record(response, from: contact.id) }
-                case .failure:
+                case .settled(let contact, .failure):
                     lookup.onFailure(from: contact.id)
                 }
-                launch()
+                running = launch()
             }
+            sink.finish()
             group.cancelAll()
         }
         outcome.closest = lookup.closestResponded

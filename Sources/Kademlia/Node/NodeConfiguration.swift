@@ -29,8 +29,14 @@ public struct NodeConfiguration: Sendable {
     public var k = 8
     /// Queries in flight per lookup.
     public var alpha = 3
-    /// How long a query waits for its answer.
+    /// How long a query waits for its answer before it fails.
     public var rpcTimeout: Duration = .seconds(2)
+    /// The longest a lookup's query may stay silent before it stops holding an ALPHA
+    /// slot and a place among the K closest (it may still answer until `rpcTimeout`).
+    /// The node uses less once it has measured round trips (see RoundTripEstimator).
+    public var stallTimeout: Duration = .milliseconds(500)
+    /// The shortest stall timeout, however fast the network looks.
+    public var minimumStallTimeout: Duration = .milliseconds(50)
     /// The node's id; random when nil.
     public var id: NodeID?
     /// Seeds the node's random choices (id, transaction ids, secrets) for replayable runs.

@@ -8,6 +8,7 @@ struct NodeState: Sendable {
     var tokens: TokenIssuer
     var random: SeededGenerator
     var pending = PendingRequests()
+    var roundTrips = RoundTripEstimator()
     /// Contacts being pinged to decide whether a newcomer may take their place.
     var challenged: Set<NodeID> = []
     /// When maintenance last ran, and whether a bucket refresh is under way.

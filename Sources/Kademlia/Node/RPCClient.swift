@@ -2,25 +2,38 @@
 extension DHTNode {
     /// Sends `query` to `address` and waits for the reply, a timeout or cancellation.
     /// When `expectedID` is given, a reply from another id is an error and a timeout
-    /// counts against that contact in the routing table.
-    func request(_ query: Query, to address: SocketAddress, expecting expectedID: NodeID? = nil) async -> RPCResult {
+    /// counts against that contact in the routing table. `onStall`, if given, is called
+    /// once when the query has been silent for the configured stall timeout.
+    func request(
+        _ query: Query, to address: SocketAddress, expecting expectedID: NodeID? = nil,
+        onStall: (@Sendable () -> Void)? = nil
+    ) async -> RPCResult {
         let key = state.withLock { $0.pending.reserve(to: address, using: &$0.random) }
         let transactionID = [UInt8(key.transactionID >> 8), UInt8(key.transactionID & 0xFF)]
         let datagram = Message(transactionID: transactionID, body: .query(sender: id, query), version: Message.ourVersion).encoded()
         let timeout = configuration.rpcTimeout
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<RPCResult, Never>) in
-                let deadline = clock.now() + timeout
-                guard state.withLock({ $0.pending.attach(continuation, to: key, deadline: deadline) }) else {
+                guard state.withLock({ $0.pending.attach(continuation, to: key) }) else {
                     continuation.resume(returning: .failure(.cancelled))
                     return
                 }
+                let sentAt = clock.now()
                 counters.sent.add(1, ordering: .relaxed)
                 counters.countQuery(query)
                 transport.send(datagram, to: address)
+                state.withLock { state in
+                    let stallTimeout = state.roundTrips.stallTimeout(
+                        floor: configuration.minimumStallTimeout, ceiling: configuration.stallTimeout)
+                    state.pending.arm(key, sentAt: sentAt, deadline: sentAt + timeout,
+                                      stallDeadline: onStall.map { _ in sentAt + stallTimeout }, onStall: onStall)
+                }
             }
         } onCancel: {
-            state.withLock { $0.pending.remove(key) }?.resume(returning: .failure(.cancelled))
+            // A query abandoned after it stalled was silent for several round trips: count
+            // it as timed out, so a vanished node still loses its place in routing tables.
+            guard let entry = state.withLock({ $0.pending.remove(key) }) else { return }
+            entry.continuation?.resume(returning: .failure(entry.hasStalled ? .timedOut : .cancelled))
         }
         return settle(result, from: address, expecting: expectedID)
     }
@@ -51,7 +64,13 @@ extension DHTNode {
         guard message.transactionID.count == 2 else { return }
         let transactionID = UInt16(message.transactionID[0]) << 8 | UInt16(message.transactionID[1])
         let key = PendingRequests.Key(transactionID: transactionID, address: sender)
-        guard let continuation = state.withLock({ $0.pending.remove(key) }) else {
+        let now = clock.now()
+        let continuation = state.withLock { state -> CheckedContinuation<RPCResult, Never>? in
+            guard let entry = state.pending.remove(key) else { return nil }
+            if case .response = message.body { state.roundTrips.record(now - entry.sentAt) }
+            return entry.continuation
+        }
+        guard let continuation else {
             log(.debug, "unmatched reply from \(sender)")
             return
         }
@@ -65,11 +84,12 @@ extension DHTNode {
         }
     }
 
-    /// Fails every query whose deadline has passed.
+    /// Fails every query whose deadline has passed and reports the ones gone quiet.
     func sweepTimeouts() {
         let now = clock.now()
-        let expired = state.withLock { $0.pending.removeExpired(now: now) }
-        for continuation in expired { continuation.resume(returning: .failure(.timedOut)) }
+        let due = state.withLock { $0.pending.sweep(now: now) }
+        for continuation in due.expired { continuation.resume(returning: .failure(.timedOut)) }
+        for onStall in due.stalled { onStall() }
     }
 
     /// Pings a quiet contact whose bucket a newcomer wants into; if it stays silent the
