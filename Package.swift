@@ -14,6 +14,6 @@ let package = Package(
         .executableTarget(name: "dht", dependencies: ["Kademlia"]),
         .executableTarget(name: "dht-bench", dependencies: ["Kademlia"]),
         .testTarget(name: "KademliaTests", dependencies: ["Kademlia"]),
-        .testTarget(name: "dhtTests", dependencies: ["dht", "Kademlia"]),
+        .testTarget(name: "dhtTests", dependencies: ["dht", "dht-bench", "Kademlia"]),
     ]
 )

@@ -39,9 +39,9 @@ final class ReplProcess {
 
     deinit { kill() }
 
-    /// The `dht` to test: $DHT_BINARY, else the one SwiftPM built next to the test bundle.
-    static func binaryURL() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["DHT_BINARY"], !path.isEmpty {
+    /// The program to test: $DHT_BINARY (for `dht`), else the one SwiftPM built next to the test bundle.
+    static func binaryURL(named name: String = "dht") throws -> URL {
+        if name == "dht", let path = ProcessInfo.processInfo.environment["DHT_BINARY"], !path.isEmpty {
             return URL(fileURLWithPath: path)
         }
         let bundle = Bundle.main.bundleURL
@@ -49,9 +49,9 @@ final class ReplProcess {
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
             bundle,
             bundle.deletingLastPathComponent(),
-        ].map { $0.appendingPathComponent("dht") }
+        ].map { $0.appendingPathComponent(name) }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw ReplProcessError(description: "no dht binary in \(candidates.map(\.path)); build it or set DHT_BINARY")
+            throw ReplProcessError(description: "no \(name) binary in \(candidates.map(\.path)); build it or set DHT_BINARY")
         }
         return found
     }
