@@ -20,6 +20,8 @@ final class BenchCluster: Sendable {
         let network = options.transport == .memory ? MemoryNetwork() : nil
         var nodes: [DHTNode] = []
         nodes.reserveCapacity(options.nodes)
+        // Spreading the sockets over several epoll threads lets receive work use every core.
+        let pollers = options.transport == .udp ? try (0..<options.pollers).map { _ in try UDPPoller() } : []
         for _ in 0..<options.nodes {
             var configuration = NodeConfiguration()
             configuration.seed = random.next()
@@ -29,7 +31,9 @@ final class BenchCluster: Sendable {
             if let network {
                 node = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
             } else {
-                node = try DHTNode.udp(port: 0, host: "127.0.0.1", configuration: configuration)
+                let poller = pollers[nodes.count % pollers.count]
+                let transport = try UDPTransport.bind(host: "127.0.0.1", port: 0, poller: poller)
+                node = DHTNode(transport: transport, configuration: configuration)
             }
             if let seed = nodes.randomElement(using: &random) {
                 let address = seed.address

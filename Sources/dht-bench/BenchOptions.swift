@@ -13,12 +13,14 @@ struct BenchOptions {
     var silentFraction = 0.0
     /// Query timeout; short by default because every peer is on this machine.
     var rpcTimeoutMilliseconds = 1000
+    /// Epoll threads the UDP sockets are spread over.
+    var pollers = 1
     /// Skip the one-at-a-time and concurrent put/get phases (scale runs want only some).
     var skipConcurrent = false
 
     static let usage = """
         usage: dht-bench [--nodes N] [--puts P] [--gets G] [--concurrency C] [--seed S]
-                         [--transport udp|memory] [--silent FRACTION] [--timeout-ms MS] [--no-concurrent]
+                         [--transport udp|memory] [--pollers P] [--silent FRACTION] [--timeout-ms MS] [--no-concurrent]
         Starts N nodes in one process, runs the workload, prints one JSON object.
         """
 
@@ -39,6 +41,7 @@ struct BenchOptions {
             case "--puts": parsed = Int(value).map { options.puts = $0 } != nil && options.puts >= 1
             case "--gets": parsed = Int(value).map { options.gets = $0 } != nil && options.gets >= 0
             case "--concurrency": parsed = Int(value).map { options.concurrency = $0 } != nil && options.concurrency >= 1
+            case "--pollers": parsed = Int(value).map { options.pollers = $0 } != nil && (1...64).contains(options.pollers)
             case "--seed": parsed = UInt64(value).map { options.seed = $0 } != nil
             case "--transport": parsed = Transport(rawValue: value).map { options.transport = $0 } != nil
             case "--silent": parsed = Double(value).map { options.silentFraction = $0 } != nil && (0..<1).contains(options.silentFraction)
