@@ -16,4 +16,11 @@ public protocol DatagramTransport: AnyObject, Sendable {
     func send(_ datagram: [UInt8], to destination: SocketAddress)
     /// Stops delivery and releases the endpoint.
     func close()
+    /// Asks for a `transportTick` no later than `deadline`. Transports that tick on a
+    /// fixed short period may ignore it; a simulated network ticks only on request.
+    func wake(at deadline: Timestamp)
+}
+
+extension DatagramTransport {
+    public func wake(at deadline: Timestamp) {}
 }

@@ -4,13 +4,19 @@ import Synchronization
 ///
 /// Delivery is synchronous: `send` calls the receiver's handler before it returns, so
 /// a reply from a live node resolves its query at once, and only queries to silent
-/// nodes wait, for the virtual time `advance(by:)` moves on.
+/// nodes wait, for the virtual time `advance(by:)` moves on. Moving time ticks only
+/// the endpoints that asked to be woken by then (a discrete-event simulation), so the
+/// cost of time passing does not grow with the number of nodes.
 public final class MemoryNetwork: Sendable {
     public let clock: ManualClock
     private let endpoints = Mutex<[SocketAddress: Endpoint]>([:])
+    private let wakes = Mutex(WakeQueue())
     private let nextHost = Atomic<UInt32>(1)
     private let delivered = Atomic<Int>(0)
     private let dropped = Atomic<Int>(0)
+    /// Virtual time of the latest datagram lost to a silent or unknown address: until
+    /// the query it may have carried times out, someone may be waiting for time to pass.
+    private let lastDrop = Atomic<Int64>(.min)
 
     /// Held weakly, as the transport protocol promises, so a node and its transport form no cycle.
     struct WeakDelegate {
@@ -40,12 +46,38 @@ public final class MemoryNetwork: Sendable {
         endpoints.withLock { $0[address] }?.silent.store(silent, ordering: .relaxed)
     }
 
-    /// Moves virtual time on and lets every endpoint run its timers.
+    /// Moves virtual time on and ticks every endpoint that asked to be woken by then.
     public func advance(by duration: Duration) {
-        clock.advance(by: duration)
-        let delegates = endpoints.withLock { $0.values.compactMap { endpoint in
-            endpoint.silent.load(ordering: .relaxed) ? nil : endpoint.delegate.withLock { $0.value }
-        } }
+        tickDue(now: clock.advance(by: duration))
+    }
+
+    /// Jumps virtual time to the earliest wake-up anyone asked for and ticks those due;
+    /// false if nobody is waiting for time to pass.
+    @discardableResult
+    public func advanceToNextWake() -> Bool {
+        guard let next = wakes.withLock({ $0.earliest }) else { return false }
+        tickDue(now: clock.advance(to: next))
+        return true
+    }
+
+    /// When a datagram was last lost, if ever.
+    var lastDropTime: Timestamp? {
+        let nanoseconds = lastDrop.load(ordering: .relaxed)
+        return nanoseconds == .min ? nil : Timestamp(nanoseconds: nanoseconds)
+    }
+
+    func requestWake(_ address: SocketAddress, at deadline: Timestamp) {
+        wakes.withLock { $0.push(deadline, address) }
+    }
+
+    private func tickDue(now: Timestamp) {
+        let due = wakes.withLock { $0.popDue(now: now) }
+        let delegates = endpoints.withLock { table in
+            due.compactMap { address -> (any TransportDelegate)? in
+                guard let endpoint = table[address], !endpoint.silent.load(ordering: .relaxed) else { return nil }
+                return endpoint.delegate.withLock { $0.value }
+            }
+        }
         for delegate in delegates { delegate.transportTick() }
     }
 
@@ -68,6 +100,7 @@ public final class MemoryNetwork: Sendable {
               let target = route.1, !target.silent.load(ordering: .relaxed),
               let delegate = target.delegate.withLock({ $0.value }) else {
             dropped.add(1, ordering: .relaxed)
+            lastDrop.store(clock.now().nanoseconds, ordering: .relaxed)
             return
         }
         delivered.add(1, ordering: .relaxed)
@@ -95,5 +128,9 @@ public final class MemoryTransport: DatagramTransport {
 
     public func close() {
         network.detach(localAddress)
+    }
+
+    public func wake(at deadline: Timestamp) {
+        network.requestWake(localAddress, at: deadline)
     }
 }

@@ -52,6 +52,9 @@ struct PendingRequests {
 
     var count: Int { entries.count }
 
+    /// When the next sweep has something to do, if ever.
+    var nextDue: Timestamp? { earliestDeadline.nanoseconds == .max ? nil : earliestDeadline }
+
     /// Claims a transaction id not in use toward `address`; the entry waits for `attach`.
     mutating func reserve(to address: SocketAddress, using generator: inout some RandomNumberGenerator) -> Key {
         while true {
@@ -70,18 +73,20 @@ struct PendingRequests {
         return true
     }
 
-    /// Starts the clocks of a query that has been sent; nothing if it is already settled.
+    /// Starts the clocks of a query that has been sent; false if it is already settled.
+    @discardableResult
     mutating func arm(
         _ key: Key, sentAt: Timestamp, deadline: Timestamp,
         stallDeadline: Timestamp? = nil, onStall: (@Sendable () -> Void)? = nil
-    ) {
-        guard var entry = entries[key] else { return }
+    ) -> Bool {
+        guard var entry = entries[key] else { return false }
         entry.sentAt = sentAt
         entry.deadline = deadline
         entry.stallDeadline = stallDeadline
         entry.onStall = onStall
         entries[key] = entry
         earliestDeadline = min(earliestDeadline, entry.nextDue)
+        return true
     }
 
     /// Removes the entry and returns it (its waiter is nil if none was attached yet).

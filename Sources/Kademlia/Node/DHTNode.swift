@@ -28,6 +28,7 @@ public final class DHTNode: Sendable {
         self.clock = clock
         state = Mutex(NodeState(localID: id, configuration: configuration, random: random, now: clock.now()))
         transport.start(delegate: self)
+        transport.wake(at: clock.now())
     }
 
     /// Binds UDP on `host:port` (port 0 picks a free one) and starts a node there.

@@ -31,12 +31,15 @@ extension DHTNode: TransportDelegate {
 
     private func answer(_ query: Query, transactionID: [UInt8], from sender: Contact) {
         let now = clock.now()
-        let (reply, challenge) = state.withLock { state in
+        let (reply, challenge, expiry) = state.withLock { state in
             let reply = state.answer(query, transactionID: transactionID, from: sender, now: now)
-            return (reply, sender.id == id ? nil : state.observe(sender, now: now))
+            var expiry: Timestamp?
+            if case .store(let request) = query { expiry = state.store.value(for: request.target, now: now)?.expiresAt }
+            return (reply, sender.id == id ? nil : state.observe(sender, now: now), expiry)
         }
         send(reply, to: sender.address)
         if let challenge { challengeForPlace(challenge) }
+        if let expiry { scheduleMaintenance(by: expiry) }
     }
 
     func send(_ message: Message, to address: SocketAddress) {

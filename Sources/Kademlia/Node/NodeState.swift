@@ -11,15 +11,15 @@ struct NodeState: Sendable {
     var roundTrips = RoundTripEstimator()
     /// Contacts being pinged to decide whether a newcomer may take their place.
     var challenged: Set<NodeID> = []
-    /// When maintenance last ran, and whether a bucket refresh is under way.
-    var lastMaintenance: Timestamp
+    /// When maintenance is next due, and whether a bucket refresh is under way.
+    var nextMaintenance: Timestamp
     var refreshing = false
 
     init(localID: NodeID, configuration: NodeConfiguration, random: SeededGenerator, now: Timestamp) {
         self.localID = localID
         self.configuration = configuration
         self.random = random
-        lastMaintenance = now
+        nextMaintenance = now
         routingTable = RoutingTable(localID: localID, bucketSize: configuration.k, now: now)
         store = ValueStore(maximumLifetime: configuration.valueLifetime)
         tokens = TokenIssuer(now: now, using: &self.random)

@@ -43,8 +43,13 @@ extension DHTNode {
         var storedHere = false
         if holders.contains(where: { $0.id == id }) {
             let now = clock.now()
-            storedHere = state.withLock {
-                $0.store.store(value, seq: seq, for: target, key: keyBytes, ttl: ttl, now: now) == .stored
+            let expiry = state.withLock { state -> Timestamp? in
+                guard state.store.store(value, seq: seq, for: target, key: keyBytes, ttl: ttl, now: now) == .stored else { return nil }
+                return state.store.value(for: target, now: now)?.expiresAt
+            }
+            if let expiry {
+                storedHere = true
+                scheduleMaintenance(by: expiry)
             }
         }
         let total = stored + (storedHere ? 1 : 0)

@@ -22,12 +22,14 @@ extension DHTNode {
                 counters.sent.add(1, ordering: .relaxed)
                 counters.countQuery(query)
                 transport.send(datagram, to: address)
-                state.withLock { state in
+                let wake = state.withLock { state in
                     let stallTimeout = state.roundTrips.stallTimeout(
                         floor: configuration.minimumStallTimeout, ceiling: configuration.stallTimeout)
-                    state.pending.arm(key, sentAt: sentAt, deadline: sentAt + timeout,
-                                      stallDeadline: onStall.map { _ in sentAt + stallTimeout }, onStall: onStall)
+                    let armed = state.pending.arm(key, sentAt: sentAt, deadline: sentAt + timeout,
+                                                  stallDeadline: onStall.map { _ in sentAt + stallTimeout }, onStall: onStall)
+                    return armed ? state.pending.nextDue : nil
                 }
+                if let wake { transport.wake(at: wake) }
             }
         } onCancel: {
             // A query abandoned after it stalled was silent for several round trips: count
@@ -87,7 +89,8 @@ extension DHTNode {
     /// Fails every query whose deadline has passed and reports the ones gone quiet.
     func sweepTimeouts() {
         let now = clock.now()
-        let due = state.withLock { $0.pending.sweep(now: now) }
+        let (due, next) = state.withLock { ($0.pending.sweep(now: now), $0.pending.nextDue) }
+        if let next, !due.expired.isEmpty || !due.stalled.isEmpty { transport.wake(at: next) }
         for continuation in due.expired { continuation.resume(returning: .failure(.timedOut)) }
         for onStall in due.stalled { onStall() }
     }

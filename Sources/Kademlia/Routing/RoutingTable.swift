@@ -115,6 +115,11 @@ public struct RoutingTable: Sendable {
         buckets[index].lastLookup = now
     }
 
+    /// When the first non-empty bucket falls due for refresh, if any is non-empty.
+    public func nextRefresh(interval: Duration) -> Timestamp? {
+        buckets.lazy.filter { !$0.entries.isEmpty }.map { $0.lastLookup + interval }.min()
+    }
+
     /// Indexes of non-empty buckets no lookup has gone into for `interval`. Empty
     /// buckets nearer than any contact are covered by the lookup of our own id.
     public func bucketsNeedingRefresh(now: Timestamp, interval: Duration) -> [Int] {

@@ -67,6 +67,9 @@ public struct ValueStore: Sendable {
         entries[target] = nil
     }
 
+    /// When the first held value expires, if any is held.
+    public var earliestExpiry: Timestamp? { entries.values.lazy.map(\.expiresAt).min() }
+
     /// The number of values held, live or not yet swept.
     public var count: Int { entries.count }
 

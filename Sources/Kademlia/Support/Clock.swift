@@ -69,6 +69,15 @@ public final class ManualClock: NodeClock {
 
     public func now() -> Timestamp { current.withLock { $0 } }
 
+    /// Moves the clock forward to `instant`, if that is later than now; returns the new time.
+    @discardableResult
+    public func advance(to instant: Timestamp) -> Timestamp {
+        current.withLock { now in
+            now = max(now, instant)
+            return now
+        }
+    }
+
     /// Moves the clock forward and returns the new time.
     @discardableResult
     public func advance(by duration: Duration) -> Timestamp {

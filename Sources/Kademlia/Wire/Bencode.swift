@@ -55,11 +55,17 @@ extension BencodeValue {
     /// The value stored under the UTF-8 key `key`; nil if this is not a dictionary or the key is absent.
     public subscript(key: String) -> BencodeValue? {
         guard case .dictionary(let entries) = self else { return nil }
-        // KRPC dictionaries hold a handful of keys, so a linear scan beats binary search setup.
-        for entry in entries where entry.key.elementsEqual(key.utf8) {
-            return entry.value
+        // KRPC dictionaries hold a handful of keys, so a linear scan beats binary search
+        // setup; comparing contiguous buffers keeps this off the generic slow path, since
+        // every field of every datagram is read through here.
+        var key = key
+        return key.withUTF8 { wanted in
+            for entry in entries where entry.key.count == wanted.count
+                && entry.key.withUnsafeBufferPointer({ $0.elementsEqual(wanted) }) {
+                return entry.value
+            }
+            return nil
         }
-        return nil
     }
 
     /// The payload if this is a byte string.
