@@ -7,7 +7,7 @@ SWIFT ?= swift
 PORT ?= 8001
 ARGS ?=
 
-.PHONY: all build release run test clean
+.PHONY: all build release run test clean bench-compare
 
 all: build
 
@@ -26,3 +26,5 @@ test:
 clean:
 	$(SWIFT) package clean
 	rm -rf .build ./dht
+
+bench-compare: ; bash bench/compare/run.sh

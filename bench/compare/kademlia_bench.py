@@ -64,14 +64,19 @@ def count_crawl_rounds():
     SpiderCrawl._find = counted
 
 
-async def build(count, rng):
-    """Starts `count` servers, each joining through a random earlier one."""
+async def build(count, rng, join_timeout=30.0):
+    """Starts `count` servers, each joining through a random earlier one (a ping
+    of the seed, then a lookup of its own id); a join is cut off after
+    `join_timeout` seconds."""
     servers, ports = [], []
     for _ in range(count):
         server = CountingServer()
         await server.listen(0, interface="127.0.0.1")
         if ports:
-            await server.bootstrap([("127.0.0.1", rng.choice(ports))])
+            try:
+                await asyncio.wait_for(server.bootstrap([("127.0.0.1", rng.choice(ports))]), join_timeout)
+            except asyncio.TimeoutError:
+                log("a join timed out")
         servers.append(server)
         ports.append(server.transport.get_extra_info("sockname")[1])
     return servers
