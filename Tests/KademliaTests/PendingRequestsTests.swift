@@ -232,8 +232,8 @@ extension PendingRequests {
         _ continuation: CheckedContinuation<RPCResult, Never>, to key: Key, now: Timestamp, deadline: Timestamp,
         stallDeadline: Timestamp? = nil, onStall: (@Sendable () -> Void)? = nil
     ) -> Bool {
-        guard attach(continuation, to: key) else { return false }
-        arm(key, sentAt: now, deadline: deadline, stallDeadline: stallDeadline, onStall: onStall)
+        guard attach(continuation, to: key, sentAt: now) else { return false }
+        arm(key, deadline: deadline, stallDeadline: stallDeadline, onStall: onStall)
         return true
     }
 }

@@ -66,21 +66,23 @@ struct PendingRequests {
         }
     }
 
-    /// Attaches the waiter; false if the entry is already gone (cancelled).
-    mutating func attach(_ continuation: CheckedContinuation<RPCResult, Never>, to key: Key) -> Bool {
+    /// Attaches the waiter of a query about to be sent at `sentAt`; false if the entry is
+    /// already gone (cancelled). The send time is set here, not in `arm`, because the
+    /// reply may arrive on another thread before `arm` runs.
+    mutating func attach(_ continuation: CheckedContinuation<RPCResult, Never>, to key: Key, sentAt: Timestamp) -> Bool {
         guard entries[key] != nil else { return false }
         entries[key]?.continuation = continuation
+        entries[key]?.sentAt = sentAt
         return true
     }
 
     /// Starts the clocks of a query that has been sent; false if it is already settled.
     @discardableResult
     mutating func arm(
-        _ key: Key, sentAt: Timestamp, deadline: Timestamp,
+        _ key: Key, deadline: Timestamp,
         stallDeadline: Timestamp? = nil, onStall: (@Sendable () -> Void)? = nil
     ) -> Bool {
         guard var entry = entries[key] else { return false }
-        entry.sentAt = sentAt
         entry.deadline = deadline
         entry.stallDeadline = stallDeadline
         entry.onStall = onStall

@@ -14,18 +14,18 @@ extension DHTNode {
         let timeout = configuration.rpcTimeout
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<RPCResult, Never>) in
-                guard state.withLock({ $0.pending.attach(continuation, to: key) }) else {
+                let sentAt = clock.now()
+                guard state.withLock({ $0.pending.attach(continuation, to: key, sentAt: sentAt) }) else {
                     continuation.resume(returning: .failure(.cancelled))
                     return
                 }
-                let sentAt = clock.now()
                 counters.sent.add(1, ordering: .relaxed)
                 counters.countQuery(query)
                 transport.send(datagram, to: address)
                 let wake = state.withLock { state in
                     let stallTimeout = state.roundTrips.stallTimeout(
                         floor: configuration.minimumStallTimeout, ceiling: configuration.stallTimeout)
-                    let armed = state.pending.arm(key, sentAt: sentAt, deadline: sentAt + timeout,
+                    let armed = state.pending.arm(key, deadline: sentAt + timeout,
                                                   stallDeadline: onStall.map { _ in sentAt + stallTimeout }, onStall: onStall)
                     return armed ? state.pending.nextDue : nil
                 }
