@@ -32,7 +32,8 @@ final class BenchCluster: Sendable {
                 node = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
             } else {
                 let poller = pollers[nodes.count % pollers.count]
-                let transport = try UDPTransport.bind(host: "127.0.0.1", port: 0, poller: poller)
+                let transport = try UDPTransport.bind(
+                    host: "127.0.0.1", port: 0, poller: poller, tickInterval: DHTNode.udpTickInterval)
                 node = DHTNode(transport: transport, configuration: configuration)
             }
             if let seed = nodes.randomElement(using: &random) {

@@ -22,6 +22,9 @@ public final class UDPPoller: Sendable {
     private let creationError: SocketError?
     private let state = Mutex(State())
     private let tokens = Atomic<UInt64>(1)
+    /// The earliest tick a transport asked for since the last scan; lets a wake-up
+    /// requested from another thread cut short a long wait for the next scan.
+    private let requestedScan = Atomic<UInt64>(.max)
 
     private struct Entry {
         /// Weak so a transport dropped without close() still deinitialises (and closes itself).
@@ -123,6 +126,16 @@ public final class UDPPoller: Sendable {
         _ = pthread_detach(thread)
     }
 
+    /// Asks for a tick scan no later than `nanoseconds` on CLOCK_MONOTONIC.
+    func requestScan(at nanoseconds: UInt64) {
+        var current = requestedScan.load(ordering: .relaxed)
+        while nanoseconds < current {
+            let (exchanged, original) = requestedScan.compareExchange(expected: current, desired: nanoseconds, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+    }
+
     /// The thread body: close what was deregistered, wait, drain ready sockets, tick.
     private func run() {
         let buffer = UnsafeMutableRawBufferPointer.allocate(
@@ -144,6 +157,7 @@ public final class UDPPoller: Sendable {
             for fd in closing { _ = close(fd) }
             guard keepRunning else { return }
 
+            nextTickScan = min(nextTickScan, requestedScan.load(ordering: .relaxed))
             let now = monotonicNanoseconds()
             let wait = nextTickScan > now ? min(nextTickScan - now, Self.maxWaitNanoseconds) : 0
             let timeout = Int32((wait + 999_999) / 1_000_000)
@@ -154,7 +168,11 @@ public final class UDPPoller: Sendable {
                 transport.drainReadable(into: buffer, limit: Self.drainLimit)
             }
             let after = monotonicNanoseconds()
-            if after >= nextTickScan { nextTickScan = tickDue(now: after, list: &tickList) }
+            if after >= nextTickScan {
+                // Cleared before the scan, so a request made during it is kept for the next.
+                requestedScan.store(.max, ordering: .relaxed)
+                nextTickScan = tickDue(now: after, list: &tickList)
+            }
         }
     }
 

@@ -135,6 +135,21 @@ public final class UDPTransport: DatagramTransport {
         }
     }
 
+    /// Brings the next tick forward to `deadline` (read on CLOCK_MONOTONIC, as `SystemClock`
+    /// does), so a node can tick rarely yet still meet its query deadlines.
+    public func wake(at deadline: Timestamp) {
+        let target = UInt64(max(deadline.nanoseconds, 1))
+        var current = nextTickDue.load(ordering: .relaxed)
+        while current == 0 || target < current {
+            let (exchanged, original) = nextTickDue.compareExchange(expected: current, desired: target, ordering: .relaxed)
+            if exchanged {
+                poller.requestScan(at: target)
+                return
+            }
+            current = original
+        }
+    }
+
     /// Called by the poller on each tick scan; ticks when due and returns the next due time.
     func tickIfDue(now: UInt64) -> UInt64 {
         let due = nextTickDue.load(ordering: .relaxed)
@@ -146,7 +161,9 @@ public final class UDPTransport: DatagramTransport {
         // Late ticks are not replayed in a burst: schedule from now if we fell behind.
         var next = due + tickNanoseconds
         if next <= now { next = now + tickNanoseconds }
-        nextTickDue.store(next, ordering: .relaxed)
+        // A wake(at:) that lowered the due time since we read it wins over our schedule.
+        let (exchanged, lowered) = nextTickDue.compareExchange(expected: due, desired: next, ordering: .relaxed)
+        if !exchanged { next = lowered }
         guard !closedFlag.load(ordering: .acquiring), let delegate = state.withLock({ $0.delegate }) else {
             return next
         }

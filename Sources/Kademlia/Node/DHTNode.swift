@@ -33,8 +33,12 @@ public final class DHTNode: Sendable {
 
     /// Binds UDP on `host:port` (port 0 picks a free one) and starts a node there.
     public static func udp(port: UInt16, host: String = "0.0.0.0", configuration: NodeConfiguration = .init()) throws -> DHTNode {
-        DHTNode(transport: try UDPTransport.bind(host: host, port: port), configuration: configuration)
+        DHTNode(transport: try UDPTransport.bind(host: host, port: port, tickInterval: udpTickInterval), configuration: configuration)
     }
+
+    /// The idle tick of a node on UDP: deadlines ask for their own wake-ups, so the tick
+    /// only backs them up, and a process hosting thousands of nodes is not busy ticking.
+    public static let udpTickInterval: Duration = .seconds(1)
 
     /// The address other nodes reach this one at.
     public var address: SocketAddress { transport.localAddress }

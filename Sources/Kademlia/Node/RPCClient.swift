@@ -90,7 +90,9 @@ extension DHTNode {
     func sweepTimeouts() {
         let now = clock.now()
         let (due, next) = state.withLock { ($0.pending.sweep(now: now), $0.pending.nextDue) }
-        if let next, !due.expired.isEmpty || !due.stalled.isEmpty { transport.wake(at: next) }
+        // Always re-ask: the wake that brought us here may have been for a query that has
+        // since been answered, while later deadlines still wait.
+        if let next { transport.wake(at: next) }
         for continuation in due.expired { continuation.resume(returning: .failure(.timedOut)) }
         for onStall in due.stalled { onStall() }
     }
