@@ -71,3 +71,22 @@ struct RPCTests {
         #expect(asker.knownContacts == [answerer.contact])
     }
 }
+
+@Suite("Hostile values from peers")
+struct HostilePeerTests {
+    @Test("a peer holding seq Int64.max does not make a put trap")
+    func maximumSequence() async throws {
+        let network = MemoryNetwork()
+        var configuration = NodeConfiguration()
+        configuration.seed = 1
+        let writer = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+        configuration.seed = 2
+        let holder = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+        _ = await writer.bootstrap([holder.address])
+        let now = network.clock.now()
+        holder.state.withLock { _ = $0.store.store([9], seq: .max, for: NodeID(key: "k"), now: now) }
+        let result = try await writer.put(key: "k", value: [1])
+        #expect(result.seq == .max)
+        #expect(await writer.get(key: "k")?.seq == .max)
+    }
+}

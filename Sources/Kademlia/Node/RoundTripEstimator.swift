@@ -23,7 +23,9 @@ public struct RoundTripEstimator: Sendable {
     /// trip plus four deviations, kept within `floor...ceiling`; `ceiling` before any sample.
     public func stallTimeout(floor: Duration, ceiling: Duration) -> Duration {
         guard let smoothed else { return ceiling }
-        let estimate = Duration.nanoseconds(Int64((smoothed + 4 * variation) * 1e9))
-        return min(max(estimate, floor), ceiling)
+        let seconds = smoothed + 4 * variation
+        // Compared as a Double first: converting an enormous estimate to Int64 would trap.
+        guard seconds < ceiling.seconds else { return ceiling }
+        return max(.nanoseconds(Int64(seconds * 1e9)), floor)
     }
 }
