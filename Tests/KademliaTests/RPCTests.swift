@@ -1,18 +1,19 @@
 @testable import Kademlia
 import Testing
 
+/// Two seeded nodes on one in-memory network.
+private func pair() -> (MemoryNetwork, DHTNode, DHTNode) {
+    let network = MemoryNetwork()
+    var configuration = NodeConfiguration()
+    configuration.seed = 1
+    let first = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+    configuration.seed = 2
+    let second = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+    return (network, first, second)
+}
+
 @Suite("Queries: matching, timeouts and cancellation on a virtual clock")
 struct RPCTests {
-    private func pair() -> (MemoryNetwork, DHTNode, DHTNode) {
-        let network = MemoryNetwork()
-        var configuration = NodeConfiguration()
-        configuration.seed = 1
-        let asker = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
-        configuration.seed = 2
-        let answerer = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
-        return (network, asker, answerer)
-    }
-
     @Test("a live node answers and enters the routing table")
     func answered() async {
         let (_, asker, answerer) = pair()
@@ -76,12 +77,7 @@ struct RPCTests {
 struct HostilePeerTests {
     @Test("a peer holding seq Int64.max does not make a put trap")
     func maximumSequence() async throws {
-        let network = MemoryNetwork()
-        var configuration = NodeConfiguration()
-        configuration.seed = 1
-        let writer = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
-        configuration.seed = 2
-        let holder = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+        let (network, writer, holder) = pair()
         _ = await writer.bootstrap([holder.address])
         let now = network.clock.now()
         holder.state.withLock { _ = $0.store.store([9], seq: .max, for: NodeID(key: "k"), now: now) }

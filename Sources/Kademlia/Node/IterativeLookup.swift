@@ -4,10 +4,9 @@ struct LookupOutcome: Sendable {
     var closest: [Contact]
     /// The write token each answering node gave (find_value lookups).
     var tokens: [NodeID: [UInt8]]
-    /// The winning value among the answers, by the versioning rules.
+    /// The winning value among the answers, by the versioning rules; seq decides first,
+    /// so its seq is the highest any node reported.
     var value: FoundValue?
-    /// The highest `seq` any node reported.
-    var highestSeq: Int64?
     /// Queries sent.
     var queries: Int
     /// Hops to the farthest of the K closest.
@@ -30,7 +29,7 @@ extension DHTNode {
             return state.routingTable.closest(to: target, limit: configuration.k)
         }
         var lookup = Lookup(target: target, k: configuration.k, alpha: configuration.alpha, seeds: seeds, excluding: id)
-        var outcome = LookupOutcome(closest: [], tokens: [:], value: nil, highestSeq: nil, queries: 0, hops: 0)
+        var outcome = LookupOutcome(closest: [], tokens: [:], value: nil, queries: 0, hops: 0)
         let query: Query = findValue ? .findValue(target: target) : .findNode(target: target)
 
         // Children report through one stream so a stall can wake the driver as well as a reply.
@@ -86,7 +85,6 @@ extension LookupOutcome {
         if let token = response.token { tokens[responder] = token }
         guard let value = response.value, value.count <= DHTNode.maxValueSize else { return }
         let found = FoundValue(value: value, seq: response.seq ?? 0)
-        highestSeq = max(highestSeq ?? found.seq, found.seq)
         if self.value.map(found.supersedes) ?? true { self.value = found }
     }
 }

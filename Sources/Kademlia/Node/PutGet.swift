@@ -23,7 +23,7 @@ extension DHTNode {
         let outcome = await lookup(target, findValue: true)
         let localSeq = state.withLock { $0.store.value(for: target, now: clock.now())?.seq }
         // Saturating: a peer may report seq Int64.max, and a put must not trap on it.
-        let seq = [outcome.highestSeq, localSeq].compactMap { $0 }.max().map { $0 == .max ? .max : $0 + 1 } ?? 0
+        let seq = [outcome.value?.seq, localSeq].compactMap { $0 }.max().map { $0 == .max ? .max : $0 + 1 } ?? 0
         let holders = (outcome.closest.filter { outcome.tokens[$0.id] != nil } + [contact])
             .sorted { $0.id.distance(to: target) < $1.id.distance(to: target) }
             .prefix(configuration.k)
