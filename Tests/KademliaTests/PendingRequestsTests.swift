@@ -5,26 +5,25 @@ import Testing
 private let start = Timestamp(nanoseconds: 1_000_000_000)
 private let responder = NodeID(high: 1, middle: 2, low: 3)
 
-/// The table shared between the waiting tasks and the test, as the node shares it.
-private final class SharedTable: Sendable {
-    let lock: Mutex<PendingRequests>
-    init(_ table: sending PendingRequests) { lock = Mutex(table) }
-}
+/// Collects what completions and stall callbacks were called with.
+private final class Recorder: Sendable {
+    let results = Mutex<[Int: RPCResult]>([:])
+    let stalls = Atomic<Int>(0)
 
-/// Counts how often a stall callback ran.
-private final class StallCounter: Sendable {
-    let calls = Atomic<Int>(0)
-    var callback: @Sendable () -> Void { { self.calls.add(1, ordering: .relaxed) } }
+    func completion(_ index: Int) -> PendingRequests.Completion {
+        { result in self.results.withLock { $0[index] = result } }
+    }
+
+    var onStall: @Sendable () -> Void { { self.stalls.add(1, ordering: .relaxed) } }
+
+    func result(_ index: Int) -> RPCResult? { results.withLock { $0[index] } }
 }
 
 private func address(_ index: Int) -> SocketAddress {
     SocketAddress(ip: 0x0A00_0000 + UInt32(index), port: 6881)
 }
 
-/// Resumes whatever is still waiting, so a failing expectation fails the test instead of hanging it.
-private func releaseAll(_ pending: inout PendingRequests) {
-    for leftover in pending.removeAll() { leftover.resume(returning: .failure(.cancelled)) }
-}
+private let ignore: PendingRequests.Completion = { _ in }
 
 @Suite struct PendingRequestsTests {
     @Test func reserveNeverHandsOutAKeyInUse() {
@@ -34,7 +33,7 @@ private func releaseAll(_ pending: inout PendingRequests) {
         // constantly near the end, so any reuse would show.
         var seen = Set<PendingRequests.Key>()
         for _ in 0..<60_000 {
-            let key = pending.reserve(to: address(1), using: &generator)
+            let key = pending.reserve(to: address(1), sentAt: start, using: &generator, completion: ignore)
             #expect(key.address == address(1))
             #expect(seen.insert(key).inserted, "key \(key.transactionID) handed out twice")
         }
@@ -46,194 +45,127 @@ private func releaseAll(_ pending: inout PendingRequests) {
         var pending = PendingRequests()
         var first = SeededGenerator(seed: 7)
         var second = SeededGenerator(seed: 7)
-        let toOne = pending.reserve(to: address(1), using: &first)
-        let toTwo = pending.reserve(to: address(2), using: &second)
+        let toOne = pending.reserve(to: address(1), sentAt: start, using: &first, completion: ignore)
+        let toTwo = pending.reserve(to: address(2), sentAt: start, using: &second, completion: ignore)
         #expect(toOne.transactionID == toTwo.transactionID)
         #expect(toOne != toTwo)
         #expect(pending.count == 2)
     }
 
-    @Test func removeOfUnknownOrUnattachedKeys() {
+    @Test func aReplyMustMatchTransactionIDAndAddress() {
         var pending = PendingRequests()
         var generator = SeededGenerator(seed: 2)
         #expect(pending.remove(PendingRequests.Key(transactionID: 42, address: address(3))) == nil)
-        let reserved = pending.reserve(to: address(3), using: &generator)
+        let reserved = pending.reserve(to: address(3), sentAt: start, using: &generator, completion: ignore)
         let wrongAddress = PendingRequests.Key(transactionID: reserved.transactionID, address: address(4))
         #expect(pending.remove(wrongAddress) == nil)
         #expect(pending.count == 1, "a reply from another address leaves the entry alone")
-        let unattached = pending.remove(reserved)
-        #expect(unattached != nil)
-        #expect(unattached?.continuation == nil, "nothing attached yet")
+        let entry = pending.remove(reserved)
+        #expect(entry?.sentAt == start, "the send time is known before the query is armed")
+        #expect(entry?.hasStalled == false)
         #expect(pending.count == 0)
-        #expect(pending.remove(reserved) == nil)
+        #expect(pending.remove(reserved) == nil, "a duplicate reply finds nothing")
     }
 
-    @Test func sweepNeverRemovesUnattachedEntries() {
+    @Test func sweepNeverTimesOutUnarmedEntries() {
         var pending = PendingRequests()
         var generator = SeededGenerator(seed: 3)
-        for index in 0..<5 { _ = pending.reserve(to: address(index), using: &generator) }
-        let due = pending.sweep(now: Timestamp(nanoseconds: .max))
+        for index in 0..<5 { _ = pending.reserve(to: address(index), sentAt: start, using: &generator, completion: ignore) }
+        let due = pending.sweep(now: Timestamp(nanoseconds: .max - 1))
         #expect(due.expired.isEmpty && due.stalled.isEmpty)
         #expect(pending.count == 5)
-        #expect(pending.removeAll().isEmpty)
+        #expect(pending.removeAll().count == 5)
         #expect(pending.count == 0)
     }
 
-    @Test func attachAfterCancellationFailsAndReplyResumesWaiter() async {
+    @Test func armingASettledQueryFails() {
         var pending = PendingRequests()
         var generator = SeededGenerator(seed: 4)
-        let cancelled = pending.reserve(to: address(1), using: &generator)
-        _ = pending.remove(cancelled)
-        let refused = await withCheckedContinuation { (continuation: CheckedContinuation<RPCResult, Never>) in
-            let attached = pending.attach(continuation, to: cancelled, now: start, deadline: start + .seconds(2))
-            #expect(!attached)
-            // Resume exactly once whichever way attach went.
-            if attached { releaseAll(&pending) } else { continuation.resume(returning: .failure(.cancelled)) }
-        }
-        #expect(refused == .failure(.cancelled))
-
-        let key = pending.reserve(to: address(2), using: &generator)
-        let answered = await withCheckedContinuation { (continuation: CheckedContinuation<RPCResult, Never>) in
-            let attached = pending.attach(continuation, to: key, now: start, deadline: start + .seconds(2))
-            #expect(attached)
-            guard attached else { return continuation.resume(returning: .failure(.cancelled)) }
-            #expect(pending.sweep(now: start + .seconds(1)).expired.isEmpty)
-            let entry = pending.remove(key)
-            #expect(entry?.sentAt == start)
-            #expect(entry?.hasStalled == false)
-            #expect(pending.remove(key) == nil, "a duplicate reply finds nothing")
-            entry?.continuation?.resume(returning: .success(Response(id: responder)))
-            releaseAll(&pending)
-        }
-        #expect(answered == .success(Response(id: responder)))
-        #expect(pending.count == 0)
+        let key = pending.reserve(to: address(1), sentAt: start, using: &generator, completion: ignore)
+        _ = pending.remove(key)
+        let armed = pending.arm(key, deadline: start + .seconds(2))
+        #expect(!armed)
+        #expect(pending.nextDue == nil, "nothing left to wake for")
     }
 
-    @Test func sweepRemovesAtDeadlineNotBefore() async {
+    @Test func sweepRemovesAtDeadlineNotBefore() {
         var pending = PendingRequests()
         var generator = SeededGenerator(seed: 5)
-        let key = pending.reserve(to: address(1), using: &generator)
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<RPCResult, Never>) in
-            let attached = pending.attach(continuation, to: key, now: start, deadline: start + .seconds(2))
-            #expect(attached)
-            guard attached else { return continuation.resume(returning: .failure(.cancelled)) }
-            #expect(pending.sweep(now: start + .seconds(2) - .nanoseconds(1)).expired.isEmpty)
-            #expect(pending.count == 1)
-            let due = pending.sweep(now: start + .seconds(2))
-            #expect(due.expired.count == 1)
-            #expect(due.stalled.isEmpty, "no stall callback was given")
-            #expect(pending.count == 0)
-            #expect(pending.remove(key) == nil, "a late reply finds nothing")
-            for waiter in due.expired { waiter.resume(returning: .failure(.timedOut)) }
-            releaseAll(&pending)
-        }
-        #expect(result == .failure(.timedOut))
+        let recorder = Recorder()
+        let key = pending.reserve(to: address(1), sentAt: start, using: &generator, completion: recorder.completion(0))
+        pending.arm(key, deadline: start + .seconds(2))
+        #expect(pending.nextDue == start + .seconds(2))
+        #expect(pending.sweep(now: start + .seconds(2) - .nanoseconds(1)).expired.isEmpty)
+        #expect(pending.count == 1)
+        let due = pending.sweep(now: start + .seconds(2))
+        #expect(due.expired.count == 1)
+        #expect(due.stalled.isEmpty, "no stall callback was given")
+        #expect(pending.count == 0)
+        #expect(pending.remove(key) == nil, "a late reply finds nothing")
+        for completion in due.expired { completion(.failure(.timedOut)) }
+        #expect(recorder.result(0) == .failure(.timedOut))
     }
 
-    @Test func stallIsReportedOnceAndTheQueryKeepsWaiting() async {
+    @Test func stallIsReportedOnceAndTheQueryKeepsWaiting() {
         var pending = PendingRequests()
         var generator = SeededGenerator(seed: 8)
-        let counter = StallCounter()
-        let key = pending.reserve(to: address(1), using: &generator)
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<RPCResult, Never>) in
-            let attached = pending.attach(continuation, to: key, now: start, deadline: start + .seconds(2),
-                                          stallDeadline: start + .milliseconds(500), onStall: counter.callback)
-            guard attached else { return continuation.resume(returning: .failure(.cancelled)) }
-            #expect(pending.sweep(now: start + .milliseconds(499)).stalled.isEmpty)
-            let stall = pending.sweep(now: start + .milliseconds(500))
-            #expect(stall.stalled.count == 1)
-            #expect(stall.expired.isEmpty)
-            for onStall in stall.stalled { onStall() }
-            #expect(counter.calls.load(ordering: .relaxed) == 1)
-            #expect(pending.count == 1, "a stalled query still waits for its answer")
-            #expect(pending.sweep(now: start + .seconds(1)).stalled.isEmpty, "reported once")
-            #expect(pending.sweep(now: start + .seconds(2) - .nanoseconds(1)).expired.isEmpty)
-            let entry = pending.remove(key)
-            #expect(entry?.hasStalled == true)
-            entry?.continuation?.resume(returning: .success(Response(id: responder)))
-            releaseAll(&pending)
-        }
-        #expect(result == .success(Response(id: responder)), "a stalled query may still be answered")
+        let recorder = Recorder()
+        let key = pending.reserve(to: address(1), sentAt: start, using: &generator, completion: recorder.completion(0))
+        pending.arm(key, deadline: start + .seconds(2), stallDeadline: start + .milliseconds(500), onStall: recorder.onStall)
+        #expect(pending.nextDue == start + .milliseconds(500))
+        #expect(pending.sweep(now: start + .milliseconds(499)).stalled.isEmpty)
+        let stall = pending.sweep(now: start + .milliseconds(500))
+        #expect(stall.stalled.count == 1)
+        #expect(stall.expired.isEmpty)
+        for onStall in stall.stalled { onStall() }
+        #expect(recorder.stalls.load(ordering: .relaxed) == 1)
+        #expect(pending.count == 1, "a stalled query still waits for its answer")
+        #expect(pending.nextDue == start + .seconds(2))
+        #expect(pending.sweep(now: start + .seconds(1)).stalled.isEmpty, "reported once")
+        #expect(pending.sweep(now: start + .seconds(2) - .nanoseconds(1)).expired.isEmpty)
+        let entry = pending.remove(key)
+        #expect(entry?.hasStalled == true)
+        entry?.completion(.success(Response(id: responder)))
+        #expect(recorder.result(0) == .success(Response(id: responder)), "a stalled query may still be answered")
     }
 
-    @Test func hardTimeoutSupersedesAnUnreportedStall() async {
+    @Test func hardTimeoutSupersedesAnUnreportedStall() {
         var pending = PendingRequests()
         var generator = SeededGenerator(seed: 9)
-        let counter = StallCounter()
-        let key = pending.reserve(to: address(1), using: &generator)
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<RPCResult, Never>) in
-            let attached = pending.attach(continuation, to: key, now: start, deadline: start + .seconds(2),
-                                          stallDeadline: start + .seconds(1), onStall: counter.callback)
-            guard attached else { return continuation.resume(returning: .failure(.cancelled)) }
-            let due = pending.sweep(now: start + .seconds(3))
-            #expect(due.expired.count == 1)
-            #expect(due.stalled.isEmpty)
-            for waiter in due.expired { waiter.resume(returning: .failure(.timedOut)) }
-            releaseAll(&pending)
-        }
-        #expect(result == .failure(.timedOut))
+        let recorder = Recorder()
+        let key = pending.reserve(to: address(1), sentAt: start, using: &generator, completion: recorder.completion(0))
+        pending.arm(key, deadline: start + .seconds(2), stallDeadline: start + .seconds(1), onStall: recorder.onStall)
+        let due = pending.sweep(now: start + .seconds(3))
+        #expect(due.expired.count == 1)
+        #expect(due.stalled.isEmpty)
         #expect(pending.count == 0)
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func sweepResumesOnlyDueWaitersAndRepliesResumeTheRest() async throws {
+    @Test func sweepTimesOutOnlyDueQueries() {
         var generator = SeededGenerator(seed: 6)
-        var initial = PendingRequests()
+        var pending = PendingRequests()
+        let recorder = Recorder()
         let deadlines: [Int64] = [20, 5, 10, 30, 10]
-        let keys = deadlines.indices.map { initial.reserve(to: address($0), using: &generator) }
-        let table = SharedTable(initial)
-        let (attached, signal) = AsyncStream.makeStream(of: Void.self)
-
-        let results = await withTaskGroup(of: (Int, RPCResult).self) { group in
-            for (index, deadline) in deadlines.enumerated() {
-                let key = keys[index]
-                group.addTask {
-                    let result = await withCheckedContinuation { continuation in
-                        let ok = table.lock.withLock {
-                            $0.attach(continuation, to: key, now: start, deadline: start + .seconds(deadline))
-                        }
-                        if !ok { continuation.resume(returning: .failure(.cancelled)) }
-                        signal.yield()
-                    }
-                    return (index, result)
-                }
-            }
-            var attachedCount = 0
-            for await _ in attached {
-                attachedCount += 1
-                if attachedCount == deadlines.count { break }
-            }
-            let due = table.lock.withLock { $0.sweep(now: start + .seconds(10)) }
-            #expect(due.expired.count == 3)
-            for waiter in due.expired { waiter.resume(returning: .failure(.timedOut)) }
-            #expect(table.lock.withLock { $0.sweep(now: start + .seconds(15)) }.expired.isEmpty)
-            // The 20 s query is answered; the 30 s one is cut off by shutdown.
-            table.lock.withLock { $0.remove(keys[0]) }?.continuation?.resume(returning: .success(Response(id: responder)))
-            let remaining = table.lock.withLock { $0.removeAll() }
-            #expect(remaining.count == 1)
-            for waiter in remaining { waiter.resume(returning: .failure(.cancelled)) }
-
-            var collected = [Int: RPCResult]()
-            for await (index, result) in group { collected[index] = result }
-            return collected
+        let keys = deadlines.enumerated().map { index, deadline in
+            let key = pending.reserve(to: address(index), sentAt: start, using: &generator, completion: recorder.completion(index))
+            pending.arm(key, deadline: start + .seconds(deadline))
+            return key
         }
-        #expect(results[0] == .success(Response(id: responder)))
-        #expect(results[1] == .failure(.timedOut))
-        #expect(results[2] == .failure(.timedOut))
-        #expect(results[3] == .failure(.cancelled))
-        #expect(results[4] == .failure(.timedOut))
-        #expect(table.lock.withLock { $0.count } == 0)
-    }
-}
-
-extension PendingRequests {
-    /// Attaches and arms in one step: a query whose send did not settle it inline.
-    mutating func attach(
-        _ continuation: CheckedContinuation<RPCResult, Never>, to key: Key, now: Timestamp, deadline: Timestamp,
-        stallDeadline: Timestamp? = nil, onStall: (@Sendable () -> Void)? = nil
-    ) -> Bool {
-        guard attach(continuation, to: key, sentAt: now) else { return false }
-        arm(key, deadline: deadline, stallDeadline: stallDeadline, onStall: onStall)
-        return true
+        let due = pending.sweep(now: start + .seconds(10))
+        #expect(due.expired.count == 3)
+        for completion in due.expired { completion(.failure(.timedOut)) }
+        #expect(pending.sweep(now: start + .seconds(15)).expired.isEmpty)
+        #expect(pending.nextDue == start + .seconds(20))
+        // The 20 s query is answered; the 30 s one is cut off by shutdown.
+        pending.remove(keys[0])?.completion(.success(Response(id: responder)))
+        let remaining = pending.removeAll()
+        #expect(remaining.count == 1)
+        for completion in remaining { completion(.failure(.cancelled)) }
+        #expect(recorder.result(0) == .success(Response(id: responder)))
+        #expect(recorder.result(1) == .failure(.timedOut))
+        #expect(recorder.result(2) == .failure(.timedOut))
+        #expect(recorder.result(3) == .failure(.cancelled))
+        #expect(recorder.result(4) == .failure(.timedOut))
+        #expect(pending.count == 0)
     }
 }

@@ -111,6 +111,12 @@ public struct Lookup: Sendable {
         position(of: id).map { candidates[$0].progress }
     }
 
+    /// The closest contact that has neither failed nor stalled: the one a lookup must hear
+    /// from before it can trust that nothing nearer the target is left to ask.
+    public var closestStanding: Contact? {
+        candidates.first(where: \.holdsPlace)?.contact
+    }
+
     /// The K closest contacts that answered, closest first.
     public var closestResponded: [Contact] {
         Array(candidates.lazy.filter { $0.progress == .responded }.prefix(k).map(\.contact))

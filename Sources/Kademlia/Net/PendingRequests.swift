@@ -8,25 +8,29 @@ public enum RPCError: Error, Equatable, Sendable {
     case unexpectedResponder(NodeID)
 }
 
-/// What a waiting query is resumed with.
+/// What a query settles with.
 typealias RPCResult = Result<Response, RPCError>
 
 /// The table of queries awaiting an answer, keyed by (transaction id, destination):
 /// a reply resolves an entry only if both match. Plain value: the node holds it
-/// under its lock and resumes the continuations it hands back outside the lock.
+/// under its lock and calls the completions it hands back outside the lock.
 struct PendingRequests {
+    /// Called exactly once with a query's outcome, on whichever thread settles it.
+    typealias Completion = @Sendable (RPCResult) -> Void
+
     struct Key: Hashable {
         var transactionID: UInt16
         var address: SocketAddress
     }
 
     struct Entry {
-        var continuation: CheckedContinuation<RPCResult, Never>?
+        var completion: Completion
+        /// When the query went out, to measure the round trip. Set at reservation, because
+        /// the reply may arrive on another thread before `arm` runs.
+        var sentAt: Timestamp
         /// Not armed until the datagram has gone out, so a sweep on another thread cannot
         /// time out a query whose reply an in-memory send is still delivering inline.
         var deadline = Timestamp(nanoseconds: .max)
-        /// When the query went out, to measure the round trip.
-        var sentAt = Timestamp.zero
         /// When the waiter is told the query is slow (it keeps waiting for the hard deadline).
         var stallDeadline: Timestamp?
         var onStall: (@Sendable () -> Void)?
@@ -40,14 +44,14 @@ struct PendingRequests {
         }
     }
 
-    /// What a sweep found due: waiters to time out, and slow queries to report.
+    /// What a sweep found due: queries to time out, and slow queries to report.
     struct Due {
-        var expired: [CheckedContinuation<RPCResult, Never>] = []
+        var expired: [Completion] = []
         var stalled: [@Sendable () -> Void] = []
     }
 
     fileprivate var entries: [Key: Entry] = [:]
-    /// No attached entry expires before this, so a sweep with nothing due skips the scan.
+    /// No armed entry expires before this, so a sweep with nothing due skips the scan.
     private var earliestDeadline = Timestamp(nanoseconds: .max)
 
     var count: Int { entries.count }
@@ -55,25 +59,19 @@ struct PendingRequests {
     /// When the next sweep has something to do, if ever.
     var nextDue: Timestamp? { earliestDeadline.nanoseconds == .max ? nil : earliestDeadline }
 
-    /// Claims a transaction id not in use toward `address`; the entry waits for `attach`.
-    mutating func reserve(to address: SocketAddress, using generator: inout some RandomNumberGenerator) -> Key {
+    /// Registers a query about to be sent toward `address` at `sentAt` under a transaction
+    /// id not in use toward that address; it waits unarmed until `arm`.
+    mutating func reserve(
+        to address: SocketAddress, sentAt: Timestamp, using generator: inout some RandomNumberGenerator,
+        completion: @escaping Completion
+    ) -> Key {
         while true {
             let key = Key(transactionID: UInt16.random(in: .min ... .max, using: &generator), address: address)
             if entries[key] == nil {
-                entries[key] = Entry()
+                entries[key] = Entry(completion: completion, sentAt: sentAt)
                 return key
             }
         }
-    }
-
-    /// Attaches the waiter of a query about to be sent at `sentAt`; false if the entry is
-    /// already gone (cancelled). The send time is set here, not in `arm`, because the
-    /// reply may arrive on another thread before `arm` runs.
-    mutating func attach(_ continuation: CheckedContinuation<RPCResult, Never>, to key: Key, sentAt: Timestamp) -> Bool {
-        guard entries[key] != nil else { return false }
-        entries[key]?.continuation = continuation
-        entries[key]?.sentAt = sentAt
-        return true
     }
 
     /// Starts the clocks of a query that has been sent; false if it is already settled.
@@ -91,21 +89,20 @@ struct PendingRequests {
         return true
     }
 
-    /// Removes the entry and returns it (its waiter is nil if none was attached yet).
+    /// Removes the entry and returns it, if it is still waiting.
     mutating func remove(_ key: Key) -> Entry? {
         entries.removeValue(forKey: key)
     }
 
-    /// Removes every attached entry whose deadline has passed, and collects the stall
-    /// callbacks of those past their stall deadline (each is reported once).
+    /// Removes every entry whose deadline has passed, and collects the stall callbacks
+    /// of those past their stall deadline (each is reported once).
     mutating func sweep(now: Timestamp) -> Due {
         guard now >= earliestDeadline else { return Due() }
         var due = Due()
         var nextDeadline = Timestamp(nanoseconds: .max)
         for (key, entry) in entries {
-            guard let continuation = entry.continuation else { continue }
             if entry.deadline <= now {
-                due.expired.append(continuation)
+                due.expired.append(entry.completion)
                 entries[key] = nil
                 continue
             }
@@ -124,9 +121,9 @@ extension PendingRequests {
     /// The keys in use, for tests and diagnostics.
     var keys: [Key] { Array(entries.keys) }
 
-    /// Empties the table, returning every attached waiter.
-    mutating func removeAll() -> [CheckedContinuation<RPCResult, Never>] {
+    /// Empties the table, returning every waiting completion.
+    mutating func removeAll() -> [Completion] {
         defer { entries = [:] }
-        return entries.values.compactMap(\.continuation)
+        return entries.values.map(\.completion)
     }
 }

@@ -50,7 +50,7 @@ public final class DHTNode: Sendable {
     public func stop() {
         transport.close()
         let waiting = state.withLock { $0.pending.removeAll() }
-        for continuation in waiting { continuation.resume(returning: .failure(.cancelled)) }
+        for completion in waiting { completion(.failure(.cancelled)) }
     }
 
     /// A snapshot of the routing table and store.

@@ -20,7 +20,7 @@ extension DHTNode {
     public func put(key: String, value: [UInt8], ttl: Duration? = nil) async throws(PutError) -> PutResult {
         guard value.count <= Self.maxValueSize else { throw .valueTooLarge(size: value.count, limit: Self.maxValueSize) }
         let target = NodeID(key: key)
-        let outcome = await lookup(target, findValue: true)
+        let outcome = await lookup(target, findValue: true, completion: .atClosestHolder)
         let localSeq = state.withLock { $0.store.value(for: target, now: clock.now())?.seq }
         // Saturating: a peer may report seq Int64.max, and a put must not trap on it.
         let seq = [outcome.value?.seq, localSeq].compactMap { $0 }.max().map { $0 == .max ? .max : $0 + 1 } ?? 0
@@ -30,17 +30,12 @@ extension DHTNode {
         let keyBytes = Array(key.utf8)
         let ttlSeconds = ttl.map { Int64($0.seconds.rounded(.up)) }
 
-        let stored = await withTaskGroup(of: Bool.self) { group in
-            for holder in holders where holder.id != id {
-                guard let token = outcome.tokens[holder.id] else { continue }
-                let request = StoreRequest(token: token, target: target, value: value, seq: seq, key: keyBytes, ttl: ttlSeconds)
-                group.addTask {
-                    if case .success = await self.request(.store(request), to: holder.address, expecting: holder.id) { return true }
-                    return false
-                }
-            }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        let stores = holders.compactMap { holder -> OutboundQuery? in
+            guard holder.id != id, let token = outcome.tokens[holder.id] else { return nil }
+            let request = StoreRequest(token: token, target: target, value: value, seq: seq, key: keyBytes, ttl: ttlSeconds)
+            return OutboundQuery(query: .store(request), address: holder.address, expectedID: holder.id)
         }
+        let stored = await requestAll(stores).count { if case .success = $0 { true } else { false } }
         var storedHere = false
         if holders.contains(where: { $0.id == id }) {
             let now = clock.now()
@@ -60,10 +55,12 @@ extension DHTNode {
     }
 
     /// Finds the value stored under `key`: the highest `seq` among the nodes a find_value
-    /// lookup reaches and this node's own store.
+    /// lookup heard from and this node's own store. The lookup ends as soon as the closest
+    /// node standing, with nothing nearer left to ask, has answered with a value; when it
+    /// has none, the lookup runs on until the K closest have all answered.
     public func get(key: String) async -> FoundValue? {
         let target = NodeID(key: key)
-        let outcome = await lookup(target, findValue: true)
+        let outcome = await lookup(target, findValue: true, completion: .atClosestHolder)
         let local = state.withLock { $0.store.value(for: target, now: clock.now()) }.map { FoundValue(value: $0.value, seq: $0.seq) }
         log(.info, "get '\(key)': \(outcome.value == nil ? "not found" : "found") after \(outcome.queries) queries")
         switch (outcome.value, local) {
@@ -77,15 +74,8 @@ extension DHTNode {
     /// refreshes every bucket farther than our closest neighbour (the paper's join).
     /// Returns how many seeds answered.
     public func bootstrap(_ seeds: [SocketAddress]) async -> Int {
-        let answered = await withTaskGroup(of: Bool.self) { group in
-            for seed in seeds where seed != address {
-                group.addTask {
-                    if case .success = await self.request(.ping, to: seed) { return true }
-                    return false
-                }
-            }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
-        }
+        let pings = seeds.filter { $0 != address }.map { OutboundQuery(query: .ping, address: $0, expectedID: nil) }
+        let answered = await requestAll(pings).count { if case .success = $0 { true } else { false } }
         guard answered > 0 || state.withLock({ $0.routingTable.count }) > 0 else {
             log(.warning, "no bootstrap node answered")
             return answered

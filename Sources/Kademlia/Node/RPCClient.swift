@@ -1,43 +1,51 @@
 /// The outbound query path: transaction ids, matching replies, timeouts and cancellation.
+///
+/// A query is a callback, not a task: its completion runs on the thread that settles it
+/// (the transport's, for a reply), so a lookup can send its next query without a hop
+/// through the task scheduler. `request` and `requestAll` put async/await on top.
 extension DHTNode {
-    /// Sends `query` to `address` and waits for the reply, a timeout or cancellation.
-    /// When `expectedID` is given, a reply from another id is an error and a timeout
-    /// counts against that contact in the routing table. `onStall`, if given, is called
-    /// once when the query has been silent for the configured stall timeout.
-    func request(
+    /// Sends `query` to `address` and calls `completion` exactly once with its outcome,
+    /// after the routing table has learned from it. When `expectedID` is given, a reply
+    /// from another id is an error and a timeout counts against that contact. `onStall`,
+    /// if given, is called once if the query is silent for the stall timeout.
+    /// Returns the query's key, for `cancelQuery`.
+    @discardableResult
+    func dispatch(
         _ query: Query, to address: SocketAddress, expecting expectedID: NodeID? = nil,
-        onStall: (@Sendable () -> Void)? = nil
-    ) async -> RPCResult {
-        let key = state.withLock { $0.pending.reserve(to: address, using: &$0.random) }
+        onStall: (@Sendable () -> Void)? = nil, completion: @escaping @Sendable (RPCResult) -> Void
+    ) -> PendingRequests.Key {
+        let sentAt = clock.now()
+        let settled: PendingRequests.Completion = { [self] result in
+            completion(settle(result, from: address, expecting: expectedID))
+        }
+        let key = state.withLock { $0.pending.reserve(to: address, sentAt: sentAt, using: &$0.random, completion: settled) }
         let transactionID = [UInt8(key.transactionID >> 8), UInt8(key.transactionID & 0xFF)]
         let datagram = Message(transactionID: transactionID, body: .query(sender: id, query), version: Message.ourVersion).encoded()
-        let timeout = configuration.rpcTimeout
-        let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<RPCResult, Never>) in
-                let sentAt = clock.now()
-                guard state.withLock({ $0.pending.attach(continuation, to: key, sentAt: sentAt) }) else {
-                    continuation.resume(returning: .failure(.cancelled))
-                    return
-                }
-                counters.sent.add(1, ordering: .relaxed)
-                counters.countQuery(query)
-                transport.send(datagram, to: address)
-                let wake = state.withLock { state in
-                    let stallTimeout = state.roundTrips.stallTimeout(
-                        floor: configuration.minimumStallTimeout, ceiling: configuration.stallTimeout)
-                    let armed = state.pending.arm(key, deadline: sentAt + timeout,
-                                                  stallDeadline: onStall.map { _ in sentAt + stallTimeout }, onStall: onStall)
-                    return armed ? state.pending.nextDue : nil
-                }
-                if let wake { transport.wake(at: wake) }
-            }
-        } onCancel: {
-            // A query abandoned after it stalled was silent for several round trips: count
-            // it as timed out, so a vanished node still loses its place in routing tables.
-            guard let entry = state.withLock({ $0.pending.remove(key) }) else { return }
-            entry.continuation?.resume(returning: .failure(entry.hasStalled ? .timedOut : .cancelled))
+        counters.sent.add(1, ordering: .relaxed)
+        counters.countQuery(query)
+        transport.send(datagram, to: address)
+        let wake = state.withLock { state in
+            let stallTimeout = state.roundTrips.stallTimeout(
+                floor: configuration.minimumStallTimeout, ceiling: configuration.stallTimeout)
+            let armed = state.pending.arm(key, deadline: sentAt + configuration.rpcTimeout,
+                                          stallDeadline: onStall.map { _ in sentAt + stallTimeout }, onStall: onStall)
+            return armed ? state.pending.nextDue : nil
         }
-        return settle(result, from: address, expecting: expectedID)
+        if let wake { transport.wake(at: wake) }
+        return key
+    }
+
+    /// Abandons a query still waiting; its completion runs now. One abandoned after it
+    /// stalled was silent for several round trips, so it counts as timed out and a
+    /// vanished node still loses its place in routing tables.
+    func cancelQuery(_ key: PendingRequests.Key) {
+        guard let entry = state.withLock({ $0.pending.remove(key) }) else { return }
+        entry.completion(.failure(entry.hasStalled ? .timedOut : .cancelled))
+    }
+
+    /// Sends `query` to `address` and waits for the reply, a timeout or cancellation.
+    func request(_ query: Query, to address: SocketAddress, expecting expectedID: NodeID? = nil) async -> RPCResult {
+        await requestAll([OutboundQuery(query: query, address: address, expectedID: expectedID)]).first ?? .failure(.cancelled)
     }
 
     /// Applies what a query's outcome says about the contact to the routing table.
@@ -67,22 +75,22 @@ extension DHTNode {
         let transactionID = UInt16(message.transactionID[0]) << 8 | UInt16(message.transactionID[1])
         let key = PendingRequests.Key(transactionID: transactionID, address: sender)
         let now = clock.now()
-        let continuation = state.withLock { state -> CheckedContinuation<RPCResult, Never>? in
+        let completion = state.withLock { state -> PendingRequests.Completion? in
             guard let entry = state.pending.remove(key) else { return nil }
             if case .response = message.body { state.roundTrips.record(now - entry.sentAt) }
-            return entry.continuation
+            return entry.completion
         }
-        guard let continuation else {
+        guard let completion else {
             log(.debug, "unmatched reply from \(sender)")
             return
         }
         switch message.body {
         case .response(let response):
-            continuation.resume(returning: .success(response))
+            completion(.success(response))
         case .error(let code, let text):
-            continuation.resume(returning: .failure(.remote(code: code, message: text)))
+            completion(.failure(.remote(code: code, message: text)))
         case .query:
-            continuation.resume(returning: .failure(.cancelled))
+            completion(.failure(.cancelled))
         }
     }
 
@@ -93,15 +101,14 @@ extension DHTNode {
         // Always re-ask: the wake that brought us here may have been for a query that has
         // since been answered, while later deadlines still wait.
         if let next { transport.wake(at: next) }
-        for continuation in due.expired { continuation.resume(returning: .failure(.timedOut)) }
+        for completion in due.expired { completion(.failure(.timedOut)) }
         for onStall in due.stalled { onStall() }
     }
 
     /// Pings a quiet contact whose bucket a newcomer wants into; if it stays silent the
     /// routing table evicts it in favour of the cached newcomer.
     func challengeForPlace(_ incumbent: Contact) {
-        Task {
-            _ = await request(.ping, to: incumbent.address, expecting: incumbent.id)
+        dispatch(.ping, to: incumbent.address, expecting: incumbent.id) { [self] _ in
             state.withLock { _ = $0.challenged.remove(incumbent.id) }
         }
     }

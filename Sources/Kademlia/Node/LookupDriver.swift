@@ -1,0 +1,153 @@
+import Synchronization
+
+/// Drives one `Lookup` from the threads its replies arrive on: a reply updates the state
+/// machine and the next queries go out at once, on that thread. A round trip thus costs
+/// no hop through the task scheduler; the caller awaits a single continuation.
+final class LookupDriver: Sendable {
+    /// When a find_value lookup may stop before the K closest have all answered.
+    enum Completion: Sendable {
+        /// Only when the K closest seen have all answered or failed (the paper's lookup).
+        case whenClosestAnswered
+        /// As soon as the closest contact still standing has answered with a value: nothing
+        /// nearer the key is left to ask, and the nearest node is in every put's K closest.
+        case atClosestHolder
+    }
+
+    private struct State {
+        var lookup: Lookup
+        var outcome = LookupOutcome(closest: [], tokens: [:], value: nil, queries: 0, hops: 0)
+        var valueHolders: Set<NodeID> = []
+        var keys: [PendingRequests.Key] = []
+        var continuation: CheckedContinuation<LookupOutcome, Never>?
+        /// One thread at a time sends; replies that arrive meanwhile (inline, on the
+        /// in-memory network) leave their news in `lookup` for it to act on.
+        var dispatching = false
+        var finished = false
+    }
+
+    private enum Work {
+        case idle
+        case send([Contact])
+        case finish(CheckedContinuation<LookupOutcome, Never>?, LookupOutcome, [PendingRequests.Key])
+    }
+
+    private let node: DHTNode
+    private let target: NodeID
+    private let query: Query
+    private let completion: Completion
+    private let state: Mutex<State>
+
+    init(node: DHTNode, lookup: Lookup, query: Query, completion: Completion) {
+        self.node = node
+        target = lookup.target
+        self.query = query
+        self.completion = completion
+        state = Mutex(State(lookup: lookup))
+    }
+
+    /// Runs the lookup to its end; cancelling the task ends it with what it has.
+    func run() async -> LookupOutcome {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ended = state.withLock { state -> LookupOutcome? in
+                    guard !state.finished else { return state.outcome }
+                    state.continuation = continuation
+                    return nil
+                }
+                if let ended { return continuation.resume(returning: ended) }
+                pump()
+            }
+        } onCancel: {
+            perform(state.withLock { $0.finished ? .idle : finish(&$0) })
+        }
+    }
+
+    /// Sends whatever the lookup asks for until it waits or ends, unless another thread
+    /// is already doing so.
+    private func pump() {
+        guard state.withLock({ state in
+            guard !state.dispatching else { return false }
+            state.dispatching = true
+            return true
+        }) else { return }
+        while true {
+            let work = state.withLock { state -> Work in
+                guard !state.finished else { return .idle }
+                if reachedClosestHolder(state) { return finish(&state) }
+                var batch: [Contact] = []
+                while true {
+                    switch state.lookup.next() {
+                    case .query(let contact): batch.append(contact)
+                    case .finished: return finish(&state)
+                    case .wait:
+                        if batch.isEmpty { state.dispatching = false }
+                        return batch.isEmpty ? .idle : .send(batch)
+                    }
+                }
+            }
+            perform(work)
+            guard case .send = work else { return }
+        }
+    }
+
+    private func perform(_ work: Work) {
+        switch work {
+        case .idle:
+            return
+        case .send(let batch):
+            for contact in batch { send(to: contact) }
+        case .finish(let continuation, let outcome, let abandoned):
+            node.configuration.onLookup?(LookupReport(
+                target: target, queries: outcome.queries, hops: outcome.hops, foundValue: outcome.value != nil))
+            continuation?.resume(returning: outcome)
+            for key in abandoned { node.cancelQuery(key) }
+        }
+    }
+
+    private func send(to contact: Contact) {
+        let key = node.dispatch(query, to: contact.address, expecting: contact.id, onStall: { [self] in
+            state.withLock { $0.lookup.onStalled(contact.id) }
+            pump()
+        }, completion: { [self] result in
+            settled(contact, result)
+        })
+        let orphaned = state.withLock { state in
+            guard !state.finished else { return true }
+            state.keys.append(key)
+            return false
+        }
+        if orphaned { node.cancelQuery(key) }
+    }
+
+    private func settled(_ contact: Contact, _ result: RPCResult) {
+        state.withLock { state in
+            guard !state.finished else { return }
+            switch result {
+            case .success(let response):
+                state.lookup.onResponse(from: contact.id, closer: node.usable(response.nodes ?? []))
+                if case .findValue = query, state.outcome.record(response, from: contact.id) {
+                    state.valueHolders.insert(contact.id)
+                }
+            case .failure:
+                state.lookup.onFailure(from: contact.id)
+            }
+        }
+        pump()
+    }
+
+    private func reachedClosestHolder(_ state: State) -> Bool {
+        guard case .atClosestHolder = completion, let closest = state.lookup.closestStanding else { return false }
+        return state.valueHolders.contains(closest.id)
+    }
+
+    /// Ends the lookup: settles the outcome and hands back the waiter and the queries still out.
+    private func finish(_ state: inout State) -> Work {
+        state.finished = true
+        state.dispatching = false
+        state.outcome.closest = state.lookup.closestResponded
+        state.outcome.queries = state.lookup.queried
+        state.outcome.hops = state.lookup.hops
+        defer { state.keys = [] }
+        return .finish(state.continuation.take(), state.outcome, state.keys)
+    }
+}
