@@ -46,6 +46,22 @@ import Testing
         #expect(lookup.closestResponded.contains(sent[0]))
     }
 
+    @Test func closestStandingSkipsContactsThatFailedOrStalled() {
+        var generator = SeededGenerator(seed: 12)
+        let target = NodeID.random(using: &generator)
+        let seeds = (0..<4).map { Contact(id: NodeID.random(using: &generator), address: .loopback(port: UInt16(40 + $0))) }
+            .sorted { $0.id.distance(to: target) < $1.id.distance(to: target) }
+        var lookup = Lookup(target: target, seeds: seeds)
+        #expect(lookup.closestStanding == seeds[0], "an unqueried contact still stands")
+        while case .query = lookup.next() {}
+        lookup.onFailure(from: seeds[0].id)
+        #expect(lookup.closestStanding == seeds[1])
+        lookup.onStalled(seeds[1].id)
+        #expect(lookup.closestStanding == seeds[2])
+        lookup.onResponse(from: seeds[1].id, closer: [])
+        #expect(lookup.closestStanding == seeds[1], "a stalled contact that answers takes its place back")
+    }
+
     @Test func stalledContactGivesUpItsPlaceAmongTheKClosest() {
         let target = NodeID.zero
         let (a, b, c) = (Contact(id: NodeID(high: 0, middle: 0, low: 1), address: .loopback(port: 1)),
