@@ -18,6 +18,9 @@ public final class UDPTransport: DatagramTransport {
     private let token: UInt64
     private let tickNanoseconds: UInt64
     private let state = Mutex(State())
+    /// Apart from `state`, whose lock a send holds across sendto, so handing a datagram to
+    /// the node never waits for a send from another thread to finish.
+    private let delegate = Mutex(WeakDelegate())
     /// Mirrors `State.closed` so the receive loop can check it per datagram without the lock.
     private let closedFlag = Atomic<Bool>(false)
     private let dropped = Atomic<Int>(0)
@@ -25,10 +28,13 @@ public final class UDPTransport: DatagramTransport {
     private let nextTickDue = Atomic<UInt64>(0)
 
     private struct State {
-        /// Weak so node and transport do not keep each other alive.
-        weak var delegate: (any TransportDelegate)?
         var started = false
         var closed = false
+    }
+
+    private struct WeakDelegate {
+        /// Weak so node and transport do not keep each other alive.
+        weak var value: (any TransportDelegate)?
     }
 
     private init(socket: UDPSocket, poller: UDPPoller, localAddress: SocketAddress, tickInterval: Duration) {
@@ -71,7 +77,7 @@ public final class UDPTransport: DatagramTransport {
     public func start(delegate: any TransportDelegate) {
         state.withLock { state in
             guard !state.closed else { return }
-            state.delegate = delegate
+            self.delegate.withLock { $0.value = delegate }
             guard !state.started else { return }
             state.started = true
             // Under our lock, so close() cannot slip between the check above and the epoll change.
@@ -98,11 +104,11 @@ public final class UDPTransport: DatagramTransport {
         let first = state.withLock { state in
             guard !state.closed else { return false }
             state.closed = true
-            state.delegate = nil
             closedFlag.store(true, ordering: .releasing)
             return true
         }
         guard first else { return }
+        delegate.withLock { $0.value = nil }
         if !poller.deregister(token: token, fd: socket.fd) {
             socket.close()
         }
@@ -115,7 +121,7 @@ public final class UDPTransport: DatagramTransport {
     /// poller's shared buffer and hands each to the delegate without copying.
     func drainReadable(into buffer: UnsafeMutableRawBufferPointer, limit: Int) {
         // One strong reference for the batch; nil still drains, or level-triggered epoll would spin.
-        let delegate = state.withLock { $0.delegate }
+        let delegate = delegate.withLock { $0.value }
         for _ in 0..<limit {
             let datagram: (count: Int, sender: SocketAddress)?
             do {
@@ -164,7 +170,7 @@ public final class UDPTransport: DatagramTransport {
         // A wake(at:) that lowered the due time since we read it wins over our schedule.
         let (exchanged, lowered) = nextTickDue.compareExchange(expected: due, desired: next, ordering: .relaxed)
         if !exchanged { next = lowered }
-        guard !closedFlag.load(ordering: .acquiring), let delegate = state.withLock({ $0.delegate }) else {
+        guard !closedFlag.load(ordering: .acquiring), let delegate = delegate.withLock({ $0.value }) else {
             return next
         }
         delegate.transportTick()

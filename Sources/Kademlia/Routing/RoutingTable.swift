@@ -84,19 +84,27 @@ public struct RoutingTable: Sendable {
     public func closest(to target: NodeID, limit: Int) -> [Contact] {
         var result = [Contact]()
         result.reserveCapacity(limit)
-        func take(_ bucketRange: some Sequence<Int>) {
+        // Every query answered runs this, so one scratch buffer serves all the groups.
+        var group: [(distance: Distance, contact: Contact)] = []
+        group.reserveCapacity(bucketSize * 2)
+        func take(_ bucketRange: Range<Int>) {
             guard result.count < limit else { return }
-            var group = [Contact]()
-            for index in bucketRange { group.append(contentsOf: buckets[index].entries.lazy.map(\.contact)) }
-            group.sort { $0.id.distance(to: target) < $1.id.distance(to: target) }
-            result.append(contentsOf: group.prefix(limit - result.count))
+            group.removeAll(keepingCapacity: true)
+            for index in bucketRange {
+                for entry in buckets[index].entries { group.append((entry.contact.id.distance(to: target), entry.contact)) }
+            }
+            if group.count > 1 { group.sort { $0.distance < $1.distance } }
+            for member in group.prefix(limit - result.count) { result.append(member.contact) }
         }
-        if let own = localID.bucketIndex(of: target) {
-            take(CollectionOfOne(own))
+        let own = localID.bucketIndex(of: target) ?? -1
+        if own >= 0 {
+            take(own..<own + 1)
             take(0..<own)
-            for index in own + 1..<NodeID.bitCount where result.count < limit { take(CollectionOfOne(index)) }
-        } else {
-            for index in 0..<NodeID.bitCount where result.count < limit { take(CollectionOfOne(index)) }
+        }
+        var index = own + 1
+        while index < NodeID.bitCount, result.count < limit {
+            take(index..<index + 1)
+            index += 1
         }
         return result
     }
