@@ -1,3 +1,5 @@
+import Glibc
+
 /// The benchmark's command line: `dht-bench [--nodes N] [--puts P] [--gets G]
 /// [--concurrency C] [--seed S] [--transport udp|memory] [--silent FRACTION]`.
 struct BenchOptions {
@@ -13,8 +15,8 @@ struct BenchOptions {
     var silentFraction = 0.0
     /// Query timeout; short by default because every peer is on this machine.
     var rpcTimeoutMilliseconds = 1000
-    /// Epoll threads the UDP sockets are spread over.
-    var pollers = 1
+    /// Epoll threads the UDP sockets are spread over: one per core, so receive work uses them all.
+    var pollers = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
     /// Skip the one-at-a-time and concurrent put/get phases (scale runs want only some).
     var skipConcurrent = false
 

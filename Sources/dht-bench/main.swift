@@ -19,6 +19,7 @@ func runBenchmark(_ options: BenchOptions) async throws -> Report {
     var report = Report()
     report.add("transport", options.transport.rawValue)
     report.add("nodes", options.nodes)
+    if options.transport == .udp { report.add("pollers", options.pollers) }
     report.add("build_s", buildSeconds)
     report.add("rss_per_node_kib", rssPerNode)
 

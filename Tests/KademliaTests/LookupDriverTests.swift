@@ -59,4 +59,19 @@ struct LookupDriverTests {
         #expect(outcome.queries == 3, "ALPHA queries were out")
         #expect(asker.state.withLock { $0.pending.count } == 0, "no time passed, yet nothing waits")
     }
+
+    @Test("stopping a node ends its lookups at once, and queries sent afterwards fail at once", .timeLimit(.minutes(1)))
+    func stopEndsLookups() async {
+        var cluster = MemoryCluster(seed: 53)
+        await cluster.grow(to: 12)
+        let asker = cluster.nodes[0]
+        for node in cluster.nodes.dropFirst() { cluster.network.setSilent(node.address, true) }
+        let lookup = Task { await asker.lookup(NodeID(key: "y"), findValue: false) }
+        while asker.state.withLock({ $0.pending.count }) < 3 { await Task.yield() }
+        asker.stop()
+        let outcome = await lookup.value
+        #expect(outcome.closest.isEmpty)
+        #expect(await asker.request(.ping, to: cluster.nodes[1].address) == .failure(.cancelled))
+        #expect(asker.state.withLock { $0.pending.count } == 0)
+    }
 }

@@ -46,10 +46,14 @@ public final class DHTNode: Sendable {
     /// This node as a contact.
     public var contact: Contact { Contact(id: id, address: address) }
 
-    /// Stops answering and releases the transport; pending queries fail.
+    /// Stops answering and releases the transport; pending queries fail, and so does any
+    /// query sent afterwards, so lookups under way end at once.
     public func stop() {
         transport.close()
-        let waiting = state.withLock { $0.pending.removeAll() }
+        let waiting = state.withLock { state in
+            state.stopped = true
+            return state.pending.removeAll()
+        }
         for completion in waiting { completion(.failure(.cancelled)) }
     }
 

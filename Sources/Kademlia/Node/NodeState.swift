@@ -14,6 +14,8 @@ struct NodeState: Sendable {
     /// When maintenance is next due, and whether a bucket refresh is under way.
     var nextMaintenance: Timestamp
     var refreshing = false
+    /// Set by `stop()`: no query goes out after it, since nothing would time it out.
+    var stopped = false
 
     init(localID: NodeID, configuration: NodeConfiguration, random: SeededGenerator, now: Timestamp) {
         self.localID = localID

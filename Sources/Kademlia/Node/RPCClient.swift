@@ -18,7 +18,14 @@ extension DHTNode {
         let settled: PendingRequests.Completion = { [self] result in
             completion(settle(result, from: address, expecting: expectedID))
         }
-        let key = state.withLock { $0.pending.reserve(to: address, sentAt: sentAt, using: &$0.random, completion: settled) }
+        let reserved = state.withLock { state in
+            state.stopped ? nil : state.pending.reserve(to: address, sentAt: sentAt, using: &state.random, completion: settled)
+        }
+        guard let key = reserved else {
+            completion(.failure(.cancelled))
+            // Matches nothing: a stopped node holds no queries.
+            return PendingRequests.Key(transactionID: 0, address: address)
+        }
         let transactionID = [UInt8(key.transactionID >> 8), UInt8(key.transactionID & 0xFF)]
         let datagram = Message(transactionID: transactionID, body: .query(sender: id, query), version: Message.ourVersion).encoded()
         counters.sent.add(1, ordering: .relaxed)
