@@ -32,6 +32,16 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(high: words.0, middle: words.1, low: words.2)
     }
 
+    /// Reads 20 big-endian bytes as three word loads; nil if `raw` is not exactly 20 long.
+    /// The decoder builds ids straight from datagrams this way, several per message.
+    init?(raw: UnsafeRawBufferPointer) {
+        guard raw.count == Self.byteCount else { return nil }
+        self.init(
+            high: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+            middle: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+            low: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
+    }
+
     /// Parses 40 hexadecimal digits; nil otherwise.
     public init?(hex: some StringProtocol) {
         let digits = Array(hex.utf8)

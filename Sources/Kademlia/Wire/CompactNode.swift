@@ -27,15 +27,19 @@ public enum CompactNode {
 
     /// Decodes a `nodes` string; nil when its length is not a multiple of 26 (a protocol error).
     public static func decode(_ bytes: [UInt8]) -> [Contact]? {
+        bytes.withUnsafeBytes { decode($0) }
+    }
+
+    /// Decodes a `nodes` string in place, so the message decoder need not copy it out first.
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> [Contact]? {
         guard bytes.count % size == 0 else { return nil }
         var contacts = [Contact]()
         contacts.reserveCapacity(bytes.count / size)
         var offset = 0
         while offset < bytes.count {
-            guard let id = NodeID(bytes: bytes[offset..<offset + 20]) else { return nil }
-            var ip: UInt32 = 0
-            for index in offset + 20..<offset + 24 { ip = ip << 8 | UInt32(bytes[index]) }
-            let port = UInt16(bytes[offset + 24]) << 8 | UInt16(bytes[offset + 25])
+            guard let id = NodeID(raw: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 20])) else { return nil }
+            let ip = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 20, as: UInt32.self))
+            let port = UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 24, as: UInt16.self))
             contacts.append(Contact(id: id, address: SocketAddress(ip: ip, port: port)))
             offset += size
         }

@@ -10,33 +10,40 @@ public enum MessageDecodeError: Error, Equatable, Sendable {
 
 extension Message {
     /// Decodes one datagram, strictly: anything PROTOCOL.md calls malformed is an error.
+    ///
+    /// `KRPCReader` validates the bencode in one pass and notes where the fields lie, so
+    /// the only allocations are the ones the returned `Message` keeps. Fields are then read
+    /// in the order `decodeViaTree` reads them, so both report the same first error.
     public static func decode(_ datagram: UnsafeRawBufferPointer) throws(MessageDecodeError) -> Message {
-        let root: BencodeValue
+        var reader = KRPCReader(input: datagram)
+        let envelope: KRPCEnvelope
         do {
-            root = try BencodeDecoder.decode(datagram)
+            envelope = try reader.readEnvelope()
         } catch {
             throw .unreadable(error)
         }
-        guard case .dictionary = root else { throw .malformed(reason: "not a dictionary") }
-        guard let transactionID = root["t"]?.bytesValue else { throw .malformed(reason: "no transaction id") }
-        let version = root["v"]?.bytesValue
-        switch root["y"]?.bytesValue {
-        case [UInt8(ascii: "r")]:
-            guard let body = root["r"] else { throw .malformed(reason: "response without r") }
+        let fields = FieldReader(input: datagram)
+        guard envelope.isDictionary else { throw .malformed(reason: "not a dictionary") }
+        guard let transactionID = fields.bytes(envelope.t) else { throw .malformed(reason: "no transaction id") }
+        let version = fields.bytes(envelope.v)
+        switch fields.singleByte(envelope.y) {
+        case UInt8(ascii: "r"):
+            if case .absent = envelope.r { throw .malformed(reason: "response without r") }
             do {
-                return Message(transactionID: transactionID, body: .response(try decodeResponse(body)), version: version)
+                let response = try fields.response(envelope.r, envelope.response)
+                return Message(transactionID: transactionID, body: .response(response), version: version)
             } catch {
                 throw .malformed(reason: error.reason)
             }
-        case [UInt8(ascii: "e")]:
-            guard let list = root["e"]?.listValue, list.count >= 2,
-                  let code = list[0].integerValue, let text = list[1].bytesValue else {
+        case UInt8(ascii: "e"):
+            guard case .list = envelope.e, case .integer(let code) = envelope.errorCode,
+                  case .bytes(let text) = envelope.errorText else {
                 throw .malformed(reason: "error without [code, message]")
             }
-            return Message(transactionID: transactionID, body: .error(code: code, message: String(decoding: text, as: UTF8.self)), version: version)
-        case [UInt8(ascii: "q")]:
+            return Message(transactionID: transactionID, body: .error(code: code, message: fields.string(text)), version: version)
+        case UInt8(ascii: "q"):
             do {
-                let (sender, query) = try decodeQuery(method: root["q"], arguments: root["a"])
+                let (sender, query) = try fields.query(method: envelope.q, arguments: envelope.a, envelope.arguments)
                 return Message(transactionID: transactionID, body: .query(sender: sender, query), version: version)
             } catch {
                 throw .malformedQuery(transactionID: transactionID, reason: error.reason)
@@ -51,69 +58,136 @@ extension Message {
         // withUnsafeBytes rethrows untyped errors, so carry the typed one out in a Result.
         try datagram.withUnsafeBytes { buffer in Result { () throws(MessageDecodeError) in try decode(buffer) } }.get()
     }
-
-    private static func decodeQuery(method: BencodeValue?, arguments: BencodeValue?) throws(FieldError) -> (NodeID, Query) {
-        guard let methodBytes = method?.bytesValue else { throw FieldError("query without method") }
-        guard let arguments, case .dictionary = arguments else { throw FieldError("query without arguments") }
-        let sender = try arguments.nodeID("id")
-        let methodName = String(decoding: methodBytes, as: UTF8.self)
-        switch methodName {
-        case "ping":
-            return (sender, .ping)
-        case "find_node":
-            return (sender, .findNode(target: try arguments.nodeID("target")))
-        case "find_value":
-            return (sender, .findValue(target: try arguments.nodeID("target")))
-        case "store":
-            guard let token = arguments["token"]?.bytesValue else { throw FieldError("store without token") }
-            guard let value = arguments["v"]?.bytesValue else { throw FieldError("store without v") }
-            guard let seq = arguments["seq"]?.integerValue, seq >= 0 else { throw FieldError("store without a valid seq") }
-            let key = try arguments.optionalBytes("key")
-            let ttl = try arguments.optionalInteger("ttl")
-            if let ttl, ttl < 0 { throw FieldError("negative ttl") }
-            let target = try arguments.nodeID("target")
-            return (sender, .store(StoreRequest(token: token, target: target, value: value, seq: seq, key: key, ttl: ttl)))
-        default:
-            return (sender, .unknown(method: methodName))
-        }
-    }
-
-    private static func decodeResponse(_ body: BencodeValue) throws(FieldError) -> Response {
-        guard case .dictionary = body else { throw FieldError("response is not a dictionary") }
-        var response = Response(id: try body.nodeID("id"))
-        if let nodes = try body.optionalBytes("nodes") {
-            guard let contacts = CompactNode.decode(nodes) else { throw FieldError("nodes length not a multiple of 26") }
-            response.nodes = contacts
-        }
-        response.token = try body.optionalBytes("token")
-        response.value = try body.optionalBytes("v")
-        response.seq = try body.optionalInteger("seq")
-        return response
-    }
 }
 
 /// A missing or ill-typed field, named for the error message.
-private struct FieldError: Error {
+struct FieldError: Error {
     let reason: String
     init(_ reason: String) { self.reason = reason }
 }
 
-private extension BencodeValue {
-    func nodeID(_ key: String) throws(FieldError) -> NodeID {
-        guard let bytes = self[key]?.bytesValue else { throw FieldError("missing \(key)") }
-        guard let id = NodeID(bytes: bytes) else { throw FieldError("\(key) is not 20 bytes") }
+/// The methods we implement, told apart without building a String for them.
+private enum KnownMethod {
+    case ping, findNode, findValue, store
+}
+
+/// Turns the slots `KRPCReader` recorded into the values `Message` holds, copying only those.
+private struct FieldReader {
+    let input: UnsafeRawBufferPointer
+
+    /// The bytes at `range`, still in the datagram.
+    func slice(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: input[range])
+    }
+
+    /// A copy of a byte-string field; nil for any other kind or when absent.
+    func bytes(_ slot: KRPCSlot) -> [UInt8]? {
+        guard case .bytes(let range) = slot else { return nil }
+        return [UInt8](slice(range))
+    }
+
+    /// The bytes at `range` as text, invalid UTF-8 repaired as the tree decoder did.
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: slice(range), as: UTF8.self)
+    }
+
+    /// The byte of a one-byte string; nil for anything else, which no message type matches.
+    func singleByte(_ slot: KRPCSlot) -> UInt8? {
+        guard case .bytes(let range) = slot, range.count == 1 else { return nil }
+        return input[range.lowerBound]
+    }
+
+    /// A required 20-byte id field.
+    func nodeID(_ slot: KRPCSlot, _ key: String) throws(FieldError) -> NodeID {
+        guard case .bytes(let range) = slot else { throw FieldError("missing \(key)") }
+        guard let id = NodeID(raw: slice(range)) else { throw FieldError("\(key) is not 20 bytes") }
         return id
     }
 
-    func optionalBytes(_ key: String) throws(FieldError) -> [UInt8]? {
-        guard let field = self[key] else { return nil }
-        guard let bytes = field.bytesValue else { throw FieldError("\(key) is not a string") }
+    /// A byte-string field that may be absent but must not have another type.
+    func optionalBytes(_ slot: KRPCSlot, _ key: String) throws(FieldError) -> [UInt8]? {
+        if case .absent = slot { return nil }
+        guard let bytes = bytes(slot) else { throw FieldError("\(key) is not a string") }
         return bytes
     }
 
-    func optionalInteger(_ key: String) throws(FieldError) -> Int64? {
-        guard let field = self[key] else { return nil }
-        guard let value = field.integerValue else { throw FieldError("\(key) is not an integer") }
-        return value
+    /// An integer field that may be absent but must not have another type.
+    func optionalInteger(_ slot: KRPCSlot, _ key: String) throws(FieldError) -> Int64? {
+        switch slot {
+        case .absent: return nil
+        case .integer(let value): return value
+        default: throw FieldError("\(key) is not an integer")
+        }
+    }
+
+    /// The `r` dictionary, fields checked in the order the tree decoder checked them.
+    func response(_ body: KRPCSlot, _ fields: KRPCFields) throws(FieldError) -> Response {
+        guard case .dictionary = body else { throw FieldError("response is not a dictionary") }
+        var response = Response(id: try nodeID(fields.id, "id"))
+        switch fields.nodes {
+        case .absent:
+            break
+        case .bytes(let range):
+            guard let contacts = CompactNode.decode(slice(range)) else { throw FieldError("nodes length not a multiple of 26") }
+            response.nodes = contacts
+        default:
+            throw FieldError("nodes is not a string")
+        }
+        response.token = try optionalBytes(fields.token, "token")
+        response.value = try optionalBytes(fields.v, "v")
+        response.seq = try optionalInteger(fields.seq, "seq")
+        return response
+    }
+
+    /// The sender and query of `q` and `a`, fields checked in the order the tree decoder checked them.
+    func query(method: KRPCSlot, arguments: KRPCSlot, _ fields: KRPCFields) throws(FieldError) -> (NodeID, Query) {
+        guard case .bytes(let methodRange) = method else { throw FieldError("query without method") }
+        guard case .dictionary = arguments else { throw FieldError("query without arguments") }
+        let sender = try nodeID(fields.id, "id")
+        let known: KnownMethod
+        if let byBytes = knownMethod(slice(methodRange)) {
+            known = byBytes
+        } else {
+            // Compared as a String, as the tree decoder does, so any spelling it would accept is accepted.
+            let name = string(methodRange)
+            switch name {
+            case "ping": known = .ping
+            case "find_node": known = .findNode
+            case "find_value": known = .findValue
+            case "store": known = .store
+            default: return (sender, .unknown(method: name))
+            }
+        }
+        switch known {
+        case .ping:
+            return (sender, .ping)
+        case .findNode:
+            return (sender, .findNode(target: try nodeID(fields.target, "target")))
+        case .findValue:
+            return (sender, .findValue(target: try nodeID(fields.target, "target")))
+        case .store:
+            return (sender, .store(try store(fields)))
+        }
+    }
+
+    /// The `store` arguments; the order of the checks decides which reason a peer is sent.
+    func store(_ fields: KRPCFields) throws(FieldError) -> StoreRequest {
+        guard let token = bytes(fields.token) else { throw FieldError("store without token") }
+        guard let value = bytes(fields.v) else { throw FieldError("store without v") }
+        guard case .integer(let seq) = fields.seq, seq >= 0 else { throw FieldError("store without a valid seq") }
+        let key = try optionalBytes(fields.key, "key")
+        let ttl = try optionalInteger(fields.ttl, "ttl")
+        if let ttl, ttl < 0 { throw FieldError("negative ttl") }
+        let target = try nodeID(fields.target, "target")
+        return StoreRequest(token: token, target: target, value: value, seq: seq, key: key, ttl: ttl)
+    }
+
+    /// The method these bytes spell exactly, if we implement it.
+    func knownMethod(_ name: UnsafeRawBufferPointer) -> KnownMethod? {
+        if KRPCReader.spells(name, "ping") { return .ping }
+        if KRPCReader.spells(name, "find_node") { return .findNode }
+        if KRPCReader.spells(name, "find_value") { return .findValue }
+        if KRPCReader.spells(name, "store") { return .store }
+        return nil
     }
 }

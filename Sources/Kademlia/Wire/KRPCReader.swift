@@ -1,0 +1,238 @@
+private let asciiZero = UInt8(ascii: "0")
+private let asciiNine = UInt8(ascii: "9")
+
+/// Single-pass cursor over one datagram: enforces every rule of `BencodeDecoder`, with the
+/// same `BencodeError` at the same offset, while recording only the KRPC fields.
+///
+/// Every check happens in the same byte order as the tree decoder, so the first error
+/// found is the one it would report; semantic checks wait until the whole datagram passed.
+struct KRPCReader {
+    let input: UnsafeRawBufferPointer
+    private var position = 0
+    private let maxDepth = BencodeDecoder.defaultMaxDepth
+
+    /// Prepares to read `input` from its first byte.
+    init(input: UnsafeRawBufferPointer) {
+        self.input = input
+    }
+
+    /// Validates the whole datagram and returns where its KRPC fields lie.
+    mutating func readEnvelope() throws(BencodeError) -> KRPCEnvelope {
+        var envelope = KRPCEnvelope()
+        guard position < input.count else { throw .truncated }
+        if input[position] == UInt8(ascii: "d") {
+            envelope.isDictionary = true
+            try readTopLevel(into: &envelope)
+        } else {
+            _ = try readValue(depth: 0)
+        }
+        guard position == input.count else { throw .trailingBytes(offset: position) }
+        return envelope
+    }
+
+    /// Reads the top-level dictionary, sending each KRPC key's value where it is recorded.
+    private mutating func readTopLevel(into envelope: inout KRPCEnvelope) throws(BencodeError) {
+        let depth = 1
+        try open(depth: depth)
+        var previous: Range<Int>? = nil
+        while let key = try nextKey(after: &previous) {
+            // Top-level KRPC keys are all one byte long.
+            let name = key.count == 1 ? input[key.lowerBound] : 0
+            switch name {
+            case UInt8(ascii: "a"): envelope.a = try readFields(depth: depth, into: &envelope.arguments)
+            case UInt8(ascii: "r"): envelope.r = try readFields(depth: depth, into: &envelope.response)
+            case UInt8(ascii: "e"): envelope.e = try readErrorList(depth: depth, into: &envelope)
+            case UInt8(ascii: "t"): envelope.t = try readValue(depth: depth)
+            case UInt8(ascii: "y"): envelope.y = try readValue(depth: depth)
+            case UInt8(ascii: "q"): envelope.q = try readValue(depth: depth)
+            case UInt8(ascii: "v"): envelope.v = try readValue(depth: depth)
+            default: _ = try readValue(depth: depth)
+            }
+        }
+    }
+
+    /// Reads the value of `a` or `r`, recording its children when it is a dictionary.
+    private mutating func readFields(depth: Int, into fields: inout KRPCFields) throws(BencodeError) -> KRPCSlot {
+        guard position < input.count, input[position] == UInt8(ascii: "d") else { return try readValue(depth: depth) }
+        try open(depth: depth + 1)
+        var previous: Range<Int>? = nil
+        while let key = try nextKey(after: &previous) {
+            let value = try readValue(depth: depth + 1)
+            // Dispatching on the length first leaves at most one or two byte comparisons per key.
+            switch key.count {
+            case 1: if matches(key, "v") { fields.v = value }
+            case 2: if matches(key, "id") { fields.id = value }
+            case 3:
+                if matches(key, "seq") { fields.seq = value }
+                else if matches(key, "key") { fields.key = value }
+                else if matches(key, "ttl") { fields.ttl = value }
+            case 5:
+                if matches(key, "nodes") { fields.nodes = value }
+                else if matches(key, "token") { fields.token = value }
+            case 6: if matches(key, "target") { fields.target = value }
+            default: break
+            }
+        }
+        return .dictionary
+    }
+
+    /// Reads the value of `e`, recording its first two elements when it is a list.
+    private mutating func readErrorList(depth: Int, into envelope: inout KRPCEnvelope) throws(BencodeError) -> KRPCSlot {
+        guard position < input.count, input[position] == UInt8(ascii: "l") else { return try readValue(depth: depth) }
+        try open(depth: depth + 1)
+        var index = 0
+        while try !atEnd() {
+            let value = try readValue(depth: depth + 1)
+            if index == 0 { envelope.errorCode = value } else if index == 1 { envelope.errorText = value }
+            index += 1
+        }
+        return .list
+    }
+
+    /// Reads any value; `depth` counts the containers already open around it.
+    private mutating func readValue(depth: Int) throws(BencodeError) -> KRPCSlot {
+        guard position < input.count else { throw .truncated }
+        let byte = input[position]
+        switch byte {
+        case UInt8(ascii: "i"):
+            return .integer(try readInteger())
+        case asciiZero...asciiNine:
+            return .bytes(try readByteString())
+        case UInt8(ascii: "l"):
+            try open(depth: depth + 1)
+            while try !atEnd() { _ = try readValue(depth: depth + 1) }
+            return .list
+        case UInt8(ascii: "d"):
+            try open(depth: depth + 1)
+            var previous: Range<Int>? = nil
+            while try nextKey(after: &previous) != nil { _ = try readValue(depth: depth + 1) }
+            return .dictionary
+        default:
+            throw .unexpectedByte(byte, offset: position)
+        }
+    }
+
+    /// Steps over the `l` or `d` of a container at nesting `depth`, refusing one too deep.
+    private mutating func open(depth: Int) throws(BencodeError) {
+        guard depth <= maxDepth else { throw .tooDeep(offset: position) }
+        position += 1
+    }
+
+    /// True, past the `e`, when the open container ends here.
+    private mutating func atEnd() throws(BencodeError) -> Bool {
+        guard position < input.count else { throw .truncated }
+        guard input[position] == UInt8(ascii: "e") else { return false }
+        position += 1
+        return true
+    }
+
+    /// The next key of the open dictionary, or nil past its `e`; keys must strictly ascend.
+    private mutating func nextKey(after previous: inout Range<Int>?) throws(BencodeError) -> Range<Int>? {
+        if try atEnd() { return nil }
+        let keyOffset = position
+        switch input[position] {
+        case asciiZero...asciiNine:
+            break
+        case UInt8(ascii: "i"), UInt8(ascii: "l"), UInt8(ascii: "d"):
+            throw .nonStringKey(offset: keyOffset)
+        default:
+            throw .unexpectedByte(input[position], offset: keyOffset)
+        }
+        let key = try readByteString()
+        if let previous {
+            let order = compare(previous, key)
+            if order == 0 { throw .duplicateKey(offset: keyOffset) }
+            if order > 0 { throw .unsortedKeys(offset: keyOffset) }
+        }
+        previous = key
+        return key
+    }
+
+    /// Three-way unsigned lexicographic comparison of two ranges of the input.
+    private func compare(_ lhs: Range<Int>, _ rhs: Range<Int>) -> Int {
+        let common = min(lhs.count, rhs.count)
+        var i = 0
+        while i < common {
+            let l = input[lhs.lowerBound + i], r = input[rhs.lowerBound + i]
+            if l != r { return l < r ? -1 : 1 }
+            i += 1
+        }
+        return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
+    }
+
+    /// Whether the key at `range` spells the ASCII `name`.
+    private func matches(_ range: Range<Int>, _ name: StaticString) -> Bool {
+        Self.spells(UnsafeRawBufferPointer(rebasing: input[range]), name)
+    }
+
+    /// Whether `bytes` spell the ASCII `name`; a plain byte loop, where `elementsEqual` on a UTF8View is generic and slow.
+    static func spells(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        guard bytes.count == name.utf8CodeUnitCount else { return false }
+        let wanted = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        var i = 0
+        while i < wanted.count {
+            if bytes[i] != wanted[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Reads `<length>:<bytes>` and returns where the payload lies, without copying it.
+    private mutating func readByteString() throws(BencodeError) -> Range<Int> {
+        let start = position
+        var length = 0
+        while true {
+            guard position < input.count else { throw .truncated }
+            let byte = input[position]
+            if byte == UInt8(ascii: ":") { break }
+            guard byte >= asciiZero, byte <= asciiNine else { throw .invalidLength(offset: start) }
+            let (scaled, o1) = length.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = scaled.addingReportingOverflow(Int(byte &- asciiZero))
+            if o1 || o2 { throw .invalidLength(offset: start) }
+            length = sum
+            position += 1
+        }
+        let digitCount = position - start
+        if digitCount == 0 || (digitCount > 1 && input[start] == asciiZero) {
+            throw .invalidLength(offset: start)
+        }
+        position += 1
+        // Compared against what is left, since position + length could overflow.
+        guard length <= input.count - position else { throw .lengthPastEnd(offset: start) }
+        let payload = position..<position + length
+        position += length
+        return payload
+    }
+
+    /// Reads `i<digits>e` with the tree decoder's canonical-form and Int64 range rules.
+    private mutating func readInteger() throws(BencodeError) -> Int64 {
+        let start = position
+        position += 1
+        var negative = false
+        if position < input.count, input[position] == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        let digitsStart = position
+        // The magnitude is unsigned so that Int64.min, magnitude 2^63, fits.
+        let limit: UInt64 = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
+        var magnitude: UInt64 = 0
+        while true {
+            guard position < input.count else { throw .truncated }
+            let byte = input[position]
+            if byte == UInt8(ascii: "e") { break }
+            guard byte >= asciiZero, byte <= asciiNine else { throw .invalidInteger(offset: start) }
+            let (scaled, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = scaled.addingReportingOverflow(UInt64(byte &- asciiZero))
+            if o1 || o2 || sum > limit { throw .invalidInteger(offset: start) }
+            magnitude = sum
+            position += 1
+        }
+        let digitCount = position - digitsStart
+        if digitCount == 0 || (digitCount > 1 && input[digitsStart] == asciiZero) || (negative && magnitude == 0) {
+            throw .invalidInteger(offset: start)
+        }
+        position += 1
+        return negative ? Int64(bitPattern: 0 &- magnitude) : Int64(bitPattern: magnitude)
+    }
+}

@@ -1,0 +1,98 @@
+extension Message {
+    /// The reference decoder `decode` replaced: builds the whole bencode tree, then reads fields
+    /// from it. Kept, simple and obviously strict, so tests can check the direct reader against it.
+    static func decodeViaTree(_ datagram: UnsafeRawBufferPointer) throws(MessageDecodeError) -> Message {
+        let root: BencodeValue
+        do {
+            root = try BencodeDecoder.decode(datagram)
+        } catch {
+            throw .unreadable(error)
+        }
+        guard case .dictionary = root else { throw .malformed(reason: "not a dictionary") }
+        guard let transactionID = root["t"]?.bytesValue else { throw .malformed(reason: "no transaction id") }
+        let version = root["v"]?.bytesValue
+        switch root["y"]?.bytesValue {
+        case [UInt8(ascii: "r")]:
+            guard let body = root["r"] else { throw .malformed(reason: "response without r") }
+            do {
+                return Message(transactionID: transactionID, body: .response(try decodeResponse(body)), version: version)
+            } catch {
+                throw .malformed(reason: error.reason)
+            }
+        case [UInt8(ascii: "e")]:
+            guard let list = root["e"]?.listValue, list.count >= 2,
+                  let code = list[0].integerValue, let text = list[1].bytesValue else {
+                throw .malformed(reason: "error without [code, message]")
+            }
+            return Message(transactionID: transactionID, body: .error(code: code, message: String(decoding: text, as: UTF8.self)), version: version)
+        case [UInt8(ascii: "q")]:
+            do {
+                let (sender, query) = try decodeQuery(method: root["q"], arguments: root["a"])
+                return Message(transactionID: transactionID, body: .query(sender: sender, query), version: version)
+            } catch {
+                throw .malformedQuery(transactionID: transactionID, reason: error.reason)
+            }
+        default:
+            throw .malformedQuery(transactionID: transactionID, reason: "unknown message type")
+        }
+    }
+
+    private static func decodeQuery(method: BencodeValue?, arguments: BencodeValue?) throws(FieldError) -> (NodeID, Query) {
+        guard let methodBytes = method?.bytesValue else { throw FieldError("query without method") }
+        guard let arguments, case .dictionary = arguments else { throw FieldError("query without arguments") }
+        let sender = try arguments.nodeID("id")
+        let methodName = String(decoding: methodBytes, as: UTF8.self)
+        switch methodName {
+        case "ping":
+            return (sender, .ping)
+        case "find_node":
+            return (sender, .findNode(target: try arguments.nodeID("target")))
+        case "find_value":
+            return (sender, .findValue(target: try arguments.nodeID("target")))
+        case "store":
+            guard let token = arguments["token"]?.bytesValue else { throw FieldError("store without token") }
+            guard let value = arguments["v"]?.bytesValue else { throw FieldError("store without v") }
+            guard let seq = arguments["seq"]?.integerValue, seq >= 0 else { throw FieldError("store without a valid seq") }
+            let key = try arguments.optionalBytes("key")
+            let ttl = try arguments.optionalInteger("ttl")
+            if let ttl, ttl < 0 { throw FieldError("negative ttl") }
+            let target = try arguments.nodeID("target")
+            return (sender, .store(StoreRequest(token: token, target: target, value: value, seq: seq, key: key, ttl: ttl)))
+        default:
+            return (sender, .unknown(method: methodName))
+        }
+    }
+
+    private static func decodeResponse(_ body: BencodeValue) throws(FieldError) -> Response {
+        guard case .dictionary = body else { throw FieldError("response is not a dictionary") }
+        var response = Response(id: try body.nodeID("id"))
+        if let nodes = try body.optionalBytes("nodes") {
+            guard let contacts = CompactNode.decode(nodes) else { throw FieldError("nodes length not a multiple of 26") }
+            response.nodes = contacts
+        }
+        response.token = try body.optionalBytes("token")
+        response.value = try body.optionalBytes("v")
+        response.seq = try body.optionalInteger("seq")
+        return response
+    }
+}
+
+private extension BencodeValue {
+    func nodeID(_ key: String) throws(FieldError) -> NodeID {
+        guard let bytes = self[key]?.bytesValue else { throw FieldError("missing \(key)") }
+        guard let id = NodeID(bytes: bytes) else { throw FieldError("\(key) is not 20 bytes") }
+        return id
+    }
+
+    func optionalBytes(_ key: String) throws(FieldError) -> [UInt8]? {
+        guard let field = self[key] else { return nil }
+        guard let bytes = field.bytesValue else { throw FieldError("\(key) is not a string") }
+        return bytes
+    }
+
+    func optionalInteger(_ key: String) throws(FieldError) -> Int64? {
+        guard let field = self[key] else { return nil }
+        guard let value = field.integerValue else { throw FieldError("\(key) is not an integer") }
+        return value
+    }
+}
