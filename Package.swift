@@ -9,8 +9,8 @@ let package = Package(
         .executable(name: "dht-bench", targets: ["dht-bench"]),
     ],
     targets: [
-        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
-        .target(name: "Kademlia", dependencies: ["CEpoll"]),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .target(name: "Kademlia", dependencies: ["CLinux"]),
         .executableTarget(name: "dht", dependencies: ["Kademlia"]),
         .executableTarget(name: "dht-bench", dependencies: ["Kademlia"]),
         .testTarget(name: "KademliaTests", dependencies: ["Kademlia"]),

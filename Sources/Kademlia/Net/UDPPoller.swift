@@ -1,4 +1,4 @@
-import CEpoll
+import CLinux
 import Glibc
 import Synchronization
 
@@ -142,9 +142,8 @@ public final class UDPPoller: Sendable {
 
     /// The thread body: close what was deregistered, wait, drain ready sockets, tick.
     private func run() {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: UDPTransport.receiveBufferSize, alignment: MemoryLayout<UInt64>.alignment)
-        defer { buffer.deallocate() }
+        let inbox = DatagramBatch()
+        let outbox = DatagramBatch()
         let events = UnsafeMutableRawBufferPointer.allocate(
             byteCount: Epoll.eventStride * Self.eventCapacity, alignment: MemoryLayout<UInt64>.alignment)
         defer { events.deallocate() }
@@ -177,7 +176,7 @@ public final class UDPPoller: Sendable {
             for index in 0..<max(Int(ready), 0) {
                 let token = Epoll.token(in: events, at: index)
                 guard let transport = state.withLock({ $0.entries[token]?.transport }) else { continue }
-                transport.drainReadable(into: buffer, limit: Self.drainLimit)
+                transport.drainReadable(into: inbox, outbox: outbox, limit: Self.drainLimit)
             }
             let after = monotonicNanoseconds()
             if after >= nextTickScan {
@@ -218,7 +217,7 @@ func monotonicNanoseconds() -> UInt64 {
     return UInt64(max(now.tv_sec, 0)) &* 1_000_000_000 &+ UInt64(max(now.tv_nsec, 0))
 }
 
-/// The three epoll calls, through the CEpoll module map (Swift's Glibc module leaves
+/// The three epoll calls, through the CLinux module map (Swift's Glibc module leaves
 /// <sys/epoll.h> out), so the kernel's struct layout comes from the header, not from us.
 enum Epoll {
     static let add = EPOLL_CTL_ADD

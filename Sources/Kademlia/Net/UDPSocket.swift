@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// A failed socket call: which call, and the errno it left behind.
@@ -113,22 +114,6 @@ struct UDPSocket: Sendable {
             }
         }
         return sent != nil
-    }
-
-    /// Receives one datagram into `buffer`; nil when nothing is waiting. The count is the datagram's
-    /// real length (MSG_TRUNC), so a caller can tell an oversized datagram from one that fit.
-    func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> (count: Int, sender: SocketAddress)? {
-        var kernel = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let received = try withUnsafeMutablePointer(to: &kernel) { pointer throws(SocketError) in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address throws(SocketError) in
-                try retryingEINTR("recvfrom") {
-                    Glibc.recvfrom(fd, buffer.baseAddress, buffer.count, Int32(MSG_TRUNC), address, &length)
-                }
-            }
-        }
-        guard let received else { return nil }
-        return (received, SocketAddress(kernel))
     }
 
     /// Releases the descriptor. The result is ignored: after close(2) the fd is gone whatever it says.

@@ -30,6 +30,8 @@ public final class UDPTransport: DatagramTransport {
     private struct State {
         var started = false
         var closed = false
+        /// While the poller drains this socket, sends gather here and leave in one sendmmsg.
+        var outbox: DatagramBatch?
     }
 
     private struct WeakDelegate {
@@ -90,6 +92,11 @@ public final class UDPTransport: DatagramTransport {
         // The lock is held across sendto so close() cannot hand the fd on for closing mid-send.
         let sent = state.withLock { state in
             guard !state.closed else { return false }
+            if let outbox = state.outbox {
+                if outbox.append(datagram, to: destination) { return true }
+                dropped.wrappingAdd(outbox.send(from: socket.fd), ordering: .relaxed)
+                if outbox.append(datagram, to: destination) { return true }
+            }
             return datagram.withUnsafeBytes { bytes in
                 (try? socket.send(bytes, to: destination)) ?? false
             }
@@ -117,27 +124,52 @@ public final class UDPTransport: DatagramTransport {
     /// Sends that failed plus received datagrams over 1500 bytes.
     public var droppedDatagrams: Int { dropped.load(ordering: .relaxed) }
 
-    /// Called by the poller when the socket is readable: reads up to `limit` datagrams into the
-    /// poller's shared buffer and hands each to the delegate without copying.
-    func drainReadable(into buffer: UnsafeMutableRawBufferPointer, limit: Int) {
-        // One strong reference for the batch; nil still drains, or level-triggered epoll would spin.
+    /// Called by the poller when the socket is readable: reads up to `limit` datagrams a batch
+    /// at a time and hands each to the delegate without copying. Whatever the delegate sends
+    /// meanwhile gathers in `outbox` and leaves after each batch, in one system call.
+    func drainReadable(into inbox: DatagramBatch, outbox: DatagramBatch, limit: Int) {
+        // One strong reference for the drain; nil still drains, or level-triggered epoll would spin.
         let delegate = delegate.withLock { $0.value }
-        for _ in 0..<limit {
-            let datagram: (count: Int, sender: SocketAddress)?
+        guard state.withLock({ state in
+            guard !state.closed else { return false }
+            state.outbox = outbox
+            return true
+        }) else { return }
+        defer { flush(outbox, closing: true) }
+        var drained = 0
+        while drained < limit {
+            let received: Int
             do {
-                datagram = try socket.receive(into: buffer)
+                received = try inbox.receive(from: socket.fd)
             } catch {
                 return
             }
-            guard let datagram else { return }
-            guard datagram.count <= Self.maxDatagramSize else {
-                dropped.wrappingAdd(1, ordering: .relaxed)
-                continue
+            for index in 0..<received {
+                let datagram = inbox.datagram(at: index)
+                guard !datagram.truncated, datagram.bytes.count <= Self.maxDatagramSize else {
+                    dropped.wrappingAdd(1, ordering: .relaxed)
+                    continue
+                }
+                // Checked as late as possible, so a close() from another thread loses at most this one.
+                if closedFlag.load(ordering: .acquiring) { return }
+                delegate?.transport(received: datagram.bytes, from: datagram.sender)
             }
-            // Checked as late as possible, so a close() from another thread loses at most this one.
-            if closedFlag.load(ordering: .acquiring) { return }
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<datagram.count])
-            delegate?.transport(received: bytes, from: datagram.sender)
+            flush(outbox, closing: false)
+            drained += received
+            if received < inbox.capacity { return }
+        }
+    }
+
+    /// Sends what gathered in the outbox; `closing` also ends the gathering.
+    private func flush(_ outbox: DatagramBatch, closing: Bool) {
+        state.withLock { state in
+            if closing { state.outbox = nil }
+            guard outbox.count > 0 else { return }
+            if state.closed {
+                outbox.discard()
+            } else {
+                dropped.wrappingAdd(outbox.send(from: socket.fd), ordering: .relaxed)
+            }
         }
     }
 

@@ -1,2 +1,0 @@
-// Swift's Glibc module does not import <sys/epoll.h>; this module map exposes it.
-#include <sys/epoll.h>
