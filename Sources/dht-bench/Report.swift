@@ -20,6 +20,7 @@ struct Report {
         report.add("p90_ms", result.percentileMilliseconds(0.9))
         report.add("p99_ms", result.percentileMilliseconds(0.99))
         report.add("ops_per_s", result.wallSeconds > 0 ? Double(result.operations) / result.wallSeconds : 0)
+        report.add("cpu_us_per_op", result.operations > 0 ? result.cpuSeconds * 1_000_000 / Double(result.operations) : 0)
         report.add("success_rate", result.operations > 0 ? Double(result.successes) / Double(result.operations) : 0)
         let perOp = { (count: Int) in result.operations > 0 ? Double(count) / Double(result.operations) : 0 }
         report.add("rpcs_per_op", perOp(result.traffic.total))

@@ -3,6 +3,8 @@ struct PhaseResult {
     var latenciesSeconds: [Double] = []
     var successes = 0
     var wallSeconds = 0.0
+    /// CPU time the whole process used during the phase, user and system.
+    var cpuSeconds = 0.0
     var traffic = TrafficDelta()
     var hops: [Int] = []
 

@@ -9,6 +9,15 @@ enum SystemProbe {
         field("VmRSS:", in: read("/proc/self/status")) ?? 0
     }
 
+    /// CPU time this process has used, user plus system, in seconds: less moved by a busy
+    /// host than wall-clock rates, so it compares builds more steadily.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// UDP datagrams the kernel dropped because a receive buffer was full (RcvbufErrors).
     static func udpReceiveBufferErrors() -> Int {
         let lines = read("/proc/net/snmp").split(separator: "\n").filter { $0.hasPrefix("Udp:") }

@@ -62,6 +62,7 @@ struct Workload {
         let cluster = self.cluster
         let clock = self.clock
         let start = clock.now
+        let cpuBefore = SystemProbe.cpuSeconds()
         let samples = await withTaskGroup(of: [(Double, Bool)].self) { group in
             for _ in 0..<min(concurrency, max(count, 1)) {
                 group.addTask {
@@ -79,6 +80,7 @@ struct Workload {
         }
         var result = PhaseResult()
         result.wallSeconds = (clock.now - start).seconds
+        result.cpuSeconds = SystemProbe.cpuSeconds() - cpuBefore
         result.latenciesSeconds = samples.map(\.0)
         result.successes = samples.filter(\.1).count
         let after = cluster.traffic()

@@ -32,8 +32,9 @@ public struct Lookup: Sendable {
     public let k: Int
     public let alpha: Int
     private let excluded: NodeID?
+    /// Every contact ever seen, by distance; never pruned, so it doubles as the seen-set
+    /// (distinct ids have distinct distances) without hashing any id.
     private var candidates: [Candidate] = []
-    private var seen: Set<NodeID> = []
     /// Queries awaiting an answer that still count against ALPHA.
     public private(set) var inFlight = 0
     /// Queries sent so far.
@@ -138,19 +139,16 @@ public struct Lookup: Sendable {
     }
 
     private func position(of id: NodeID) -> Int? {
-        guard seen.contains(id) else { return nil }
-        let distance = id.distance(to: target)
-        let index = insertionIndex(for: distance)
+        let index = insertionIndex(for: id.distance(to: target))
         return index < candidates.count && candidates[index].contact.id == id ? index : nil
     }
 
     private mutating func add(_ contacts: some Sequence<Contact>, round: Int) {
-        for contact in contacts where contact.id != excluded && !seen.contains(contact.id) {
-            seen.insert(contact.id)
+        for contact in contacts where contact.id != excluded {
             let distance = contact.id.distance(to: target)
-            candidates.insert(
-                Candidate(contact: contact, distance: distance, progress: .unqueried, round: round),
-                at: insertionIndex(for: distance))
+            let index = insertionIndex(for: distance)
+            guard index == candidates.count || candidates[index].distance != distance else { continue }
+            candidates.insert(Candidate(contact: contact, distance: distance, progress: .unqueried, round: round), at: index)
         }
     }
 

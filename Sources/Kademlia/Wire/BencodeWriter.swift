@@ -30,8 +30,17 @@ struct BencodeWriter {
     }
 
     mutating func nodeID(_ id: NodeID) {
-        bytes.append(contentsOf: [UInt8(ascii: "2"), UInt8(ascii: "0"), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "2"))
+        bytes.append(UInt8(ascii: "0"))
+        bytes.append(UInt8(ascii: ":"))
         id.appendBytes(to: &bytes)
+    }
+
+    /// Writes contacts as one compact-node string, straight into the buffer.
+    mutating func compactNodes(_ contacts: [Contact]) {
+        decimal(Int64(contacts.count * CompactNode.size))
+        bytes.append(UInt8(ascii: ":"))
+        CompactNode.encode(contacts, into: &bytes)
     }
 
     /// Writes a dictionary key: a short ASCII byte string.

@@ -1,14 +1,21 @@
 extension Message {
     /// The datagram bytes, exactly as PROTOCOL.md lays them out (keys in raw-byte order).
     public func encoded() -> [UInt8] {
-        var writer = BencodeWriter(capacity: 256)
+        // Room for the largest common reply (8 nodes, a token and a value) without regrowing.
+        var writer = BencodeWriter(capacity: 512)
         writer.beginDictionary()
         switch body {
         case .query(let sender, let query):
             writer.key("a")
             Self.writeArguments(of: query, sender: sender, to: &writer)
             writer.key("q")
-            writer.string(Array(query.method.utf8))
+            switch query {
+            case .ping: writer.string("ping")
+            case .findNode: writer.string("find_node")
+            case .findValue: writer.string("find_value")
+            case .store: writer.string("store")
+            case .unknown(let method): writer.string(Array(method.utf8))
+            }
         case .response(let response):
             writer.key("r")
             Self.writeResponse(response, to: &writer)
@@ -72,7 +79,7 @@ extension Message {
         writer.nodeID(response.id)
         if let nodes = response.nodes {
             writer.key("nodes")
-            writer.string(CompactNode.encode(nodes))
+            writer.compactNodes(nodes)
         }
         if let seq = response.seq {
             writer.key("seq")
