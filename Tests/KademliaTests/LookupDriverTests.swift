@@ -33,14 +33,14 @@ struct LookupDriverTests {
             _ = try await cluster.put(from: cluster.randomNode(), key: key, value: "v")
             let reader = cluster.randomNode()
             let target = NodeID(key: key)
-            early += await cluster.network.run { await reader.lookup(target, findValue: true, completion: .atClosestHolder) }.queries
-            full += await cluster.network.run { await reader.lookup(target, findValue: true) }.queries
+            early += await cluster.network.run { await reader.lookup(target, for: .read) }.queries
+            full += await cluster.network.run { await reader.lookup(target, for: .write) }.queries
         }
         #expect(early < full * 3 / 4, "\(early) queries stopping at the closest holder, \(full) for full lookups")
 
         let reader = cluster.randomNode()
         let missing = NodeID(key: "never put")
-        let outcome = await cluster.network.run { await reader.lookup(missing, findValue: true, completion: .atClosestHolder) }
+        let outcome = await cluster.network.run { await reader.lookup(missing, for: .read) }
         #expect(outcome.value == nil)
         #expect(outcome.closest.count == 8, "with no value anywhere it runs until the K closest answered")
     }
@@ -51,7 +51,7 @@ struct LookupDriverTests {
         await cluster.grow(to: 12)
         let asker = cluster.nodes[0]
         for node in cluster.nodes.dropFirst() { cluster.network.setSilent(node.address, true) }
-        let lookup = Task { await asker.lookup(NodeID(key: "x"), findValue: true) }
+        let lookup = Task { await asker.lookup(NodeID(key: "x"), for: .write) }
         while asker.state.withLock({ $0.pending.count }) < 3 { await Task.yield() }
         lookup.cancel()
         let outcome = await lookup.value
@@ -66,7 +66,7 @@ struct LookupDriverTests {
         await cluster.grow(to: 12)
         let asker = cluster.nodes[0]
         for node in cluster.nodes.dropFirst() { cluster.network.setSilent(node.address, true) }
-        let lookup = Task { await asker.lookup(NodeID(key: "y"), findValue: false) }
+        let lookup = Task { await asker.lookup(NodeID(key: "y"), for: .nodes) }
         while asker.state.withLock({ $0.pending.count }) < 3 { await Task.yield() }
         asker.stop()
         let outcome = await lookup.value

@@ -51,6 +51,7 @@ struct MemoryNetworkTests {
         let two = try await cluster.put(from: second, key: "k", value: "two")
         #expect(one.seq == 0)
         #expect(two.seq == 1)
+        #expect(two.storedAt == 8, "an overwrite reaches all K closest, not just the first holders found")
         for reader in cluster.nodes {
             let found = await cluster.get(from: reader, key: "k")
             #expect(found == FoundValue(value: Array("two".utf8), seq: 1))

@@ -15,17 +15,16 @@ struct LookupOutcome: Sendable {
 
 extension DHTNode {
     /// Runs one iterative lookup for `target`: at most ALPHA queries in flight, each reply
-    /// refilling its slot, until the K closest seen have answered (or, for a get, until
-    /// the closest one standing has answered with the value).
-    func lookup(_ target: NodeID, findValue: Bool, completion: LookupDriver.Completion = .whenClosestAnswered) async -> LookupOutcome {
+    /// refilling its slot, until the K closest seen have answered (or, to read a value,
+    /// until the closest one standing has answered with it).
+    func lookup(_ target: NodeID, for purpose: LookupDriver.Purpose) async -> LookupOutcome {
         let now = clock.now()
         let seeds = state.withLock { state in
             state.routingTable.noteLookup(toward: target, now: now)
             return state.routingTable.closest(to: target, limit: configuration.k)
         }
         let lookup = Lookup(target: target, k: configuration.k, alpha: configuration.alpha, seeds: seeds, excluding: id)
-        let query: Query = findValue ? .findValue(target: target) : .findNode(target: target)
-        return await LookupDriver(node: self, lookup: lookup, query: query, completion: completion).run()
+        return await LookupDriver(node: self, lookup: lookup, purpose: purpose).run()
     }
 
     /// Contacts from a reply worth querying: not ourselves, and with a real port.
@@ -35,10 +34,11 @@ extension DHTNode {
 }
 
 extension LookupOutcome {
-    /// Keeps the reply's token, and its value if it wins; true if the reply carried a usable value.
+    /// Keeps the reply's value if it wins, and its token under `responder` when given;
+    /// true if the reply carried a usable value.
     @discardableResult
-    mutating func record(_ response: Response, from responder: NodeID) -> Bool {
-        if let token = response.token { tokens[responder] = token }
+    mutating func record(_ response: Response, keepingTokenOf responder: NodeID?) -> Bool {
+        if let responder, let token = response.token { tokens[responder] = token }
         guard let value = response.value, value.count <= DHTNode.maxValueSize else { return false }
         let found = FoundValue(value: value, seq: response.seq ?? 0)
         if self.value.map(found.supersedes) ?? true { self.value = found }

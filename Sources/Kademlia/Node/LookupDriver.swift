@@ -4,13 +4,22 @@ import Synchronization
 /// machine and the next queries go out at once, on that thread. A round trip thus costs
 /// no hop through the task scheduler; the caller awaits a single continuation.
 final class LookupDriver: Sendable {
-    /// When a find_value lookup may stop before the K closest have all answered.
-    enum Completion: Sendable {
-        /// Only when the K closest seen have all answered or failed (the paper's lookup).
-        case whenClosestAnswered
-        /// As soon as the closest contact still standing has answered with a value: nothing
-        /// nearer the key is left to ask, and the nearest node is in every put's K closest.
-        case atClosestHolder
+    /// What a lookup is for, which decides what it asks, what it keeps and when it ends.
+    enum Purpose: Sendable, Equatable {
+        /// find_node until the K closest seen have all answered or failed (the paper's lookup).
+        case nodes
+        /// find_value for a get: ends as soon as the closest contact still standing has
+        /// answered with a value, since nothing nearer the key is left to ask and the
+        /// nearest node is in every put's K closest. Keeps no tokens.
+        case read
+        /// find_value for a put: runs until the K closest have answered, keeping each one's
+        /// token and the highest seq among them.
+        case write
+
+        /// The query this lookup sends toward `target`.
+        func query(toward target: NodeID) -> Query {
+            self == .nodes ? .findNode(target: target) : .findValue(target: target)
+        }
     }
 
     private struct State {
@@ -34,14 +43,14 @@ final class LookupDriver: Sendable {
     private let node: DHTNode
     private let target: NodeID
     private let query: Query
-    private let completion: Completion
+    private let purpose: Purpose
     private let state: Mutex<State>
 
-    init(node: DHTNode, lookup: Lookup, query: Query, completion: Completion) {
+    init(node: DHTNode, lookup: Lookup, purpose: Purpose) {
         self.node = node
         target = lookup.target
-        self.query = query
-        self.completion = completion
+        query = purpose.query(toward: lookup.target)
+        self.purpose = purpose
         state = Mutex(State(lookup: lookup))
     }
 
@@ -125,8 +134,10 @@ final class LookupDriver: Sendable {
             switch result {
             case .success(let response):
                 state.lookup.onResponse(from: contact.id, closer: node.usable(response.nodes ?? []))
-                if case .findValue = query, state.outcome.record(response, from: contact.id) {
-                    state.valueHolders.insert(contact.id)
+                switch purpose {
+                case .nodes: break
+                case .read: if state.outcome.record(response, keepingTokenOf: nil) { state.valueHolders.insert(contact.id) }
+                case .write: state.outcome.record(response, keepingTokenOf: contact.id)
                 }
             case .failure:
                 state.lookup.onFailure(from: contact.id)
@@ -136,7 +147,7 @@ final class LookupDriver: Sendable {
     }
 
     private func reachedClosestHolder(_ state: State) -> Bool {
-        guard case .atClosestHolder = completion, let closest = state.lookup.closestStanding else { return false }
+        guard purpose == .read, let closest = state.lookup.closestStanding else { return false }
         return state.valueHolders.contains(closest.id)
     }
 

@@ -20,7 +20,7 @@ extension DHTNode {
     public func put(key: String, value: [UInt8], ttl: Duration? = nil) async throws(PutError) -> PutResult {
         guard value.count <= Self.maxValueSize else { throw .valueTooLarge(size: value.count, limit: Self.maxValueSize) }
         let target = NodeID(key: key)
-        let outcome = await lookup(target, findValue: true, completion: .atClosestHolder)
+        let outcome = await lookup(target, for: .write)
         let localSeq = state.withLock { $0.store.value(for: target, now: clock.now())?.seq }
         // Saturating: a peer may report seq Int64.max, and a put must not trap on it.
         let seq = [outcome.value?.seq, localSeq].compactMap { $0 }.max().map { $0 == .max ? .max : $0 + 1 } ?? 0
@@ -60,7 +60,7 @@ extension DHTNode {
     /// has none, the lookup runs on until the K closest have all answered.
     public func get(key: String) async -> FoundValue? {
         let target = NodeID(key: key)
-        let outcome = await lookup(target, findValue: true, completion: .atClosestHolder)
+        let outcome = await lookup(target, for: .read)
         let local = state.withLock { $0.store.value(for: target, now: clock.now()) }.map { FoundValue(value: $0.value, seq: $0.seq) }
         log(.info, "get '\(key)': \(outcome.value == nil ? "not found" : "found") after \(outcome.queries) queries")
         switch (outcome.value, local) {
@@ -80,7 +80,7 @@ extension DHTNode {
             log(.warning, "no bootstrap node answered")
             return answered
         }
-        let closest = await lookup(id, findValue: false).closest.first
+        let closest = await lookup(id, for: .nodes).closest.first
         if let nearest = closest.flatMap({ id.bucketIndex(of: $0.id) }), nearest + 1 < NodeID.bitCount {
             await refresh(buckets: Array(nearest + 1..<NodeID.bitCount))
         }
@@ -92,7 +92,7 @@ extension DHTNode {
     func refresh(buckets: [Int]) async {
         for index in buckets {
             let target = state.withLock { id.randomID(inBucket: index, using: &$0.random) }
-            _ = await lookup(target, findValue: false)
+            _ = await lookup(target, for: .nodes)
         }
     }
 }
