@@ -154,7 +154,7 @@ private func tableWithBucket(_ index: Int, filledWith count: Int, seed: UInt64) 
         #expect(table.count == table.contacts.count)
     }
 
-    @Test func countTracksContactsThroughRandomOperations() {
+    @Test func countAndClosestStayRightThroughRandomOperations() {
         var generator = SeededGenerator(seed: 61)
         let local = NodeID.random(using: &generator)
         var table = RoutingTable(localID: local, now: start)
@@ -163,7 +163,8 @@ private func tableWithBucket(_ index: Int, filledWith count: Int, seed: UInt64) 
             let now = start + .seconds(step)
             switch Int.random(in: 0..<10, using: &generator) {
             case 0..<6:
-                let id = local.randomID(inBucket: Int.random(in: 150..<160, using: &generator), using: &generator)
+                // Sparse low buckets too, so removals empty buckets and `closest` must notice.
+                let id = local.randomID(inBucket: Int.random(in: 140..<160, using: &generator), using: &generator)
                 let newcomer = contact(id, port: UInt16(step % 60000 + 1))
                 known.append(newcomer)
                 _ = table.insert(newcomer, now: now)
@@ -175,8 +176,29 @@ private func tableWithBucket(_ index: Int, filledWith count: Int, seed: UInt64) 
                 if let again = known.randomElement(using: &generator) { _ = table.insert(again, now: now) }
             }
             #expect(table.count == table.contacts.count, "step \(step)")
+            let probe = local.randomID(inBucket: Int.random(in: 130..<160, using: &generator), using: &generator)
+            #expect(table.closest(to: probe, limit: 8) == oracleClosest(table, to: probe, limit: 8), "step \(step)")
         }
         #expect(table.bucketCounts.allSatisfy { $0.count <= 8 })
+    }
+
+    @Test func emptyingTheNearestBucketLeavesTheOthersFindable() {
+        var generator = SeededGenerator(seed: 62)
+        let local = NodeID.random(using: &generator)
+        var table = RoutingTable(localID: local, now: start)
+        let nearest = contact(local.randomID(inBucket: 140, using: &generator), port: 1)
+        let farther = contact(local.randomID(inBucket: 150, using: &generator), port: 2)
+        let farthest = contact(local.randomID(inBucket: 159, using: &generator), port: 3)
+        for entry in [nearest, farther, farthest] { _ = table.insert(entry, now: start) }
+        let probe = local.randomID(inBucket: 120, using: &generator)
+        #expect(table.closest(to: probe, limit: 8) == [nearest, farther, farthest])
+        table.remove(nearest.id)
+        #expect(table.closest(to: probe, limit: 8) == [farther, farthest])
+        table.recordFailure(of: farther.id)
+        table.recordFailure(of: farther.id)
+        #expect(table.closest(to: probe, limit: 8) == [farthest], "dropped after two failures")
+        _ = table.insert(nearest, now: start)
+        #expect(table.closest(to: probe, limit: 8) == [nearest, farthest])
     }
 
     @Test func bucketCountsListsNonEmptyBucketsAscending() {

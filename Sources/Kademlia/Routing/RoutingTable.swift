@@ -22,6 +22,9 @@ public struct RoutingTable: Sendable {
     public let failureLimit: Int
     private var buckets: [KBucket]
     public private(set) var count = 0
+    /// Every bucket below this index is empty. Buckets near our own id are empty in all but
+    /// huge networks, so `closest`, which runs for every query answered, starts here.
+    private var lowestOccupied = NodeID.bitCount
 
     public init(localID: NodeID, bucketSize: Int = 8, failureLimit: Int = 2, now: Timestamp) {
         self.localID = localID
@@ -38,6 +41,7 @@ public struct RoutingTable: Sendable {
         if buckets[index].entries.count < bucketSize {
             buckets[index].append(contact, now: now)
             count += 1
+            lowestOccupied = min(lowestOccupied, index)
             return .added
         }
         buckets[index].cacheReplacement(contact, now: now, capacity: bucketSize)
@@ -51,6 +55,7 @@ public struct RoutingTable: Sendable {
         let before = buckets[index].entries.count
         let removed = buckets[index].recordFailure(of: id, limit: failureLimit)
         count += buckets[index].entries.count - before
+        if removed { noteEmptied(index) }
         return removed
     }
 
@@ -61,7 +66,14 @@ public struct RoutingTable: Sendable {
         let before = buckets[index].entries.count
         let removed = buckets[index].remove(id)
         count += buckets[index].entries.count - before
+        if removed { noteEmptied(index) }
         return removed
+    }
+
+    /// Moves `lowestOccupied` up past bucket `index` if a removal left it empty.
+    private mutating func noteEmptied(_ index: Int) {
+        guard index == lowestOccupied, buckets[index].entries.isEmpty else { return }
+        lowestOccupied = buckets.indices.dropFirst(index).first { !buckets[$0].entries.isEmpty } ?? NodeID.bitCount
     }
 
     public func contains(_ id: NodeID) -> Bool {
@@ -99,9 +111,9 @@ public struct RoutingTable: Sendable {
         let own = localID.bucketIndex(of: target) ?? -1
         if own >= 0 {
             take(own..<own + 1)
-            take(0..<own)
+            if lowestOccupied < own { take(lowestOccupied..<own) }
         }
-        var index = own + 1
+        var index = max(own + 1, lowestOccupied)
         while index < NodeID.bitCount, result.count < limit {
             take(index..<index + 1)
             index += 1
