@@ -95,9 +95,9 @@ struct KRPCReader {
         let byte = input[position]
         switch byte {
         case UInt8(ascii: "i"):
-            return .integer(try readInteger())
+            return .integer(try BencodeScalars.integer(in: input, at: &position))
         case asciiZero...asciiNine:
-            return .bytes(try readByteString())
+            return .bytes(try BencodeScalars.byteString(in: input, at: &position))
         case UInt8(ascii: "l"):
             try open(depth: depth + 1)
             while try !atEnd() { _ = try readValue(depth: depth + 1) }
@@ -138,7 +138,7 @@ struct KRPCReader {
         default:
             throw .unexpectedByte(input[position], offset: keyOffset)
         }
-        let key = try readByteString()
+        let key = try BencodeScalars.byteString(in: input, at: &position)
         if let previous {
             let order = compare(previous, key)
             if order == 0 { throw .duplicateKey(offset: keyOffset) }
@@ -175,64 +175,5 @@ struct KRPCReader {
             i += 1
         }
         return true
-    }
-
-    /// Reads `<length>:<bytes>` and returns where the payload lies, without copying it.
-    private mutating func readByteString() throws(BencodeError) -> Range<Int> {
-        let start = position
-        var length = 0
-        while true {
-            guard position < input.count else { throw .truncated }
-            let byte = input[position]
-            if byte == UInt8(ascii: ":") { break }
-            guard byte >= asciiZero, byte <= asciiNine else { throw .invalidLength(offset: start) }
-            let (scaled, o1) = length.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = scaled.addingReportingOverflow(Int(byte &- asciiZero))
-            if o1 || o2 { throw .invalidLength(offset: start) }
-            length = sum
-            position += 1
-        }
-        let digitCount = position - start
-        if digitCount == 0 || (digitCount > 1 && input[start] == asciiZero) {
-            throw .invalidLength(offset: start)
-        }
-        position += 1
-        // Compared against what is left, since position + length could overflow.
-        guard length <= input.count - position else { throw .lengthPastEnd(offset: start) }
-        let payload = position..<position + length
-        position += length
-        return payload
-    }
-
-    /// Reads `i<digits>e` with the tree decoder's canonical-form and Int64 range rules.
-    private mutating func readInteger() throws(BencodeError) -> Int64 {
-        let start = position
-        position += 1
-        var negative = false
-        if position < input.count, input[position] == UInt8(ascii: "-") {
-            negative = true
-            position += 1
-        }
-        let digitsStart = position
-        // The magnitude is unsigned so that Int64.min, magnitude 2^63, fits.
-        let limit: UInt64 = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
-        var magnitude: UInt64 = 0
-        while true {
-            guard position < input.count else { throw .truncated }
-            let byte = input[position]
-            if byte == UInt8(ascii: "e") { break }
-            guard byte >= asciiZero, byte <= asciiNine else { throw .invalidInteger(offset: start) }
-            let (scaled, o1) = magnitude.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = scaled.addingReportingOverflow(UInt64(byte &- asciiZero))
-            if o1 || o2 || sum > limit { throw .invalidInteger(offset: start) }
-            magnitude = sum
-            position += 1
-        }
-        let digitCount = position - digitsStart
-        if digitCount == 0 || (digitCount > 1 && input[digitsStart] == asciiZero) || (negative && magnitude == 0) {
-            throw .invalidInteger(offset: start)
-        }
-        position += 1
-        return negative ? Int64(bitPattern: 0 &- magnitude) : Int64(bitPattern: magnitude)
     }
 }
