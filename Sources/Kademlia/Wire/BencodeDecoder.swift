@@ -114,37 +114,10 @@ private struct Parser {
                 position += 1
                 return entries
             }
-            let keyOffset = position
-            switch byte {
-            case asciiZero...asciiNine:
-                break
-            case UInt8(ascii: "i"), UInt8(ascii: "l"), UInt8(ascii: "d"):
-                throw .nonStringKey(offset: keyOffset)
-            default:
-                throw .unexpectedByte(byte, offset: keyOffset)
-            }
-            let keyRange = try BencodeScalars.byteString(in: input, at: &position)
-            if let previous = previousKey {
-                let order = compare(previous, keyRange)
-                if order == 0 { throw .duplicateKey(offset: keyOffset) }
-                if order > 0 { throw .unsortedKeys(offset: keyOffset) }
-            }
-            previousKey = keyRange
+            let keyRange = try BencodeScalars.dictionaryKey(in: input, at: &position, after: &previousKey)
             let value = try parseValue(depth: depth)
             entries.append(BencodeEntry(key: copy(keyRange), value: value))
         }
-    }
-
-    /// Three-way unsigned lexicographic comparison of two ranges of the input.
-    private func compare(_ lhs: Range<Int>, _ rhs: Range<Int>) -> Int {
-        let common = min(lhs.count, rhs.count)
-        var i = 0
-        while i < common {
-            let l = input[lhs.lowerBound + i], r = input[rhs.lowerBound + i]
-            if l != r { return l < r ? -1 : 1 }
-            i += 1
-        }
-        return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
     }
 
     private func copy(_ range: Range<Int>) -> [UInt8] {

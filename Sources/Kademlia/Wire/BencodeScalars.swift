@@ -66,4 +66,41 @@ enum BencodeScalars {
         // Wrapping negation maps 2^63 to Int64.min and cannot trap.
         return negative ? Int64(bitPattern: 0 &- magnitude) : Int64(bitPattern: magnitude)
     }
+
+    /// Reads a dictionary key at `position` (which the caller has checked is in bounds and
+    /// not the dictionary's `e`): it must be a byte string and sort strictly after
+    /// `previous`, which it then becomes.
+    static func dictionaryKey(
+        in input: UnsafeRawBufferPointer, at position: inout Int, after previous: inout Range<Int>?
+    ) throws(BencodeError) -> Range<Int> {
+        let keyOffset = position
+        switch input[position] {
+        case asciiZero...asciiNine:
+            break
+        case UInt8(ascii: "i"), UInt8(ascii: "l"), UInt8(ascii: "d"):
+            throw .nonStringKey(offset: keyOffset)
+        default:
+            throw .unexpectedByte(input[position], offset: keyOffset)
+        }
+        let key = try byteString(in: input, at: &position)
+        if let previous {
+            let order = compare(previous, key, in: input)
+            if order == 0 { throw .duplicateKey(offset: keyOffset) }
+            if order > 0 { throw .unsortedKeys(offset: keyOffset) }
+        }
+        previous = key
+        return key
+    }
+
+    /// Three-way unsigned lexicographic comparison of two ranges of the input, in place.
+    private static func compare(_ lhs: Range<Int>, _ rhs: Range<Int>, in input: UnsafeRawBufferPointer) -> Int {
+        let common = min(lhs.count, rhs.count)
+        var i = 0
+        while i < common {
+            let l = input[lhs.lowerBound + i], r = input[rhs.lowerBound + i]
+            if l != r { return l < r ? -1 : 1 }
+            i += 1
+        }
+        return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
+    }
 }

@@ -129,35 +129,7 @@ struct KRPCReader {
     /// The next key of the open dictionary, or nil past its `e`; keys must strictly ascend.
     private mutating func nextKey(after previous: inout Range<Int>?) throws(BencodeError) -> Range<Int>? {
         if try atEnd() { return nil }
-        let keyOffset = position
-        switch input[position] {
-        case asciiZero...asciiNine:
-            break
-        case UInt8(ascii: "i"), UInt8(ascii: "l"), UInt8(ascii: "d"):
-            throw .nonStringKey(offset: keyOffset)
-        default:
-            throw .unexpectedByte(input[position], offset: keyOffset)
-        }
-        let key = try BencodeScalars.byteString(in: input, at: &position)
-        if let previous {
-            let order = compare(previous, key)
-            if order == 0 { throw .duplicateKey(offset: keyOffset) }
-            if order > 0 { throw .unsortedKeys(offset: keyOffset) }
-        }
-        previous = key
-        return key
-    }
-
-    /// Three-way unsigned lexicographic comparison of two ranges of the input.
-    private func compare(_ lhs: Range<Int>, _ rhs: Range<Int>) -> Int {
-        let common = min(lhs.count, rhs.count)
-        var i = 0
-        while i < common {
-            let l = input[lhs.lowerBound + i], r = input[rhs.lowerBound + i]
-            if l != r { return l < r ? -1 : 1 }
-            i += 1
-        }
-        return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
+        return try BencodeScalars.dictionaryKey(in: input, at: &position, after: &previous)
     }
 
     /// Whether the key at `range` spells the ASCII `name`.
