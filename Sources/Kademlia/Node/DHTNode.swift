@@ -102,7 +102,12 @@ public struct NodeStatus: Sendable {
     /// Non-empty buckets by ascending index.
     public var buckets: [BucketCount]
     public var totalNodes: Int
+    /// Live values held here (tombstones not included).
     public var storedKeys: Int
+    /// Live values held here that expire within the next hour.
+    public var expiringWithinHour: Int = 0
+    /// Deletion markers held here.
+    public var tombstones: Int = 0
 }
 
 /// A value found by `get`, with its version.

@@ -48,8 +48,23 @@ public struct NodeConfiguration: Sendable {
     public var bucketRefreshInterval: Duration = .seconds(3600)
     /// Default and maximum lifetime of a stored value.
     public var valueLifetime: Duration = .seconds(86_400)
-    /// How long a contact may stay quiet before a newcomer may challenge it for its place.
+    /// How long a contact may stay quiet before it is questionable: pinged in the
+    /// background, and challengeable by a newcomer for its place.
     public var questionableAfter: Duration = .seconds(15 * 60)
+    /// Unanswered queries in a row after which a contact is bad and leaves the table.
+    public var failureLimit = 2
+    /// How often a holder re-stores each value at the current K closest, carrying its
+    /// remaining lifetime (skipped when another holder stored it within the interval).
+    public var replicationInterval: Duration = .seconds(3600)
+    /// How often the publisher stores its own values afresh, extending their lives.
+    public var republishInterval: Duration = .seconds(86_400)
+    /// The first wait before retrying the bootstrap addresses while the table is empty;
+    /// it doubles after each try up to `rejoinMaximumDelay`.
+    public var rejoinInitialDelay: Duration = .seconds(1)
+    /// The longest wait between bootstrap retries.
+    public var rejoinMaximumDelay: Duration = .seconds(60)
+    /// The longest a graceful leave spends handing its values on.
+    public var leaveTimeout: Duration = .seconds(2)
 
     /// Told about every finished lookup, for benchmarks and diagnostics.
     public var onLookup: (@Sendable (LookupReport) -> Void)?

