@@ -161,18 +161,18 @@ private func store(_ state: inout NodeState, _ value: [UInt8], seq: Int64, targe
         let bucket = 159
         let members = (0..<8).map { peer(state.localID.randomID(inBucket: bucket, using: &generator), port: UInt16(100 + $0)) }
         for (offset, member) in members.enumerated() {
-            #expect(state.observe(member, now: start + .seconds(offset)) == nil)
+            #expect(state.observe(member, now: start + .seconds(offset)).challenge == nil)
         }
         #expect(state.routingTable.count == 8)
         let newcomers = (0..<4).map { peer(state.localID.randomID(inBucket: bucket, using: &generator), port: UInt16(900 + $0)) }
         // The oldest was seen 10 s ago: not questionable yet.
-        #expect(state.observe(newcomers[0], now: start + .seconds(10)) == nil)
+        #expect(state.observe(newcomers[0], now: start + .seconds(10)).challenge == nil)
         let quiet = start + state.configuration.questionableAfter
-        #expect(state.observe(newcomers[1], now: quiet - .seconds(1)) == nil)
-        #expect(state.observe(newcomers[2], now: quiet) == members[0])
-        #expect(state.observe(newcomers[3], now: quiet + .seconds(1)) == nil, "already challenged")
+        #expect(state.observe(newcomers[1], now: quiet - .seconds(1)).challenge == nil)
+        #expect(state.observe(newcomers[2], now: quiet).challenge == members[0])
+        #expect(state.observe(newcomers[3], now: quiet + .seconds(1)).challenge == nil, "already challenged")
         #expect(state.challenged == [members[0].id])
-        #expect(state.observe(peer(NodeID.random(using: &generator), port: 0), now: quiet) == nil)
+        #expect(state.observe(peer(NodeID.random(using: &generator), port: 0), now: quiet).challenge == nil)
     }
 
     @Test func observeChallengesAFailingOldestAtOnce() {
@@ -181,12 +181,12 @@ private func store(_ state: inout NodeState, _ value: [UInt8], seq: Int64, targe
         for member in members { _ = state.observe(member, now: start) }
         state.routingTable.recordFailure(of: members[0].id)
         let newcomer = peer(state.localID.randomID(inBucket: 158, using: &generator), port: 300)
-        #expect(state.observe(newcomer, now: start + .seconds(1)) == members[0])
+        #expect(state.observe(newcomer, now: start + .seconds(1)).challenge == members[0])
     }
 
     @Test func observeIgnoresPortZero() {
         var (state, generator) = makeState(seed: 13)
-        #expect(state.observe(peer(NodeID.random(using: &generator), port: 0), now: start) == nil)
+        #expect(state.observe(peer(NodeID.random(using: &generator), port: 0), now: start).challenge == nil)
         #expect(state.routingTable.count == 0)
     }
 }

@@ -42,8 +42,11 @@ public final class MemoryNetwork: Sendable {
     }
 
     /// Makes a node silent (it hears nothing and says nothing, as if it vanished) or live again.
+    /// A node made live again is ticked at once, since the wake-ups it asked for while
+    /// silent were dropped.
     public func setSilent(_ address: SocketAddress, _ silent: Bool) {
         endpoints.withLock { $0[address] }?.silent.store(silent, ordering: .relaxed)
+        if !silent { requestWake(address, at: clock.now()) }
     }
 
     /// Moves virtual time on and ticks every endpoint that asked to be woken by then.

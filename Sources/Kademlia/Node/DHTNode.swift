@@ -65,7 +65,9 @@ public final class DHTNode: Sendable {
                 id: id, address: address,
                 buckets: state.routingTable.bucketCounts.map { BucketCount(index: $0.index, count: $0.count) },
                 totalNodes: state.routingTable.count,
-                storedKeys: state.store.targets(now: now).count)
+                storedKeys: state.store.targets(now: now).count,
+                expiringWithinHour: state.store.valuesExpiring(within: .seconds(3600), now: now),
+                tombstones: state.store.tombstoneCount(now: now))
         }
     }
 
@@ -75,7 +77,7 @@ public final class DHTNode: Sendable {
     /// The value this node itself holds for `key`, if any.
     public func localValue(for key: String) -> FoundValue? {
         let now = clock.now()
-        return state.withLock { $0.store.value(for: NodeID(key: key), now: now) }.map { FoundValue(value: $0.value, seq: $0.seq) }
+        return state.withLock { $0.store.value(for: NodeID(key: key), now: now) }.map(FoundValue.init)
     }
 
     func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
@@ -114,14 +116,25 @@ public struct NodeStatus: Sendable {
 public struct FoundValue: Sendable, Equatable {
     public var value: [UInt8]
     public var seq: Int64
+    /// A tombstone: the key was deleted as of `seq` (lookups see these; `get` never returns one).
+    public var isDeleted: Bool
 
-    public init(value: [UInt8], seq: Int64) {
+    public init(value: [UInt8], seq: Int64, isDeleted: Bool = false) {
         self.value = value
         self.seq = seq
+        self.isDeleted = isDeleted
     }
 
-    /// Whether this value wins over `other` by the versioning rules: higher seq, then higher bytes.
+    /// The version held in `stored`.
+    init(_ stored: StoredValue) {
+        self.init(value: stored.value, seq: stored.seq, isDeleted: stored.isTombstone)
+    }
+
+    /// Whether this version wins over `other` by the versioning rules: higher seq, then a
+    /// tombstone over a value, then higher bytes.
     public func supersedes(_ other: FoundValue) -> Bool {
-        seq != other.seq ? seq > other.seq : other.value.lexicographicallyPrecedes(value)
+        if seq != other.seq { return seq > other.seq }
+        if isDeleted != other.isDeleted { return isDeleted }
+        return other.value.lexicographicallyPrecedes(value)
     }
 }

@@ -31,15 +31,14 @@ extension DHTNode: TransportDelegate {
 
     private func answer(_ query: Query, transactionID: [UInt8], from sender: Contact) {
         let now = clock.now()
-        let (reply, challenge, expiry) = state.withLock { state in
+        let (reply, observation, deadline) = state.withLock { state in
             let reply = state.answer(query, transactionID: transactionID, from: sender, now: now)
-            var expiry: Timestamp?
-            if case .store(let request) = query { expiry = state.store.value(for: request.target, now: now)?.expiresAt }
-            return (reply, sender.id == id ? nil : state.observe(sender, now: now), expiry)
+            let deadline: Timestamp? = if case .store = query { state.storeDeadline } else { nil }
+            return (reply, sender.id == id ? NodeState.Observation() : state.observe(sender, now: now), deadline)
         }
         send(reply, to: sender.address)
-        if let challenge { challengeForPlace(challenge) }
-        if let expiry { scheduleMaintenance(by: expiry) }
+        act(on: observation, about: sender)
+        if let deadline { scheduleMaintenance(by: deadline) }
     }
 
     func send(_ message: Message, to address: SocketAddress) {

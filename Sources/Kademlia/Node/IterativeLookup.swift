@@ -1,47 +1,71 @@
 /// What an iterative lookup found.
 struct LookupOutcome: Sendable {
+    /// What the lookup looked for.
+    var target: NodeID
     /// The K closest contacts that answered, closest first.
-    var closest: [Contact]
+    var closest: [Contact] = []
     /// The write token each answering node gave (find_value lookups).
-    var tokens: [NodeID: [UInt8]]
-    /// The winning value among the answers, by the versioning rules; seq decides first,
-    /// so its seq is the highest any node reported.
-    var value: FoundValue?
+    var tokens: [NodeID: [UInt8]] = [:]
+    /// The winning value or tombstone among the answers, by the versioning rules; seq
+    /// decides first, so its seq is the highest any node reported.
+    var value: FoundValue? = nil
+    /// Seconds the winning version has left, as its sender reported.
+    var valueTTL: Int64? = nil
+    /// What each responder that answered with a value or tombstone returned (read and write lookups).
+    var returned: [NodeID: FoundValue] = [:]
     /// Queries sent.
-    var queries: Int
+    var queries = 0
     /// Hops to the farthest of the K closest.
-    var hops: Int
+    var hops = 0
 }
 
 extension DHTNode {
     /// Runs one iterative lookup for `target`: at most ALPHA queries in flight, each reply
     /// refilling its slot, until the K closest seen have answered (or, to read a value,
     /// until the closest one standing has answered with it).
-    func lookup(_ target: NodeID, for purpose: LookupDriver.Purpose) async -> LookupOutcome {
+    func lookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause = .user) async -> LookupOutcome {
         let now = clock.now()
         let seeds = state.withLock { state in
             state.routingTable.noteLookup(toward: target, now: now)
             return state.routingTable.closest(to: target, limit: configuration.k)
         }
         let lookup = Lookup(target: target, k: configuration.k, alpha: configuration.alpha, seeds: seeds, excluding: id)
-        return await LookupDriver(node: self, lookup: lookup, purpose: purpose).run()
+        return await LookupDriver(node: self, lookup: lookup, purpose: purpose, cause: cause).run()
     }
 
-    /// Contacts from a reply worth querying: not ourselves, and with a real port.
+    /// Contacts from a reply worth querying: not ourselves, with a real address, and not
+    /// lately found bad by this node (others may not have noticed yet).
     func usable(_ contacts: [Contact]) -> [Contact] {
-        contacts.filter { $0.id != id && $0.address.port != 0 && $0.address.ip != 0 }
+        let plausible = contacts.filter { $0.id != id && $0.address.port != 0 && $0.address.ip != 0 }
+        let now = clock.now()
+        return state.withLock { state in
+            guard !state.recentFailures.isEmpty else { return plausible }
+            return plausible.filter { !state.recentFailures.contains($0.id, within: configuration.questionableAfter, now: now) }
+        }
     }
 }
 
 extension LookupOutcome {
-    /// Keeps the reply's value if it wins, and its token under `responder` when given;
-    /// true if the reply carried a usable value.
+    /// Keeps `responder`'s token, and its value or tombstone, which becomes the winner if
+    /// it supersedes the one held; true if the reply carried a usable value or tombstone.
     @discardableResult
-    mutating func record(_ response: Response, keepingTokenOf responder: NodeID?) -> Bool {
-        if let responder, let token = response.token { tokens[responder] = token }
-        guard let value = response.value, value.count <= DHTNode.maxValueSize else { return false }
-        let found = FoundValue(value: value, seq: response.seq ?? 0)
-        if self.value.map(found.supersedes) ?? true { self.value = found }
+    mutating func record(_ response: Response, from responder: NodeID) -> Bool {
+        if let token = response.token { tokens[responder] = token }
+        guard let found = response.foundValue else { return false }
+        returned[responder] = found
+        if self.value.map(found.supersedes) ?? true {
+            self.value = found
+            valueTTL = response.ttl
+        }
         return true
+    }
+}
+
+extension Response {
+    /// The value or tombstone a find_value reply carries, if it carries a usable one.
+    var foundValue: FoundValue? {
+        if deleted, let seq { return FoundValue(value: [], seq: seq, isDeleted: true) }
+        guard let value, value.count <= DHTNode.maxValueSize else { return nil }
+        return FoundValue(value: value, seq: seq ?? 0)
     }
 }

@@ -10,7 +10,7 @@ final class LookupDriver: Sendable {
         case nodes
         /// find_value for a get: ends as soon as the closest contact still standing has
         /// answered with a value, since nothing nearer the key is left to ask and the
-        /// nearest node is in every put's K closest. Keeps no tokens.
+        /// nearest node is in every put's K closest. Keeps tokens, for caching the value.
         case read
         /// find_value for a put: runs until the K closest have answered, keeping each one's
         /// token and the highest seq among them.
@@ -24,7 +24,7 @@ final class LookupDriver: Sendable {
 
     private struct State {
         var lookup: Lookup
-        var outcome = LookupOutcome(closest: [], tokens: [:], value: nil, queries: 0, hops: 0)
+        var outcome: LookupOutcome
         var valueHolders: Set<NodeID> = []
         var keys: [PendingRequests.Key] = []
         var continuation: CheckedContinuation<LookupOutcome, Never>?
@@ -44,14 +44,16 @@ final class LookupDriver: Sendable {
     private let target: NodeID
     private let query: Query
     private let purpose: Purpose
+    private let cause: QueryCause
     private let state: Mutex<State>
 
-    init(node: DHTNode, lookup: Lookup, purpose: Purpose) {
+    init(node: DHTNode, lookup: Lookup, purpose: Purpose, cause: QueryCause) {
         self.node = node
+        self.cause = cause
         target = lookup.target
         query = purpose.query(toward: lookup.target)
         self.purpose = purpose
-        state = Mutex(State(lookup: lookup))
+        state = Mutex(State(lookup: lookup, outcome: LookupOutcome(target: lookup.target)))
     }
 
     /// Runs the lookup to its end; cancelling the task ends it with what it has.
@@ -114,7 +116,7 @@ final class LookupDriver: Sendable {
     }
 
     private func send(to contact: Contact) {
-        let key = node.dispatch(query, to: contact.address, expecting: contact.id, onStall: { [self] in
+        let key = node.dispatch(query, to: contact.address, expecting: contact.id, for: cause, onStall: { [self] in
             state.withLock { $0.lookup.onStalled(contact.id) }
             pump()
         }, completion: { [self] result in
@@ -136,8 +138,8 @@ final class LookupDriver: Sendable {
                 state.lookup.onResponse(from: contact.id, closer: node.usable(response.nodes ?? []))
                 switch purpose {
                 case .nodes: break
-                case .read: if state.outcome.record(response, keepingTokenOf: nil) { state.valueHolders.insert(contact.id) }
-                case .write: state.outcome.record(response, keepingTokenOf: contact.id)
+                case .read: if state.outcome.record(response, from: contact.id) { state.valueHolders.insert(contact.id) }
+                case .write: state.outcome.record(response, from: contact.id)
                 }
             case .failure:
                 state.lookup.onFailure(from: contact.id)

@@ -1,34 +1,93 @@
-/// Background upkeep, driven by the transport's tick: expiry and bucket refresh.
+/// Background upkeep, driven by the transport's tick: expiry, replication, republishing,
+/// pinging quiet contacts, bucket refresh and rejoining. The decisions are the pure parts'
+/// (`ValueStore`, `Publications`, `RoutingTable`, `RejoinSchedule`); this only carries them out.
 extension DHTNode {
-    /// The longest maintenance sleeps, so buckets that fill later are still refreshed on time.
+    /// The longest maintenance sleeps, so buckets that fill later are still refreshed on
+    /// time and quiet contacts are pinged within a minute of turning questionable.
     static let maintenanceCeiling: Duration = .seconds(60)
+    /// The most quiet contacts pinged in one maintenance pass.
+    static let questionablePingsPerPass = 16
+    /// How many values one background batch replicates at a time.
+    static let replicationWidth = 8
 
-    /// Expires values and starts a refresh of stale buckets when maintenance is due, then
-    /// asks the transport to wake the node when it is next due.
+    /// What one maintenance pass found due.
+    private struct DueWork {
+        var replications: [NodeID] = []
+        var republications: [(target: NodeID, publication: Publication)] = []
+        var questionable: [Contact] = []
+        var staleBuckets: [Int] = []
+        var rejoinThrough: [SocketAddress] = []
+        var nextDue: Timestamp?
+    }
+
+    /// Runs whatever upkeep is due, then asks the transport to wake the node when more is.
     func runMaintenanceIfDue() {
         let now = clock.now()
-        let (staleBuckets, nextDue): ([Int], Timestamp?) = state.withLock { state in
-            guard now >= state.nextMaintenance else { return ([], nil) }
+        let due = state.withLock { state -> DueWork in
+            guard now >= state.nextMaintenance, !state.stopped else { return DueWork() }
+            var due = DueWork()
             state.store.removeExpired(now: now)
-            var stale: [Int] = []
+            due.replications = state.store.dueForReplication(now: now)
+            due.republications = state.publications.takeDue(now: now)
+            due.questionable = state.routingTable.questionable(now: now, after: configuration.questionableAfter,
+                                                               limit: Self.questionablePingsPerPass,
+                                                               skipping: state.challenged)
+            for contact in due.questionable { state.challenged.insert(contact.id) }
             if !state.refreshing {
-                stale = state.routingTable.bucketsNeedingRefresh(now: now, interval: configuration.bucketRefreshInterval)
-                state.refreshing = !stale.isEmpty
+                due.staleBuckets = state.routingTable.bucketsNeedingRefresh(now: now, interval: configuration.bucketRefreshInterval)
+                state.refreshing = !due.staleBuckets.isEmpty
+            }
+            if state.rejoin.shouldAttempt(now: now, tableIsEmpty: state.routingTable.count == 0) {
+                due.rejoinThrough = state.rejoin.seeds
             }
             let candidates = [
                 now + Self.maintenanceCeiling,
-                state.store.earliestExpiry,
+                state.storeDeadline,
                 state.routingTable.nextRefresh(interval: configuration.bucketRefreshInterval),
+                state.rejoin.nextAttempt,
             ]
             state.nextMaintenance = max(candidates.compactMap { $0 }.min() ?? now, now + .milliseconds(1))
-            return (stale, state.nextMaintenance)
+            due.nextDue = state.nextMaintenance
+            return due
         }
-        if let nextDue { transport.wake(at: nextDue) }
-        guard !staleBuckets.isEmpty else { return }
-        log(.debug, "refreshing \(staleBuckets.count) buckets")
-        Task {
-            await refresh(buckets: staleBuckets)
-            state.withLock { $0.refreshing = false }
+        if let next = due.nextDue { transport.wake(at: next) }
+        carryOut(due)
+    }
+
+    private func carryOut(_ due: DueWork) {
+        for contact in due.questionable { challengeForPlace(contact) }
+        if !due.replications.isEmpty {
+            inBackground { node in
+                await node.forEach(due.replications, width: Self.replicationWidth) { await node.replicate($0) }
+            }
+        }
+        if !due.republications.isEmpty {
+            inBackground { node in
+                await node.forEach(due.republications, width: Self.replicationWidth) { await node.republish($0.target, $0.publication) }
+            }
+        }
+        if !due.staleBuckets.isEmpty {
+            log(.debug, "refreshing \(due.staleBuckets.count) buckets")
+            inBackground { node in
+                await node.refresh(buckets: due.staleBuckets)
+                node.state.withLock { $0.refreshing = false }
+            }
+        }
+        if !due.rejoinThrough.isEmpty {
+            log(.debug, "routing table empty: retrying \(due.rejoinThrough.count) bootstrap addresses")
+            inBackground { node in _ = await node.join(through: due.rejoinThrough, cause: .routing) }
+        }
+    }
+
+    /// Runs `body` on every item, at most `width` at a time.
+    func forEach<Item: Sendable>(_ items: [Item], width: Int, _ body: @escaping @Sendable (Item) async -> Void) async {
+        var start = 0
+        while start < items.count {
+            let batch = items[start..<min(start + width, items.count)]
+            await withTaskGroup(of: Void.self) { group in
+                for item in batch { group.addTask { await body(item) } }
+            }
+            start += width
         }
     }
 

@@ -9,9 +9,18 @@ final class NodeCounters: Sendable {
     let findNodes = Atomic<Int>(0)
     let findValues = Atomic<Int>(0)
     let stores = Atomic<Int>(0)
+    let routingQueries = Atomic<Int>(0)
+    let dataQueries = Atomic<Int>(0)
+    /// Background tasks under way (replication, hand-off, refresh, rejoin, caching).
+    let background = Atomic<Int>(0)
 
     /// Counts one query we sent.
-    func countQuery(_ query: Query) {
+    func countQuery(_ query: Query, cause: QueryCause) {
+        switch cause {
+        case .user: break
+        case .routing: routingQueries.add(1, ordering: .relaxed)
+        case .data: dataQueries.add(1, ordering: .relaxed)
+        }
         switch query {
         case .ping: pings.add(1, ordering: .relaxed)
         case .findNode: findNodes.add(1, ordering: .relaxed)
@@ -20,6 +29,16 @@ final class NodeCounters: Sendable {
         case .unknown: break
         }
     }
+}
+
+/// Why a query was sent, so maintenance traffic can be told from what users asked for.
+public enum QueryCause: Sendable {
+    /// A put, get, delete or join someone asked for.
+    case user
+    /// Keeping the routing table alive: bucket refresh, pings of quiet contacts, rejoining.
+    case routing
+    /// Keeping values alive: replication, hand-off, republishing, leaving, caching.
+    case data
 }
 
 /// Totals of a node's traffic since it started.
@@ -32,6 +51,10 @@ public struct TrafficCounts: Sendable, Equatable {
     public var findNodesSent = 0
     public var findValuesSent = 0
     public var storesSent = 0
+    /// Queries sent to keep the routing table alive.
+    public var routingQueriesSent = 0
+    /// Queries sent to keep values alive (replication, hand-off, republish, leave, caching).
+    public var dataQueriesSent = 0
 
     public init() {}
 
@@ -45,6 +68,8 @@ public struct TrafficCounts: Sendable, Equatable {
         sum.findNodesSent = lhs.findNodesSent + rhs.findNodesSent
         sum.findValuesSent = lhs.findValuesSent + rhs.findValuesSent
         sum.storesSent = lhs.storesSent + rhs.storesSent
+        sum.routingQueriesSent = lhs.routingQueriesSent + rhs.routingQueriesSent
+        sum.dataQueriesSent = lhs.dataQueriesSent + rhs.dataQueriesSent
         return sum
     }
 }
@@ -60,6 +85,8 @@ extension DHTNode {
         counts.findNodesSent = counters.findNodes.load(ordering: .relaxed)
         counts.findValuesSent = counters.findValues.load(ordering: .relaxed)
         counts.storesSent = counters.stores.load(ordering: .relaxed)
+        counts.routingQueriesSent = counters.routingQueries.load(ordering: .relaxed)
+        counts.dataQueriesSent = counters.dataQueries.load(ordering: .relaxed)
         return counts
     }
 }

@@ -5,15 +5,21 @@ struct NodeState: Sendable {
     let configuration: NodeConfiguration
     var routingTable: RoutingTable
     var store: ValueStore
+    /// The values this node's user put, which it republishes.
+    var publications: Publications
     var tokens: TokenIssuer
     var random: SeededGenerator
     var pending = PendingRequests()
     var roundTrips = RoundTripEstimator()
     /// Contacts being pinged to decide whether a newcomer may take their place.
     var challenged: Set<NodeID> = []
+    /// Contacts lately found bad: lookups skip them instead of waiting on them again.
+    var recentFailures = RecentFailures()
     /// When maintenance is next due, and whether a bucket refresh is under way.
     var nextMaintenance: Timestamp
     var refreshing = false
+    /// Where to rejoin while the routing table is empty, and when to try next.
+    var rejoin: RejoinSchedule
     /// Set by `stop()`: no query goes out after it, since nothing would time it out.
     var stopped = false
 
@@ -22,18 +28,71 @@ struct NodeState: Sendable {
         self.configuration = configuration
         self.random = random
         nextMaintenance = now
-        routingTable = RoutingTable(localID: localID, bucketSize: configuration.k, now: now)
-        store = ValueStore(maximumLifetime: configuration.valueLifetime)
+        routingTable = RoutingTable(localID: localID, bucketSize: configuration.k,
+                                    failureLimit: configuration.failureLimit, now: now)
+        store = ValueStore(maximumLifetime: configuration.valueLifetime, replicationInterval: configuration.replicationInterval)
+        publications = Publications(interval: configuration.republishInterval)
+        rejoin = RejoinSchedule(initialDelay: configuration.rejoinInitialDelay, maximumDelay: configuration.rejoinMaximumDelay)
         tokens = TokenIssuer(now: now, using: &self.random)
     }
 
-    /// Offers a contact that answered us or queried us; returns a contact to ping when
-    /// it must prove it is alive before the newcomer is turned away.
-    mutating func observe(_ contact: Contact, now: Timestamp) -> Contact? {
-        guard contact.address.port != 0 else { return nil }
-        guard case .full(let oldest) = routingTable.insert(contact, now: now),
-              now - oldest.lastSeen >= configuration.questionableAfter || oldest.failures > 0,
-              challenged.insert(oldest.contact.id).inserted else { return nil }
-        return oldest.contact
+    /// What the node must do after the routing table saw a contact.
+    struct Observation {
+        /// A quiet incumbent to ping before the newcomer is turned away.
+        var challenge: Contact?
+        /// Values to hand to the contact, new to the table, because it is among their
+        /// K closest and this node is the closest holder.
+        var handOff: [NodeID] = []
+    }
+
+    /// Offers a contact that answered us or queried us, and says what follows from it.
+    mutating func observe(_ contact: Contact, now: Timestamp) -> Observation {
+        guard contact.address.port != 0 else { return Observation() }
+        recentFailures.forget(contact.id)
+        switch routingTable.insert(contact, now: now) {
+        case .added:
+            return Observation(handOff: handOffTargets(for: contact, now: now))
+        case .full(let oldest):
+            guard now - oldest.lastSeen >= configuration.questionableAfter || oldest.failures > 0,
+                  challenged.insert(oldest.contact.id).inserted else { return Observation() }
+            return Observation(challenge: oldest.contact)
+        case .refreshed, .ignored:
+            return Observation()
+        }
+    }
+
+    /// Held values (and tombstones) that `newcomer` should now hold from us.
+    func handOffTargets(for newcomer: Contact, now: Timestamp) -> [NodeID] {
+        guard store.count > 0 else { return [] }
+        return store.all(now: now).compactMap { held in
+            let known = routingTable.closest(to: held.target, limit: configuration.k + 1).filter { $0.id != newcomer.id }
+            return HandOffRule.shouldHandOff(held.target, to: newcomer.id, localID: localID, known: known.map(\.id), k: configuration.k)
+                ? held.target : nil
+        }
+    }
+
+    /// A random delay in [0, interval / 10) that staggers holders' replication rounds, so
+    /// one holder goes first and the others, having received its store, skip theirs.
+    mutating func replicationJitter() -> Duration {
+        let tenth = max(1, configuration.replicationInterval.totalNanoseconds / 10)
+        return .nanoseconds(Int64.random(in: 0..<tenth, using: &random))
+    }
+}
+
+extension NodeState {
+    /// Counts an unanswered query: a table contact turns bad after `failureLimit` in a row
+    /// (or one, when a replacement waits), and any contact that timed out outside the table
+    /// is skipped by lookups for a while.
+    mutating func recordTimeout(of id: NodeID, now: Timestamp) {
+        if routingTable.contains(id) {
+            if routingTable.recordFailure(of: id) { recentFailures.record(id, now: now) }
+        } else {
+            recentFailures.record(id, now: now)
+        }
+    }
+
+    /// When the store next needs the node: an expiry or a replication falling due.
+    var storeDeadline: Timestamp? {
+        [store.earliestExpiry, store.earliestReplication, publications.earliest].compactMap { $0 }.min()
     }
 }

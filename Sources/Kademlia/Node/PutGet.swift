@@ -1,4 +1,4 @@
-/// The result of a put.
+/// The result of a put or a delete.
 public struct PutResult: Sendable, Equatable {
     /// How many nodes accepted the value, this node included when it is among the K closest.
     public var storedAt: Int
@@ -13,100 +13,140 @@ public enum PutError: Error, Equatable, Sendable {
     case notStored
 }
 
+/// One version to write under a target: the bytes (or a tombstone), its seq and lifetime.
+struct Write: Sendable {
+    var target: NodeID
+    var key: [UInt8]
+    var value: [UInt8]
+    var seq: Int64
+    var tombstone = false
+    /// Whole seconds; nil means the protocol's full lifetime.
+    var ttl: Int64?
+
+    /// The version written, as lookups report versions.
+    var version: FoundValue { FoundValue(value: value, seq: seq, isDeleted: tombstone) }
+}
+
 extension DHTNode {
     /// Stores `value` under `key` on the K closest nodes: a find_value lookup collects
     /// tokens and the current `seq`, then every one of the K closest that answered (this
-    /// node too, when it is among them) is sent a `store` with `seq` one higher.
+    /// node too, when it is among them) is sent a `store` with `seq` one higher. This node
+    /// then republishes the value every `republishInterval` until `ttl` runs out.
     public func put(key: String, value: [UInt8], ttl: Duration? = nil) async throws(PutError) -> PutResult {
         guard value.count <= Self.maxValueSize else { throw .valueTooLarge(size: value.count, limit: Self.maxValueSize) }
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .write)
-        let localSeq = state.withLock { $0.store.value(for: target, now: clock.now())?.seq }
-        // Saturating: a peer may report seq Int64.max, and a put must not trap on it.
-        let seq = [outcome.value?.seq, localSeq].compactMap { $0 }.max().map { $0 == .max ? .max : $0 + 1 } ?? 0
-        let holders = (outcome.closest.filter { outcome.tokens[$0.id] != nil } + [contact])
-            .sorted { $0.id.distance(to: target) < $1.id.distance(to: target) }
-            .prefix(configuration.k)
-        let keyBytes = Array(key.utf8)
-        let ttlSeconds = ttl.map { Int64($0.seconds.rounded(.up)) }
-
-        let stores = holders.compactMap { holder -> OutboundQuery? in
-            guard holder.id != id, let token = outcome.tokens[holder.id] else { return nil }
-            let request = StoreRequest(token: token, target: target, value: value, seq: seq, key: keyBytes, ttl: ttlSeconds)
-            return OutboundQuery(query: .store(request), address: holder.address, expectedID: holder.id)
-        }
-        let stored = await requestAll(stores).count { if case .success = $0 { true } else { false } }
-        var storedHere = false
-        if holders.contains(where: { $0.id == id }) {
-            let now = clock.now()
-            let expiry = state.withLock { state -> Timestamp? in
-                guard state.store.store(value, seq: seq, for: target, key: keyBytes, ttl: ttl, now: now) == .stored else { return nil }
-                return state.store.value(for: target, now: now)?.expiresAt
-            }
-            if let expiry {
-                storedHere = true
-                scheduleMaintenance(by: expiry)
-            }
-        }
-        let total = stored + (storedHere ? 1 : 0)
-        log(.info, "put '\(key)' seq \(seq): stored at \(total) nodes after \(outcome.queries) queries")
-        guard total > 0 else { throw .notStored }
-        return PutResult(storedAt: total, seq: seq)
+        let ttlSeconds = ttl.map { Int64(max(1, $0.seconds.rounded(.up))) }
+        let write = Write(target: target, key: Array(key.utf8), value: value, seq: nextSeq(after: outcome), ttl: ttlSeconds)
+        let stored = await storeAtClosest(write, outcome)
+        log(.info, "put '\(key)' seq \(write.seq): stored at \(stored) nodes after \(outcome.queries) queries")
+        guard stored > 0 else { throw .notStored }
+        let now = clock.now()
+        state.withLock { $0.publications.publish(key: write.key, value: value, seq: write.seq, ttl: ttl, for: target, now: now) }
+        scheduleMaintenance(by: now + configuration.republishInterval)
+        return PutResult(storedAt: stored, seq: write.seq)
     }
 
-    /// Finds the value stored under `key`: the highest `seq` among the nodes a find_value
-    /// lookup heard from and this node's own store. The lookup ends as soon as the closest
-    /// node standing, with nothing nearer left to ask, has answered with a value; when it
-    /// has none, the lookup runs on until the K closest have all answered.
+    /// Deletes `key`: writes a tombstone with a higher `seq` to the K closest nodes. Holders
+    /// keep and replicate it for a full value lifetime, longer than any older copy can
+    /// live, so none can come back. This node stops republishing the key.
+    public func delete(key: String) async throws(PutError) -> PutResult {
+        let target = NodeID(key: key)
+        let outcome = await lookup(target, for: .write)
+        let write = Write(target: target, key: Array(key.utf8), value: [], seq: nextSeq(after: outcome), tombstone: true)
+        state.withLock { $0.publications.withdraw(target) }
+        let stored = await storeAtClosest(write, outcome)
+        log(.info, "delete '\(key)' seq \(write.seq): tombstone at \(stored) nodes")
+        guard stored > 0 else { throw .notStored }
+        return PutResult(storedAt: stored, seq: write.seq)
+    }
+
+    /// Finds the value stored under `key`: the winning version among the nodes a find_value
+    /// lookup heard from and this node's own store; nil when that is a tombstone. The lookup
+    /// ends as soon as the closest node standing, with nothing nearer left to ask, has
+    /// answered; with no value anywhere it runs until the K closest have all answered.
+    /// A found value is then cached at the nearest node on the path that lacked it.
     public func get(key: String) async -> FoundValue? {
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .read)
-        let local = state.withLock { $0.store.value(for: target, now: clock.now()) }.map { FoundValue(value: $0.value, seq: $0.seq) }
+        let local = state.withLock { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
         log(.info, "get '\(key)': \(outcome.value == nil ? "not found" : "found") after \(outcome.queries) queries")
-        switch (outcome.value, local) {
-        case (let remote?, let local?): return local.supersedes(remote) ? local : remote
-        case (let remote?, nil): return remote
-        case (nil, let local): return local
+        let winner: FoundValue? = switch (outcome.value, local) {
+        case (let remote?, let local?): local.supersedes(remote) ? local : remote
+        case (let remote?, nil): remote
+        case (nil, let local): local
         }
+        guard let winner, !winner.isDeleted else { return nil }
+        if winner == outcome.value { cacheAlongPath(winner, key: key, outcome) }
+        return winner
     }
 
-    /// Joins the network through `seeds`: pings each, then looks up our own id and
-    /// refreshes every bucket farther than our closest neighbour (the paper's join).
-    /// Returns how many seeds answered.
-    public func bootstrap(_ seeds: [SocketAddress]) async -> Int {
-        let pings = seeds.filter { $0 != address }.map { OutboundQuery(query: .ping, address: $0, expectedID: nil) }
-        let answered = await requestAll(pings).count { if case .success = $0 { true } else { false } }
-        guard answered > 0 || state.withLock({ $0.routingTable.count }) > 0 else {
-            log(.warning, "no bootstrap node answered")
-            return answered
-        }
-        let closest = await lookup(id, for: .nodes).closest.first
-        if let nearest = closest.flatMap({ id.bucketIndex(of: $0.id) }), nearest + 1 < NodeID.bitCount {
-            await refresh(buckets: Array(nearest + 1..<NodeID.bitCount))
-        }
-        log(.info, "joined: \(state.withLock { $0.routingTable.count }) contacts known")
-        return answered
+    /// One more than the highest seq the lookup or this node's store saw; 0 if none.
+    /// Saturating: a peer may report seq Int64.max, and a write must not trap on it.
+    func nextSeq(after outcome: LookupOutcome) -> Int64 {
+        let localSeq = state.withLock { $0.store.entry(for: outcome.target, now: clock.now())?.seq }
+        return [outcome.value?.seq, localSeq].compactMap { $0 }.max().map { $0 == .max ? .max : $0 + 1 } ?? 0
     }
 
-    /// Looks up a random id in each of these buckets, one after another.
-    func refresh(buckets: [Int]) async {
-        for index in buckets {
-            let target = state.withLock { id.randomID(inBucket: index, using: &$0.random) }
-            _ = await lookup(target, for: .nodes)
+    /// Sends `write` to the K closest that answered the lookup with a token, and stores it
+    /// here when this node is among them; returns how many took it.
+    func storeAtClosest(_ write: Write, _ outcome: LookupOutcome, cause: QueryCause = .user) async -> Int {
+        let holders = (outcome.closest.filter { outcome.tokens[$0.id] != nil } + [contact])
+            .sorted { $0.id.distance(to: write.target) < $1.id.distance(to: write.target) }
+            .prefix(configuration.k)
+        let stores = holders.compactMap { holder -> OutboundQuery? in
+            guard holder.id != id, let token = outcome.tokens[holder.id] else { return nil }
+            return OutboundQuery(query: .store(write.request(token: token)), address: holder.address, expectedID: holder.id)
+        }
+        let results = await requestAll(stores, for: cause)
+        let now = clock.now()
+        let storedHere = holders.contains { $0.id == id } && storeLocally(write, now: now, confirmed: zip(stores, results).compactMap {
+            if case .success = $1 { $0.expectedID } else { nil }
+        })
+        return results.count { if case .success = $0 { true } else { false } } + (storedHere ? 1 : 0)
+    }
+
+    /// Stores `write` in this node's own store, noting the holders it was also sent to.
+    func storeLocally(_ write: Write, now: Timestamp, confirmed: [NodeID] = []) -> Bool {
+        let (held, deadline) = state.withLock { state -> (Bool, Timestamp?) in
+            let jitter = state.replicationJitter()
+            let outcome = state.store.store(write.value, seq: write.seq, for: write.target, key: write.key,
+                                            ttl: write.ttl.map { .seconds($0) }, tombstone: write.tombstone,
+                                            now: now, replicationDelay: jitter)
+            guard outcome.holdsOffered else { return (false, nil) }
+            for holder in confirmed { state.store.confirm(holder, holds: write.target, now: now) }
+            return (true, state.storeDeadline)
+        }
+        if let deadline { scheduleMaintenance(by: deadline) }
+        return held
+    }
+
+    /// Caches `found` at the nearest node on the lookup's path that answered without it,
+    /// with a lifetime that shrinks with the nodes between it and the key.
+    private func cacheAlongPath(_ found: FoundValue, key: String, _ outcome: LookupOutcome) {
+        guard let remaining = outcome.valueTTL, remaining > 0,
+              let index = outcome.closest.firstIndex(where: { outcome.returned[$0.id] != found }),
+              let token = outcome.tokens[outcome.closest[index].id] else { return }
+        let lifetime = CachePolicy.lifetime(remaining: .seconds(remaining), nearer: index, k: configuration.k)
+        let seconds = lifetime.totalNanoseconds / 1_000_000_000
+        guard seconds > 0 else { return }
+        let cache = outcome.closest[index]
+        let write = Write(target: outcome.target, key: Array(key.utf8), value: found.value, seq: found.seq, ttl: seconds)
+        inBackground { node in
+            _ = await node.request(.store(write.request(token: token)), to: cache.address, expecting: cache.id, for: .data)
         }
     }
 }
 
-extension DHTNode {
-    /// Deletes `key`: writes a tombstone with a higher `seq` to the K closest nodes, so
-    /// no older copy can come back. `storedAt` counts the nodes that took the tombstone.
-    public func delete(key: String) async throws(PutError) -> PutResult {
-        throw .notStored
+extension Write {
+    /// Passes on a held version with the whole seconds it has left, never more.
+    init(passingOn held: StoredValue, for target: NodeID, now: Timestamp) {
+        self.init(target: target, key: held.key ?? [], value: held.value, seq: held.seq,
+                  tombstone: held.isTombstone, ttl: held.remainingSeconds(now: now))
     }
 
-    /// Leaves gracefully: hands every value held here to the nearest node outside its
-    /// K closest that lacks it, within `leaveTimeout`, then stops.
-    public func leave() async {
-        stop()
+    /// The `store` query carrying this write under `token`; an unknown key is left out.
+    func request(token: [UInt8]) -> StoreRequest {
+        StoreRequest(token: token, target: target, value: value, seq: seq, key: key.isEmpty ? nil : key, ttl: ttl, deleted: tombstone)
     }
 }

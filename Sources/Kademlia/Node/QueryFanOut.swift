@@ -67,7 +67,7 @@ private final class QueryFanOut: Sendable {
 extension DHTNode {
     /// Sends every query at once and waits for all their outcomes, in the same order.
     /// Cancelling the waiting task abandons the queries still out.
-    func requestAll(_ queries: [OutboundQuery]) async -> [RPCResult] {
+    func requestAll(_ queries: [OutboundQuery], for cause: QueryCause = .user) async -> [RPCResult] {
         guard !queries.isEmpty else { return [] }
         let fanOut = QueryFanOut(count: queries.count)
         return await withTaskCancellationHandler {
@@ -77,7 +77,7 @@ extension DHTNode {
                     return
                 }
                 for (index, outbound) in queries.enumerated() {
-                    let key = dispatch(outbound.query, to: outbound.address, expecting: outbound.expectedID) {
+                    let key = dispatch(outbound.query, to: outbound.address, expecting: outbound.expectedID, for: cause) {
                         fanOut.settle(index, $0)
                     }
                     if !fanOut.track(key) { cancelQuery(key) }

@@ -11,7 +11,7 @@ extension DHTNode {
     /// Returns the query's key, for `cancelQuery`.
     @discardableResult
     func dispatch(
-        _ query: Query, to address: SocketAddress, expecting expectedID: NodeID? = nil,
+        _ query: Query, to address: SocketAddress, expecting expectedID: NodeID? = nil, for cause: QueryCause = .user,
         onStall: (@Sendable () -> Void)? = nil, completion: @escaping @Sendable (RPCResult) -> Void
     ) -> PendingRequests.Key {
         let sentAt = clock.now()
@@ -29,7 +29,7 @@ extension DHTNode {
         let transactionID = [UInt8(key.transactionID >> 8), UInt8(key.transactionID & 0xFF)]
         let datagram = Message(transactionID: transactionID, body: .query(sender: id, query), version: Message.ourVersion).encoded()
         counters.sent.add(1, ordering: .relaxed)
-        counters.countQuery(query)
+        counters.countQuery(query, cause: cause)
         transport.send(datagram, to: address)
         let wake = state.withLock { state in
             let stallTimeout = state.roundTrips.stallTimeout(
@@ -51,8 +51,8 @@ extension DHTNode {
     }
 
     /// Sends `query` to `address` and waits for the reply, a timeout or cancellation.
-    func request(_ query: Query, to address: SocketAddress, expecting expectedID: NodeID? = nil) async -> RPCResult {
-        await requestAll([OutboundQuery(query: query, address: address, expectedID: expectedID)]).first ?? .failure(.cancelled)
+    func request(_ query: Query, to address: SocketAddress, expecting expectedID: NodeID? = nil, for cause: QueryCause = .user) async -> RPCResult {
+        await requestAll([OutboundQuery(query: query, address: address, expectedID: expectedID)], for: cause).first ?? .failure(.cancelled)
     }
 
     /// Applies what a query's outcome says about the contact to the routing table.
@@ -60,16 +60,17 @@ extension DHTNode {
         let now = clock.now()
         switch result {
         case .success(let response):
-            let challenge = state.withLock { state -> Contact? in
+            let responder = Contact(id: response.id, address: address)
+            let observation = state.withLock { state -> NodeState.Observation in
                 if let expectedID, expectedID != response.id { state.routingTable.remove(expectedID) }
-                return state.observe(Contact(id: response.id, address: address), now: now)
+                return state.observe(responder, now: now)
             }
-            if let challenge { challengeForPlace(challenge) }
+            act(on: observation, about: responder)
             if let expectedID, expectedID != response.id { return .failure(.unexpectedResponder(response.id)) }
             return result
         case .failure(.timedOut):
             counters.timeouts.add(1, ordering: .relaxed)
-            if let expectedID { state.withLock { _ = $0.routingTable.recordFailure(of: expectedID) } }
+            if let expectedID { state.withLock { $0.recordTimeout(of: expectedID, now: now) } }
             return result
         case .failure:
             return result
@@ -115,7 +116,7 @@ extension DHTNode {
     /// Pings a quiet contact whose bucket a newcomer wants into; if it stays silent the
     /// routing table evicts it in favour of the cached newcomer.
     func challengeForPlace(_ incumbent: Contact) {
-        dispatch(.ping, to: incumbent.address, expecting: incumbent.id) { [self] _ in
+        dispatch(.ping, to: incumbent.address, expecting: incumbent.id, for: .routing) { [self] _ in
             state.withLock { _ = $0.challenged.remove(incumbent.id) }
         }
     }

@@ -11,9 +11,11 @@ extension NodeState {
         case .findValue(let target):
             var response = Response(id: localID, nodes: routingTable.closest(to: target, limit: k))
             response.token = tokens.token(for: sender.address, now: now, using: &random)
-            if let held = store.value(for: target, now: now) {
-                response.value = held.value
+            if let held = store.entry(for: target, now: now) {
+                response.value = held.isTombstone ? nil : held.value
+                response.deleted = held.isTombstone
                 response.seq = held.seq
+                response.ttl = held.remainingSeconds(now: now)
             }
             return reply(response, to: transactionID)
         case .store(let request):
@@ -34,8 +36,10 @@ extension NodeState {
             return .error(.protocolError, "Key does not hash to target", transactionID: transactionID)
         }
         let ttl = request.ttl.map { Duration.seconds($0) }
-        switch store.store(request.value, seq: request.seq, for: request.target, key: request.key, ttl: ttl, now: now) {
-        case .stored, .keptExisting:
+        let jitter = replicationJitter()
+        switch store.store(request.value, seq: request.seq, for: request.target, key: request.key, ttl: ttl,
+                           tombstone: request.deleted, now: now, from: sender.id, replicationDelay: jitter) {
+        case .stored, .refreshed, .keptExisting:
             return reply(Response(id: localID), to: transactionID)
         case .rejectedOlder(let current):
             return .error(.sequenceTooLow, "Sequence number \(request.seq) lower than stored \(current)", transactionID: transactionID)

@@ -121,6 +121,18 @@ public struct RoutingTable: Sendable {
         return result
     }
 
+    /// Up to `limit` contacts quiet for `after` or longer, least recently seen first, leaving
+    /// out `skipping` (those already being pinged): the ones to ping before relying on them.
+    public func questionable(now: Timestamp, after: Duration, limit: Int, skipping: Set<NodeID> = []) -> [Contact] {
+        var quiet: [RoutingEntry] = []
+        for bucket in buckets[lowestOccupied...] {
+            for entry in bucket.entries where now - entry.lastSeen >= after && !skipping.contains(entry.contact.id) {
+                quiet.append(entry)
+            }
+        }
+        return quiet.sorted { $0.lastSeen < $1.lastSeen }.prefix(limit).map(\.contact)
+    }
+
     /// Every contact in the table.
     public var contacts: [Contact] { buckets.flatMap { $0.entries.map(\.contact) } }
 

@@ -1,80 +1,217 @@
-/// A value held for a target, with its version and lifetime.
+/// A value or tombstone held for a target, with its version and lifetime.
 public struct StoredValue: Sendable, Equatable {
     public var value: [UInt8]
     public var seq: Int64
     /// The user key the target was hashed from, when the writer sent it.
     public var key: [UInt8]?
+    /// A tombstone: the key was deleted as of `seq`, and `value` is empty.
+    public var isTombstone: Bool
     public var storedAt: Timestamp
     public var expiresAt: Timestamp
+
+    /// Whole seconds left, rounded down, so a copy that carries it on never outlives this one.
+    public func remainingSeconds(now: Timestamp) -> Int64 {
+        max(0, (expiresAt - now).totalNanoseconds / 1_000_000_000)
+    }
+
+    /// Whether `other` is this very version: same seq, same kind, same bytes.
+    func isSameVersion(as other: StoredValue) -> Bool {
+        seq == other.seq && isTombstone == other.isTombstone && value == other.value
+    }
 }
 
 /// What a store request did.
 public enum StoreOutcome: Sendable, Equatable {
-    /// The value is now the one held (new, newer, or the same one refreshed).
+    /// A version new to this node is now the one held.
     case stored
-    /// An equal `seq` whose bytes sort lower: the held value wins and stays.
+    /// The version held already; its expiry moved to the later of the two.
+    case refreshed
+    /// An equal `seq` that loses the tie: the held version wins and stays.
     case keptExisting
     /// A lower `seq` than the one held: refused (error 302), nothing changed.
     case rejectedOlder(current: Int64)
+
+    /// Whether the node now holds the version that was offered.
+    public var holdsOffered: Bool { self == .stored || self == .refreshed }
 }
 
-/// The in-memory store of values keyed by target, honouring the versioning rules:
-/// higher `seq` wins; on equal `seq` the bytes that sort higher win, so every
-/// replica converges on the same value whatever order the writes arrive in.
+/// The in-memory store of values and tombstones keyed by target.
+///
+/// Versions: higher `seq` wins; on equal `seq` a tombstone beats a value and of two values
+/// the bytes that sort higher win, so every replica converges whatever order writes arrive
+/// in. Lifetimes: a store never shortens what is held, and is capped at `maximumLifetime`.
+/// Expiry and replication are scheduled on heaps, so each costs O(log n) per value.
 public struct ValueStore: Sendable {
     /// The longest a value lives after its last store, and the default.
     public let maximumLifetime: Duration
-    private var entries: [NodeID: StoredValue] = [:]
+    /// How long after a value last arrived or was replicated this holder replicates it.
+    public let replicationInterval: Duration
 
-    public init(maximumLifetime: Duration = .seconds(86_400)) {
+    struct Entry: Sendable {
+        var stored: StoredValue
+        var replicateAt: Timestamp
+        /// Contacts known to hold this version, and when that was last confirmed.
+        var holders: [NodeID: Timestamp] = [:]
+    }
+
+    private var entries: [NodeID: Entry] = [:]
+    private var expiries = DeadlineHeap()
+    private var replications = DeadlineHeap()
+
+    public init(maximumLifetime: Duration = .seconds(86_400), replicationInterval: Duration = .seconds(3600)) {
         self.maximumLifetime = maximumLifetime
+        self.replicationInterval = replicationInterval
     }
 
-    /// Stores a value unless the versioning rules keep the held one.
+    /// Stores a value (or a tombstone) unless the versioning rules keep the held one.
+    /// `from` is a contact that holds the version too (the sender of a `store`); the next
+    /// replication is due one interval plus `replicationDelay` from now.
     public mutating func store(
-        _ value: [UInt8], seq: Int64, for target: NodeID, key: [UInt8]? = nil,
-        ttl: Duration? = nil, now: Timestamp
+        _ value: [UInt8], seq: Int64, for target: NodeID, key: [UInt8]? = nil, ttl: Duration? = nil,
+        tombstone: Bool = false, now: Timestamp, from holder: NodeID? = nil, replicationDelay: Duration = .zero
     ) -> StoreOutcome {
-        let lifetime = min(ttl ?? maximumLifetime, maximumLifetime)
-        if let held = self.value(for: target, now: now) {
-            if seq < held.seq { return .rejectedOlder(current: held.seq) }
-            if seq == held.seq, held.value.lexicographicallyPrecedes(value) == false {
-                guard held.value == value else { return .keptExisting }
+        let lifetime = max(.zero, min(ttl ?? maximumLifetime, maximumLifetime))
+        var offered = StoredValue(value: tombstone ? [] : value, seq: seq, key: key, isTombstone: tombstone,
+                                  storedAt: now, expiresAt: now + lifetime)
+        var entry: Entry
+        let outcome: StoreOutcome
+        if var held = live(target, now: now) {
+            if offered.isSameVersion(as: held.stored) {
+                held.stored.expiresAt = max(held.stored.expiresAt, offered.expiresAt)
+                held.stored.storedAt = now
+                if held.stored.key == nil { held.stored.key = key }
+                entry = held
+                outcome = .refreshed
+            } else if Self.wins(offered, over: held.stored) {
+                offered.key = key ?? held.stored.key
+                entry = Entry(stored: offered, replicateAt: now)
+                outcome = .stored
+            } else {
+                return seq < held.stored.seq ? .rejectedOlder(current: held.stored.seq) : .keptExisting
             }
+        } else {
+            guard lifetime > .zero else { return .keptExisting }
+            entry = Entry(stored: offered, replicateAt: now)
+            outcome = .stored
         }
-        entries[target] = StoredValue(
-            value: value, seq: seq, key: key ?? entries[target]?.key,
-            storedAt: now, expiresAt: now + lifetime)
-        return .stored
+        entry.replicateAt = now + replicationInterval + replicationDelay
+        if let holder { entry.holders[holder] = now }
+        entries[target] = entry
+        expiries.push(entry.stored.expiresAt, target)
+        replications.push(entry.replicateAt, target)
+        compactSchedules()
+        return outcome
     }
 
-    /// The live value for a target, if any.
+    /// Whether `offered` beats `held` by the versioning rules.
+    static func wins(_ offered: StoredValue, over held: StoredValue) -> Bool {
+        if offered.seq != held.seq { return offered.seq > held.seq }
+        if offered.isTombstone != held.isTombstone { return offered.isTombstone }
+        return held.value.lexicographicallyPrecedes(offered.value)
+    }
+
+    /// The live value or tombstone for a target, if any.
+    public func entry(for target: NodeID, now: Timestamp) -> StoredValue? {
+        live(target, now: now)?.stored
+    }
+
+    /// The live value for a target, if any; tombstones read as nothing.
     public func value(for target: NodeID, now: Timestamp) -> StoredValue? {
-        guard let held = entries[target], held.expiresAt > now else { return nil }
+        guard let held = live(target, now: now)?.stored, !held.isTombstone else { return nil }
         return held
     }
 
-    /// Drops every value whose lifetime has passed; returns how many.
-    @discardableResult
-    public mutating func removeExpired(now: Timestamp) -> Int {
-        let before = entries.count
-        entries = entries.filter { $0.value.expiresAt > now }
-        return before - entries.count
+    private func live(_ target: NodeID, now: Timestamp) -> Entry? {
+        guard let held = entries[target], held.stored.expiresAt > now else { return nil }
+        return held
     }
 
-    /// Removes the value for a target.
+    /// Drops every value and tombstone whose lifetime has passed; returns how many.
+    @discardableResult
+    public mutating func removeExpired(now: Timestamp) -> Int {
+        var removed = 0
+        while let due = expiries.popDue(now: now) {
+            guard let held = entries[due.target], held.stored.expiresAt == due.deadline else { continue }
+            entries[due.target] = nil
+            removed += 1
+        }
+        return removed
+    }
+
+    /// Removes what is held for a target.
     public mutating func remove(_ target: NodeID) {
         entries[target] = nil
     }
 
-    /// When the first held value expires, if any is held.
-    public var earliestExpiry: Timestamp? { entries.values.lazy.map(\.expiresAt).min() }
+    /// Targets whose replication is due at `now`, each once; they stay due until
+    /// `markReplicated` or a new store moves them on.
+    public mutating func dueForReplication(now: Timestamp) -> [NodeID] {
+        var due: [NodeID] = []
+        while let next = replications.popDue(now: now) {
+            guard let held = live(next.target, now: now), held.replicateAt == next.deadline else { continue }
+            due.append(next.target)
+        }
+        return due
+    }
 
-    /// The number of values held, live or not yet swept.
+    /// Schedules the next replication of `target` one interval after `now`.
+    public mutating func markReplicated(_ target: NodeID, now: Timestamp) {
+        guard entries[target] != nil else { return }
+        let next = now + replicationInterval
+        entries[target]?.replicateAt = next
+        replications.push(next, target)
+    }
+
+    /// Records that `holder` holds the version of `target` held here.
+    public mutating func confirm(_ holder: NodeID, holds target: NodeID, now: Timestamp) {
+        entries[target]?.holders[holder] = now
+    }
+
+    /// The contacts confirmed to hold this node's version of `target` since `since`.
+    public func confirmedHolders(of target: NodeID, since: Timestamp) -> Set<NodeID> {
+        Set((entries[target]?.holders ?? [:]).compactMap { $0.value >= since ? $0.key : nil })
+    }
+
+    /// Forgets confirmations from contacts not in `keep`, so the record stays K-sized.
+    public mutating func pruneHolders(of target: NodeID, keeping keep: Set<NodeID>) {
+        guard let holders = entries[target]?.holders else { return }
+        entries[target]?.holders = holders.filter { keep.contains($0.key) }
+    }
+
+    /// When the next value or tombstone may expire, if any is held (never late, maybe early).
+    public var earliestExpiry: Timestamp? { expiries.earliest }
+
+    /// When the next replication may fall due, if any value is held (never late, maybe early).
+    public var earliestReplication: Timestamp? { replications.earliest }
+
+    /// The number of values and tombstones held, live or not yet swept.
     public var count: Int { entries.count }
 
-    /// Every target with a live value.
+    /// Every target with a live value (tombstones excluded).
     public func targets(now: Timestamp) -> [NodeID] {
-        entries.compactMap { $0.value.expiresAt > now ? $0.key : nil }
+        entries.compactMap { $0.value.stored.expiresAt > now && !$0.value.stored.isTombstone ? $0.key : nil }
+    }
+
+    /// Every live value and tombstone, by target.
+    public func all(now: Timestamp) -> [(target: NodeID, stored: StoredValue)] {
+        entries.compactMap { $0.value.stored.expiresAt > now ? ($0.key, $0.value.stored) : nil }
+    }
+
+    /// Live tombstones held.
+    public func tombstoneCount(now: Timestamp) -> Int {
+        entries.values.count { $0.stored.isTombstone && $0.stored.expiresAt > now }
+    }
+
+    /// Live values (not tombstones) that expire before `now + window`.
+    public func valuesExpiring(within window: Duration, now: Timestamp) -> Int {
+        entries.values.count { !$0.stored.isTombstone && $0.stored.expiresAt > now && $0.stored.expiresAt <= now + window }
+    }
+
+    /// Keeps each schedule within a constant factor of the entries it covers.
+    private mutating func compactSchedules() {
+        let limit = 2 * entries.count + 64
+        let entries = self.entries
+        expiries.compact(limit: limit) { entries[$1]?.stored.expiresAt == $0 }
+        replications.compact(limit: limit) { entries[$1]?.replicateAt == $0 }
     }
 }

@@ -14,6 +14,7 @@ enum KRPCSlot {
 
 /// The direct children of an `a` or `r` dictionary that any method reads.
 struct KRPCFields {
+    var del = KRPCSlot.absent
     var id = KRPCSlot.absent
     var key = KRPCSlot.absent
     var nodes = KRPCSlot.absent

@@ -66,6 +66,7 @@ struct KRPCReader {
                 if matches(key, "seq") { fields.seq = value }
                 else if matches(key, "key") { fields.key = value }
                 else if matches(key, "ttl") { fields.ttl = value }
+                else if matches(key, "del") { fields.del = value }
             case 5:
                 if matches(key, "nodes") { fields.nodes = value }
                 else if matches(key, "token") { fields.token = value }

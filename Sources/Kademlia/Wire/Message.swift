@@ -16,16 +16,19 @@ public struct StoreRequest: Sendable, Equatable {
     public var seq: Int64
     /// The user key, when the writer sends it; the receiver checks SHA-1(key) == target.
     public var key: [UInt8]?
-    /// Requested lifetime in seconds.
+    /// Lifetime in seconds: the remaining one when a holder replicates, never more than expiry.
     public var ttl: Int64?
+    /// A tombstone (`del` 1): the key is deleted as of `seq`; `value` is empty.
+    public var deleted: Bool
 
-    public init(token: [UInt8], target: NodeID, value: [UInt8], seq: Int64, key: [UInt8]? = nil, ttl: Int64? = nil) {
+    public init(token: [UInt8], target: NodeID, value: [UInt8], seq: Int64, key: [UInt8]? = nil, ttl: Int64? = nil, deleted: Bool = false) {
         self.token = token
         self.target = target
         self.value = value
         self.seq = seq
         self.key = key
         self.ttl = ttl
+        self.deleted = deleted
     }
 }
 
@@ -57,13 +60,20 @@ public struct Response: Sendable, Equatable {
     public var token: [UInt8]?
     public var value: [UInt8]?
     public var seq: Int64?
+    /// Seconds the held value or tombstone has left (find_value).
+    public var ttl: Int64?
+    /// The responder holds a tombstone for the target as of `seq` (find_value; no `v`).
+    public var deleted: Bool
 
-    public init(id: NodeID, nodes: [Contact]? = nil, token: [UInt8]? = nil, value: [UInt8]? = nil, seq: Int64? = nil) {
+    public init(id: NodeID, nodes: [Contact]? = nil, token: [UInt8]? = nil, value: [UInt8]? = nil, seq: Int64? = nil,
+                ttl: Int64? = nil, deleted: Bool = false) {
         self.id = id
         self.nodes = nodes
         self.token = token
         self.value = value
         self.seq = seq
+        self.ttl = ttl
+        self.deleted = deleted
     }
 }
 

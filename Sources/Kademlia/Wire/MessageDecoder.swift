@@ -136,6 +136,9 @@ private struct FieldReader {
         response.token = try optionalBytes(fields.token, "token")
         response.value = try optionalBytes(fields.v, "v")
         response.seq = try optionalInteger(fields.seq, "seq")
+        response.ttl = try optionalInteger(fields.ttl, "ttl")
+        if let ttl = response.ttl, ttl < 0 { throw FieldError("negative ttl") }
+        response.deleted = try flag(fields.del, "del")
         return response
     }
 
@@ -179,7 +182,17 @@ private struct FieldReader {
         let ttl = try optionalInteger(fields.ttl, "ttl")
         if let ttl, ttl < 0 { throw FieldError("negative ttl") }
         let target = try nodeID(fields.target, "target")
-        return StoreRequest(token: token, target: target, value: value, seq: seq, key: key, ttl: ttl)
+        let deleted = try flag(fields.del, "del")
+        return StoreRequest(token: token, target: target, value: value, seq: seq, key: key, ttl: ttl, deleted: deleted)
+    }
+
+    /// An optional 0-or-1 integer field; absent is false.
+    func flag(_ slot: KRPCSlot, _ key: String) throws(FieldError) -> Bool {
+        switch try optionalInteger(slot, key) {
+        case nil, 0: return false
+        case 1: return true
+        default: throw FieldError("\(key) is not 0 or 1")
+        }
     }
 
     /// The method these bytes spell exactly, if we implement it.

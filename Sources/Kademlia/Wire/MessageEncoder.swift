@@ -44,6 +44,10 @@ extension Message {
 
     private static func writeArguments(of query: Query, sender: NodeID, to writer: inout BencodeWriter) {
         writer.beginDictionary()
+        if case .store(let request) = query, request.deleted {
+            writer.key("del")
+            writer.integer(1)
+        }
         writer.key("id")
         writer.nodeID(sender)
         switch query {
@@ -75,6 +79,10 @@ extension Message {
 
     private static func writeResponse(_ response: Response, to writer: inout BencodeWriter) {
         writer.beginDictionary()
+        if response.deleted {
+            writer.key("del")
+            writer.integer(1)
+        }
         writer.key("id")
         writer.nodeID(response.id)
         if let nodes = response.nodes {
@@ -88,6 +96,10 @@ extension Message {
         if let token = response.token {
             writer.key("token")
             writer.string(token)
+        }
+        if let ttl = response.ttl {
+            writer.key("ttl")
+            writer.integer(ttl)
         }
         if let value = response.value {
             writer.key("v")

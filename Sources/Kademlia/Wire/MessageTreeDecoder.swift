@@ -57,7 +57,8 @@ extension Message {
             let ttl = try arguments.optionalInteger("ttl")
             if let ttl, ttl < 0 { throw FieldError("negative ttl") }
             let target = try arguments.nodeID("target")
-            return (sender, .store(StoreRequest(token: token, target: target, value: value, seq: seq, key: key, ttl: ttl)))
+            let deleted = try arguments.flag("del")
+            return (sender, .store(StoreRequest(token: token, target: target, value: value, seq: seq, key: key, ttl: ttl, deleted: deleted)))
         default:
             return (sender, .unknown(method: methodName))
         }
@@ -73,6 +74,9 @@ extension Message {
         response.token = try body.optionalBytes("token")
         response.value = try body.optionalBytes("v")
         response.seq = try body.optionalInteger("seq")
+        response.ttl = try body.optionalInteger("ttl")
+        if let ttl = response.ttl, ttl < 0 { throw FieldError("negative ttl") }
+        response.deleted = try body.flag("del")
         return response
     }
 }
@@ -88,6 +92,14 @@ private extension BencodeValue {
         guard let field = self[key] else { return nil }
         guard let bytes = field.bytesValue else { throw FieldError("\(key) is not a string") }
         return bytes
+    }
+
+    func flag(_ key: String) throws(FieldError) -> Bool {
+        switch try optionalInteger(key) {
+        case nil, 0: return false
+        case 1: return true
+        default: throw FieldError("\(key) is not 0 or 1")
+        }
     }
 
     func optionalInteger(_ key: String) throws(FieldError) -> Int64? {

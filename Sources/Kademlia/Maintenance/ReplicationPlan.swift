@@ -1,0 +1,40 @@
+/// One holder's replication round for one value, decided from its routing table alone (the
+/// paper's second optimization: a holder knows its own neighbourhood, so it needs no lookup):
+/// whom to offer the value to, and whether this node may let its own copy go afterwards.
+struct ReplicationPlan: Sendable, Equatable {
+    /// The K closest to the target of everyone known, this node left out.
+    let closest: [Contact]
+    /// Whether this node is itself among the K closest.
+    let localIsAmongClosest: Bool
+    /// The members of `closest` not yet confirmed to hold the value.
+    let toOffer: [Contact]
+
+    /// Plans the round from `known` (the table's contacts nearest the target, at least K+1
+    /// when it has them) and the contacts already confirmed to hold this version.
+    init(target: NodeID, localID: NodeID, known: [Contact], confirmed: Set<NodeID>, k: Int) {
+        let others = known.filter { $0.id != localID }
+            .sorted { $0.id.distance(to: target) < $1.id.distance(to: target) }
+        localIsAmongClosest = HandOffRule.isAmongClosest(target, localID: localID, known: others.map(\.id), k: k)
+        closest = Array(others.prefix(localIsAmongClosest ? k - 1 : k))
+        toOffer = closest.filter { !confirmed.contains($0.id) }
+    }
+
+    /// Whether, with `confirmed` holding the value, this node (no longer among the K
+    /// closest) has handed it on and may drop its copy.
+    func mayDrop(confirmed: Set<NodeID>) -> Bool {
+        !localIsAmongClosest && !closest.isEmpty && closest.allSatisfy { confirmed.contains($0.id) }
+    }
+}
+
+/// The lifetime of a copy cached along a lookup's path (paper, section 2.3): the value's
+/// remaining life, halved for each node nearer the key than the cache beyond the K closest,
+/// so copies far from the key, which lookups reach first, fade fast.
+enum CachePolicy {
+    /// The cached copy's lifetime for a node with `nearer` answering nodes nearer the key.
+    static func lifetime(remaining: Duration, nearer: Int, k: Int) -> Duration {
+        let halvings = max(0, nearer - (k - 1))
+        guard halvings > 0 else { return remaining }
+        guard halvings < 62 else { return .zero }
+        return .nanoseconds(remaining.totalNanoseconds >> halvings)
+    }
+}
