@@ -54,6 +54,11 @@ public final class MemoryNetwork: Sendable {
         tickDue(now: clock.advance(by: duration))
     }
 
+    /// Moves virtual time on to `instant` and ticks every endpoint that asked to be woken by then.
+    public func advance(to instant: Timestamp) {
+        tickDue(now: clock.advance(to: instant))
+    }
+
     /// Jumps virtual time to the earliest wake-up anyone asked for and ticks those due;
     /// false if nobody is waiting for time to pass.
     @discardableResult

@@ -12,9 +12,11 @@ extension DHTNode {
     /// Runs `work` as a task of its own, counted until it ends.
     func inBackground(_ work: @escaping @Sendable (DHTNode) async -> Void) {
         counters.background.add(1, ordering: .relaxed)
+        configuration.activity?.started()
         Task { [self] in
             await work(self)
             counters.background.subtract(1, ordering: .releasing)
+            configuration.activity?.finished()
         }
     }
 

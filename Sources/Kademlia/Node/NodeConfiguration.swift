@@ -66,6 +66,10 @@ public struct NodeConfiguration: Sendable {
     /// The longest a graceful leave spends handing its values on.
     public var leaveTimeout: Duration = .seconds(2)
 
+    /// Counts this node's background tasks together with other nodes', for simulations
+    /// that wait until a whole network is quiet.
+    public var activity: ActivityCounter?
+
     /// Told about every finished lookup, for benchmarks and diagnostics.
     public var onLookup: (@Sendable (LookupReport) -> Void)?
 
