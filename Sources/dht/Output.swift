@@ -27,12 +27,34 @@ enum Output {
           --log-level LEVEL  debug, info, warning or error (default warning); logs go to stderr
           -h, --help         show this help
           --version          show the version
+        Timing options (DURATION: a whole number and a unit ms, s, m, h or d, such as 90s or 2h):
+        \(timingOptions)
 
         Exit status: 0 after quit, exit or end of input; 64 for a bad command line;
         1 if a bootstrap host cannot be resolved or the port cannot be bound.
 
         \(help)
         """
+    }
+
+    /// The `--help` lines of the timing options, each with the library's default.
+    static var timingOptions: String {
+        let defaults = NodeConfiguration()
+        let rows: [(option: String, meaning: String)] = [
+            ("--replication-interval DURATION", "re-store held values this often (default \(DurationText.format(defaults.replicationInterval)))"),
+            ("--republish-interval DURATION", "publish own values afresh this often (default \(DurationText.format(defaults.republishInterval)))"),
+            ("--value-lifetime DURATION", "default and longest life of a value (default \(DurationText.format(defaults.valueLifetime)))"),
+            ("--refresh-interval DURATION", "refresh buckets idle this long (default \(DurationText.format(defaults.bucketRefreshInterval)))"),
+            ("--questionable-after DURATION", "ping contacts quiet this long (default \(DurationText.format(defaults.questionableAfter)))"),
+            ("--rejoin-initial DURATION", "first wait before rejoining when alone (default \(DurationText.format(defaults.rejoinInitialDelay)))"),
+            ("--rejoin-max DURATION", "longest wait between rejoins (default \(DurationText.format(defaults.rejoinMaximumDelay)))"),
+            ("--leave-timeout DURATION", "longest quit spends handing values on (default \(DurationText.format(defaults.leaveTimeout)))"),
+            ("--failure-limit N", "missed replies in a row that drop a contact (default \(defaults.failureLimit))"),
+        ]
+        let width = rows.map(\.option.count).max() ?? 0
+        return rows.map { row in
+            "  " + row.option + String(repeating: " ", count: width - row.option.count + 2) + row.meaning
+        }.joined(separator: "\n")
     }
 
     /// The reply to `help`.

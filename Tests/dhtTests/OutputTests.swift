@@ -66,6 +66,16 @@ import Testing
         #expect(Output.usage.contains(Output.help))
     }
 
+    @Test func usageListsEveryTimingOptionWithItsDefault() {
+        for option in NodeTuning.durationOptions {
+            #expect(Output.usage.contains("\n  \(option) DURATION  "), "missing \(option)")
+        }
+        #expect(Output.usage.contains("\n  --failure-limit N  "))
+        #expect(Output.usage.contains("  --replication-interval DURATION  re-store held values this often (default 1h)\n"))
+        #expect(Output.usage.contains("  --rejoin-max DURATION            longest wait between rejoins (default 1m)\n"))
+        #expect(Output.usage.contains("  --failure-limit N                missed replies in a row that drop a contact (default 2)\n"))
+    }
+
     @Test func stderrLines() {
         #expect(Output.versionLine == "dht \(Output.version)")
         #expect(Output.error("missing port") == "dht: missing port")

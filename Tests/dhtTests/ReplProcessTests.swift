@@ -77,6 +77,7 @@ import Testing
 
     @Test(arguments: [
         [], ["abc"], ["70000"], ["--bogus"], ["0", "localhost"], ["0", "localhost:99999"], ["0", "--log-level", "loud"],
+        ["0", "--replication-interval", "5"], ["0", "--leave-timeout=0s"], ["0", "--failure-limit", "0"], ["0", "--rejoin-max"],
     ])
     func usageErrorsExit64WithOneErrorLine(arguments: [String]) async throws {
         let result = try await runToExit(arguments)
