@@ -101,14 +101,17 @@ enum Output {
         self.status(
             id: status.id.hex, address: status.address.description,
             buckets: status.buckets.map { (index: $0.index, count: $0.count) },
-            totalNodes: status.totalNodes, storedKeys: status.storedKeys)
+            totalNodes: status.totalNodes, storedKeys: status.storedKeys,
+            expiringWithinHour: status.expiringWithinHour, tombstones: status.tombstones)
     }
 
     /// The status block from plain values, so tests need no library initialisers.
-    static func status(id: String, address: String, buckets: [(index: Int, count: Int)], totalNodes: Int, storedKeys: Int) -> String {
+    static func status(id: String, address: String, buckets: [(index: Int, count: Int)], totalNodes: Int, storedKeys: Int,
+                       expiringWithinHour: Int = 0, tombstones: Int = 0) -> String {
         var lines = ["=== Node Status ===", "Node ID: \(id)", "Address: \(address)"]
         lines += buckets.map { "Bucket \($0.index): \($0.count) nodes" }
-        lines += ["Total known nodes: \(totalNodes)", "Stored keys: \(storedKeys)", "=================="]
+        lines += ["Total known nodes: \(totalNodes)", "Stored keys: \(storedKeys)"]
+        lines += ["Values expiring within 1 h: \(expiringWithinHour)", "Tombstones: \(tombstones)", "=================="]
         return lines.joined(separator: "\n")
     }
 

@@ -7,7 +7,8 @@ import Testing
     @Test func statusBlockIsExact() {
         let text = Output.status(
             id: "1a2b3c4d5e6f1a2b3c4d5e6f1a2b3c4d5e6f1a2b", address: "127.0.0.1:8002",
-            buckets: [(index: 158, count: 1), (index: 159, count: 1)], totalNodes: 2, storedKeys: 1)
+            buckets: [(index: 158, count: 1), (index: 159, count: 1)], totalNodes: 2, storedKeys: 1,
+            expiringWithinHour: 1, tombstones: 3)
         #expect(text == """
             === Node Status ===
             Node ID: 1a2b3c4d5e6f1a2b3c4d5e6f1a2b3c4d5e6f1a2b
@@ -16,14 +17,22 @@ import Testing
             Bucket 159: 1 nodes
             Total known nodes: 2
             Stored keys: 1
+            Values expiring within 1 h: 1
+            Tombstones: 3
             ==================
             """)
+    }
+
+    @Test func statusCountsDefaultToZero() {
+        let lines = Output.status(id: "ab", address: "127.0.0.1:1", buckets: [], totalNodes: 0, storedKeys: 2)
+            .split(separator: "\n")
+        #expect(lines.suffix(4) == ["Stored keys: 2", "Values expiring within 1 h: 0", "Tombstones: 0", "=================="])
     }
 
     @Test func statusBlockOfALoneNodeHasNoBucketLines() {
         let lines = Output.status(id: String(repeating: "0", count: 40), address: "127.0.0.1:1",
                                   buckets: [], totalNodes: 0, storedKeys: 0).split(separator: "\n")
-        #expect(lines.count == 6)
+        #expect(lines.count == 8)
         #expect(!lines.contains { $0.hasPrefix("Bucket") })
         #expect(lines[3] == "Total known nodes: 0")
     }
