@@ -62,6 +62,8 @@ enum Output {
         """
         Commands:
           put <key> <value>  store a value; the value is the rest of the line after one space
+          put --ttl DURATION <key> <value>
+                             store a value that expires after DURATION: 500ms, 30s, 10m, 2h, 1d
           get <key>          look a value up
           status             show this node's ID, address, routing table and stored keys
           help               show this list
@@ -88,6 +90,17 @@ enum Output {
     /// The reply to a put whose value is over the limit; the REPL checks before calling put.
     static func valueTooLarge(size: Int, limit: Int) -> String {
         "Value too large: \(size) bytes (limit \(limit))"
+    }
+
+    /// The reply to an option whose duration is missing or cannot be used.
+    static func invalidDuration(option: String, text: String, problem: DurationProblem) -> String {
+        if problem == .empty { return "Option \(option) needs a duration: \(DurationText.expected)" }
+        return "Invalid duration '\(text)' for \(option): \(problem.explanation)"
+    }
+
+    /// The reply to an option the command does not take.
+    static func unknownOption(command: String, option: String) -> String {
+        "Unknown option '\(option)' for \(command); \(command) takes only --ttl DURATION"
     }
 
     /// The reply to get; values are shown as UTF-8, invalid bytes replaced.
@@ -135,6 +148,8 @@ enum Output {
         case .help: help
         case .unknown(let word): unknownCommand(word)
         case .usage(let name): usage(command: name)
+        case .unknownOption(let name, let option): unknownOption(command: name, option: option)
+        case .invalidDuration(let option, let text, let problem): invalidDuration(option: option, text: text, problem: problem)
         case .put, .get, .status, .quit: nil
         }
     }

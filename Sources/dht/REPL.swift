@@ -38,24 +38,24 @@ struct REPL {
     /// Runs one command and writes its reply.
     func execute(_ command: Command) async {
         switch command {
-        case .put(let key, let value):
-            write(await put(key: key, value: Array(value.utf8)))
+        case .put(let key, let value, let ttl):
+            write(await put(key: key, value: Array(value.utf8), ttl: ttl))
         case .get(let key):
             write(Output.getResult(key: key, value: await node.get(key: key)?.value))
         case .status:
             write(Output.status(node.status()))
-        case .help, .unknown, .usage, .quit:
+        case .help, .unknown, .usage, .unknownOption, .invalidDuration, .quit:
             if let reply = Output.reply(to: command) { write(reply) }
         }
     }
 
     /// Checks the size first so an oversized value never reaches the network.
-    private func put(key: String, value: [UInt8]) async -> String {
+    private func put(key: String, value: [UInt8], ttl: Duration?) async -> String {
         guard value.count <= DHTNode.maxValueSize else {
             return Output.valueTooLarge(size: value.count, limit: DHTNode.maxValueSize)
         }
         do {
-            return Output.stored(key: key, nodes: try await node.put(key: key, value: value).storedAt)
+            return Output.stored(key: key, nodes: try await node.put(key: key, value: value, ttl: ttl).storedAt)
         } catch {
             return Output.putFailed(key: key, error: error)
         }

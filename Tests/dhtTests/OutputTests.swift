@@ -45,6 +45,17 @@ import Testing
         #expect(Output.valueTooLarge(size: 5000, limit: 1000) == "Value too large: 5000 bytes (limit 1000)")
     }
 
+    @Test func putOptionReplies() {
+        #expect(Output.reply(to: .invalidDuration(option: "--ttl", text: "5", problem: .missingUnit)) ==
+            "Invalid duration '5' for --ttl: no unit; expected a whole number and a unit (ms, s, m, h or d), such as 30s or 2h")
+        #expect(Output.reply(to: .invalidDuration(option: "--ttl", text: "0s", problem: .notPositive)) ==
+            "Invalid duration '0s' for --ttl: must be more than zero")
+        #expect(Output.reply(to: .invalidDuration(option: "--ttl", text: "", problem: .empty)) ==
+            "Option --ttl needs a duration: a whole number and a unit (ms, s, m, h or d), such as 30s or 2h")
+        #expect(Output.reply(to: .unknownOption(command: "put", option: "--foo")) ==
+            "Unknown option '--foo' for put; put takes only --ttl DURATION")
+    }
+
     @Test func getReplies() {
         #expect(Output.getResult(key: "hello", value: Array("world".utf8)) == "Value: world")
         #expect(Output.getResult(key: "k", value: Array(" a b ".utf8)) == "Value:  a b ")
@@ -68,7 +79,7 @@ import Testing
     }
 
     @Test func helpListsEveryCommand() {
-        for word in ["put <key> <value>", "get <key>", "status", "help", "quit", "exit"] {
+        for word in ["put <key> <value>", "put --ttl DURATION <key> <value>", "get <key>", "status", "help", "quit", "exit"] {
             #expect(Output.help.contains(word), "missing \(word)")
         }
         #expect(Output.usage.hasPrefix("Usage: dht <port> [host:port ...] [--bind ADDRESS] [--log-level LEVEL]"))

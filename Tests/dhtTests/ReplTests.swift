@@ -52,6 +52,22 @@ import Testing
         #expect(lines.contains("Stored keys: 0"))
     }
 
+    @Test func putWithATTLStoresLikeAPlainPut() async throws {
+        let (lines, _) = try await run(["put --ttl 30s k v", "put --ttl=500ms k2  v ", "get k", "get k2"])
+        #expect(lines.prefix(4) == ["Stored key 'k' at 1 nodes", "Stored key 'k2' at 1 nodes", "Value: v", "Value:  v "])
+    }
+
+    @Test func badPutOptionsStoreNothing() async throws {
+        let (lines, _) = try await run(["put --ttl 5 k v", "put --ttl 0s k v", "put --foo k v", "put --ttl", "status"])
+        #expect(lines.prefix(4) == [
+            "Invalid duration '5' for --ttl: no unit; expected a whole number and a unit (ms, s, m, h or d), such as 30s or 2h",
+            "Invalid duration '0s' for --ttl: must be more than zero",
+            "Unknown option '--foo' for put; put takes only --ttl DURATION",
+            "Option --ttl needs a duration: a whole number and a unit (ms, s, m, h or d), such as 30s or 2h",
+        ])
+        #expect(lines.contains("Stored keys: 0"))
+    }
+
     @Test func interactivePromptsOncePerLineAndEndsOnItsOwnLine() async throws {
         let (lines, prompts) = try await run(["", "help"], interactive: true)
         // One before the first line, one after each line, then a newline at end of input.
