@@ -6,13 +6,17 @@
 ///   start with `--`. The key is one word; after it exactly one separator
 ///   character is consumed and the rest of the line is the value, verbatim
 ///   (inner, leading and trailing spaces kept). An empty value is a usage error.
-/// - `get <key>`: exactly one word.
+/// - `get <key>`, `delete <key>`, `join <host:port>`: exactly one word.
 /// - `status`, `help`, `quit`, `exit`: no arguments.
 /// Command words are case-insensitive; options, keys and values are not.
 enum Command: Equatable {
     /// Store `value` under `key`; `ttl` nil means the node's default lifetime.
     case put(key: String, value: String, ttl: Duration? = nil)
     case get(key: String)
+    /// Delete `key` on the nodes that hold it.
+    case delete(key: String)
+    /// Join the network through the node at `endpoint`, already checked to be `host:port`.
+    case join(endpoint: String)
     case status
     case help
     /// `quit` and `exit` both leave, as does end of input.
@@ -25,6 +29,8 @@ enum Command: Equatable {
     case unknownOption(command: String, option: String)
     /// An option whose duration cannot be used; carries the option, the text after it and why.
     case invalidDuration(option: String, text: String, problem: DurationProblem)
+    /// A `join` argument that is not `host:port`; carries the reason.
+    case invalidEndpoint(reason: String)
 
     /// Parses one input line; nil for a blank line, which the REPL ignores.
     static func parse(line: String) -> Command? {
@@ -36,10 +42,15 @@ enum Command: Equatable {
         switch name {
         case "put":
             return parsePut(rest)
-        case "get":
+        case "get", "delete", "join":
             let arguments = words(rest)
             guard arguments.count == 1 else { return .usage(command: name) }
-            return .get(key: String(arguments[0]))
+            let argument = String(arguments[0])
+            switch name {
+            case "get": return .get(key: argument)
+            case "delete": return .delete(key: argument)
+            default: return parseJoin(argument)
+            }
         case "status", "help", "quit", "exit":
             guard words(rest).isEmpty else { return .usage(command: name) }
             switch name {
@@ -77,6 +88,14 @@ enum Command: Equatable {
         let value = remaining.dropFirst(key.count).dropFirst()
         guard !key.isEmpty, !value.isEmpty else { return .usage(command: "put") }
         return .put(key: String(key), value: String(value), ttl: ttl)
+    }
+
+    /// Checks the shape of `host:port` here, so a typo never reaches the resolver.
+    private static func parseJoin(_ endpoint: String) -> Command {
+        if let reason = CommandLineOptions.endpointProblem(endpoint, role: "node") {
+            return .invalidEndpoint(reason: reason)
+        }
+        return .join(endpoint: endpoint)
     }
 
     /// The leading word of `text`, which must not start with blanks.

@@ -112,17 +112,17 @@ struct CommandLineOptions: Equatable {
         return UInt16(text)
     }
 
-    /// Why `text` is not a usable `host:port` bootstrap endpoint, or nil if it is one.
-    static func endpointProblem(_ text: String) -> String? {
+    /// Why `text` is not a usable `host:port` endpoint, or nil if it is one; `role` names it in the message.
+    static func endpointProblem(_ text: String, role: String = "bootstrap node") -> String? {
         guard let colon = text.lastIndex(of: ":") else {
-            return "bootstrap node '\(text)' has no port (expected host:port)"
+            return "\(role) '\(text)' has no port (expected host:port)"
         }
         let host = text[..<colon]
         let portText = text[text.index(after: colon)...]
-        if host.isEmpty { return "bootstrap node '\(text)' has no host (expected host:port)" }
-        if host.contains(":") { return "bootstrap node '\(text)' is not host:port (IPv6 is not supported)" }
+        if host.isEmpty { return "\(role) '\(text)' has no host (expected host:port)" }
+        if host.contains(":") { return "\(role) '\(text)' is not host:port (IPv6 is not supported)" }
         guard let port = parsePort(portText), port != 0 else {
-            return "bootstrap node '\(text)' has an invalid port (expected 1 to 65535)"
+            return "\(role) '\(text)' has an invalid port (expected 1 to 65535)"
         }
         return nil
     }

@@ -65,6 +65,8 @@ enum Output {
           put --ttl DURATION <key> <value>
                              store a value that expires after DURATION: 500ms, 30s, 10m, 2h, 1d
           get <key>          look a value up
+          delete <key>       delete a value from the nodes that hold it
+          join <host:port>   join the network through the node at host:port
           status             show this node's ID, address, routing table and stored keys
           help               show this list
           quit, exit         stop the node and leave (so does end of input)
@@ -90,6 +92,42 @@ enum Output {
     /// The reply to a put whose value is over the limit; the REPL checks before calling put.
     static func valueTooLarge(size: Int, limit: Int) -> String {
         "Value too large: \(size) bytes (limit \(limit))"
+    }
+
+    /// The reply to a delete that at least one node took.
+    static func deleted(key: String, nodes: Int) -> String {
+        "Deleted key '\(key)' at \(nodes) nodes"
+    }
+
+    /// The reply to a failed delete.
+    static func deleteFailed(key: String, error: PutError) -> String {
+        switch error {
+        case .valueTooLarge(let size, let limit): valueTooLarge(size: size, limit: limit)
+        case .notStored: "Could not delete key '\(key)': no node accepted it"
+        }
+    }
+
+    /// The reply to a join whose node answered; `endpoint` is as the user typed it.
+    static func joined(endpoint: String, nodes: Int) -> String {
+        "Joined through \(endpoint): \(nodes) nodes known"
+    }
+
+    /// The reply to a join whose node did not answer.
+    static func joinUnanswered(endpoint: String) -> String {
+        "Could not join through \(endpoint): no answer"
+    }
+
+    /// The reply to a join whose endpoint is malformed or whose host cannot be resolved.
+    static func joinFailed(_ reason: String) -> String {
+        "Could not join: \(reason)"
+    }
+
+    /// Why a join endpoint cannot be resolved, worded as for bootstrap nodes but for the REPL.
+    static func joinResolveFailed(_ error: ResolveError) -> String {
+        switch error {
+        case .malformed(let endpoint): joinFailed("node '\(endpoint)' is not host:port")
+        case .unresolvable(let host, let reason): joinFailed("cannot resolve host '\(host)': \(reason)")
+        }
     }
 
     /// The reply to an option whose duration is missing or cannot be used.
@@ -138,11 +176,14 @@ enum Output {
         switch command {
         case "put": "Usage: put <key> <value>"
         case "get": "Usage: get <key>"
+        case "delete": "Usage: delete <key>"
+        case "join": "Usage: join <host:port>"
         default: "Usage: \(command) (takes no arguments)"
         }
     }
 
-    /// The REPL's reply to any command; nil for quit, which prints `goodbye` after stopping.
+    /// The REPL's reply to any command that needs no node; nil for those that do and for quit,
+    /// which prints `goodbye` after stopping.
     static func reply(to command: Command) -> String? {
         switch command {
         case .help: help
@@ -150,7 +191,8 @@ enum Output {
         case .usage(let name): usage(command: name)
         case .unknownOption(let name, let option): unknownOption(command: name, option: option)
         case .invalidDuration(let option, let text, let problem): invalidDuration(option: option, text: text, problem: problem)
-        case .put, .get, .status, .quit: nil
+        case .invalidEndpoint(let reason): joinFailed(reason)
+        case .put, .get, .delete, .join, .status, .quit: nil
         }
     }
 

@@ -42,9 +42,13 @@ struct REPL {
             write(await put(key: key, value: Array(value.utf8), ttl: ttl))
         case .get(let key):
             write(Output.getResult(key: key, value: await node.get(key: key)?.value))
+        case .delete(let key):
+            write(await delete(key: key))
+        case .join(let endpoint):
+            write(await join(endpoint: endpoint))
         case .status:
             write(Output.status(node.status()))
-        case .help, .unknown, .usage, .unknownOption, .invalidDuration, .quit:
+        case .help, .unknown, .usage, .unknownOption, .invalidDuration, .invalidEndpoint, .quit:
             if let reply = Output.reply(to: command) { write(reply) }
         }
     }
@@ -59,6 +63,27 @@ struct REPL {
         } catch {
             return Output.putFailed(key: key, error: error)
         }
+    }
+
+    /// Writes a tombstone for `key` and reports how many nodes took it.
+    private func delete(key: String) async -> String {
+        do {
+            return Output.deleted(key: key, nodes: try await node.delete(key: key).storedAt)
+        } catch {
+            return Output.deleteFailed(key: key, error: error)
+        }
+    }
+
+    /// Resolves `endpoint` (shape already checked by `Command`) and bootstraps through it.
+    private func join(endpoint: String) async -> String {
+        let address: SocketAddress
+        do {
+            address = try HostResolver.resolve(endpoint: endpoint)
+        } catch {
+            return Output.joinResolveFailed(error)
+        }
+        guard await node.bootstrap([address]) > 0 else { return Output.joinUnanswered(endpoint: endpoint) }
+        return Output.joined(endpoint: endpoint, nodes: node.status().totalNodes)
     }
 
     private func showPrompt() {

@@ -58,6 +58,24 @@ import Testing
         #expect(Command.parse(line: "put --") == .usage(command: "put"))
     }
 
+    @Test func deleteTakesExactlyOneKey() {
+        #expect(Command.parse(line: "delete hello") == .delete(key: "hello"))
+        #expect(Command.parse(line: "DELETE Key ") == .delete(key: "Key"))
+        #expect(Command.parse(line: "delete") == .usage(command: "delete"))
+        #expect(Command.parse(line: "delete a b") == .usage(command: "delete"))
+    }
+
+    @Test func joinTakesOneHostAndPort() {
+        #expect(Command.parse(line: "join localhost:8001") == .join(endpoint: "localhost:8001"))
+        #expect(Command.parse(line: " Join  127.0.0.1:9 ") == .join(endpoint: "127.0.0.1:9"))
+        #expect(Command.parse(line: "join") == .usage(command: "join"))
+        #expect(Command.parse(line: "join a:1 b:2") == .usage(command: "join"))
+        #expect(Command.parse(line: "join localhost") == .invalidEndpoint(reason: "node 'localhost' has no port (expected host:port)"))
+        #expect(Command.parse(line: "join :8001") == .invalidEndpoint(reason: "node ':8001' has no host (expected host:port)"))
+        #expect(Command.parse(line: "join a:0") == .invalidEndpoint(reason: "node 'a:0' has an invalid port (expected 1 to 65535)"))
+        #expect(Command.parse(line: "join ::1:80") == .invalidEndpoint(reason: "node '::1:80' is not host:port (IPv6 is not supported)"))
+    }
+
     @Test func getTakesExactlyOneKey() {
         #expect(Command.parse(line: "get hello") == .get(key: "hello"))
         #expect(Command.parse(line: "get  hello  ") == .get(key: "hello"))

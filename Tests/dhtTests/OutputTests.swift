@@ -45,6 +45,22 @@ import Testing
         #expect(Output.valueTooLarge(size: 5000, limit: 1000) == "Value too large: 5000 bytes (limit 1000)")
     }
 
+    @Test func deleteReplies() {
+        #expect(Output.deleted(key: "k", nodes: 1) == "Deleted key 'k' at 1 nodes")
+        #expect(Output.deleted(key: "hello", nodes: 8) == "Deleted key 'hello' at 8 nodes")
+        #expect(Output.deleteFailed(key: "k", error: .notStored) == "Could not delete key 'k': no node accepted it")
+    }
+
+    @Test func joinReplies() {
+        #expect(Output.joined(endpoint: "localhost:8001", nodes: 3) == "Joined through localhost:8001: 3 nodes known")
+        #expect(Output.joinUnanswered(endpoint: "127.0.0.1:9") == "Could not join through 127.0.0.1:9: no answer")
+        #expect(Output.reply(to: .invalidEndpoint(reason: "node 'x' has no port (expected host:port)")) ==
+            "Could not join: node 'x' has no port (expected host:port)")
+        #expect(Output.joinResolveFailed(.unresolvable(host: "x.invalid", reason: "Name or service not known")) ==
+            "Could not join: cannot resolve host 'x.invalid': Name or service not known")
+        #expect(Output.joinResolveFailed(.malformed("x")) == "Could not join: node 'x' is not host:port")
+    }
+
     @Test func putOptionReplies() {
         #expect(Output.reply(to: .invalidDuration(option: "--ttl", text: "5", problem: .missingUnit)) ==
             "Invalid duration '5' for --ttl: no unit; expected a whole number and a unit (ms, s, m, h or d), such as 30s or 2h")
@@ -72,6 +88,10 @@ import Testing
         #expect(Output.reply(to: .usage(command: "put")) == "Usage: put <key> <value>")
         #expect(Output.reply(to: .usage(command: "get")) == "Usage: get <key>")
         #expect(Output.reply(to: .usage(command: "status")) == "Usage: status (takes no arguments)")
+        #expect(Output.reply(to: .usage(command: "delete")) == "Usage: delete <key>")
+        #expect(Output.reply(to: .usage(command: "join")) == "Usage: join <host:port>")
+        #expect(Output.reply(to: .delete(key: "k")) == nil)
+        #expect(Output.reply(to: .join(endpoint: "a:1")) == nil)
         #expect(Output.reply(to: .help) == Output.help)
         #expect(Output.reply(to: .quit) == nil)
         #expect(Output.reply(to: .status) == nil)
@@ -79,7 +99,8 @@ import Testing
     }
 
     @Test func helpListsEveryCommand() {
-        for word in ["put <key> <value>", "put --ttl DURATION <key> <value>", "get <key>", "status", "help", "quit", "exit"] {
+        for word in ["put <key> <value>", "put --ttl DURATION <key> <value>", "get <key>", "delete <key>",
+                     "join <host:port>", "status", "help", "quit", "exit"] {
             #expect(Output.help.contains(word), "missing \(word)")
         }
         #expect(Output.usage.hasPrefix("Usage: dht <port> [host:port ...] [--bind ADDRESS] [--log-level LEVEL]"))

@@ -68,6 +68,40 @@ import Testing
         #expect(lines.contains("Stored keys: 0"))
     }
 
+    @Test(.disabled("needs library delete"))
+    func deleteOnALoneNodeRemovesTheValue() async throws {
+        let (lines, _) = try await run(["put k v", "delete k", "get k", "status"])
+        #expect(lines.prefix(3) == ["Stored key 'k' at 1 nodes", "Deleted key 'k' at 1 nodes", "Key 'k' not found"])
+        #expect(lines.contains("Stored keys: 0"))
+        #expect(lines.contains("Tombstones: 1"))
+    }
+
+    @Test func deleteNeedsOneKey() async throws {
+        let (lines, _) = try await run(["delete", "delete a b"])
+        #expect(lines.prefix(2) == ["Usage: delete <key>", "Usage: delete <key>"])
+    }
+
+    @Test func joinThroughAnotherNodeAddsItToTheTable() async throws {
+        let peer = try DHTNode.udp(port: 0, host: "127.0.0.1")
+        defer { peer.stop() }
+        let endpoint = "127.0.0.1:\(peer.address.port)"
+        let (lines, _) = try await run(["join \(endpoint)", "status"])
+        #expect(lines.first == "Joined through \(endpoint): 1 nodes known")
+        #expect(lines.contains("Total known nodes: 1"))
+    }
+
+    @Test func joinFailuresAreOneLineAndKeepTheREPLGoing() async throws {
+        let silent = try SilentUDPSocket()
+        let (lines, _) = try await run(["join localhost", "join", "join 127.0.0.1:\(silent.port)", "status"])
+        #expect(lines.prefix(3) == [
+            "Could not join: node 'localhost' has no port (expected host:port)",
+            "Usage: join <host:port>",
+            "Could not join through 127.0.0.1:\(silent.port): no answer",
+        ])
+        #expect(lines.contains("Total known nodes: 0"))
+        withExtendedLifetime(silent) {}
+    }
+
     @Test func interactivePromptsOncePerLineAndEndsOnItsOwnLine() async throws {
         let (lines, prompts) = try await run(["", "help"], interactive: true)
         // One before the first line, one after each line, then a newline at end of input.
