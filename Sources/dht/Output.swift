@@ -183,7 +183,7 @@ enum Output {
     }
 
     /// The REPL's reply to any command that needs no node; nil for those that do and for quit,
-    /// which prints `goodbye` after stopping.
+    /// which prints `goodbye` after leaving.
     static func reply(to command: Command) -> String? {
         switch command {
         case .help: help

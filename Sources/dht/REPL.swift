@@ -11,7 +11,7 @@ struct REPL {
     /// Where the prompt goes (no newline).
     var prompt: @Sendable (String) -> Void = Console.printRaw
 
-    /// Reads lines until `quit`, `exit` or end of input, then stops the node and says goodbye.
+    /// Reads lines until `quit`, `exit` or end of input, then leaves the network gracefully and says goodbye.
     func run(lines: AsyncStream<String>) async {
         showPrompt()
         var quitRequested = false
@@ -31,7 +31,7 @@ struct REPL {
             // End of input at the prompt (Ctrl-D) leaves the cursor after "> ".
             prompt("\n")
         }
-        node.stop()
+        await node.leave()
         write(Output.goodbye)
     }
 
