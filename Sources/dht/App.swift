@@ -50,6 +50,7 @@ enum App {
         var configuration = NodeConfiguration()
         configuration.log = log
         configuration.logLevel = options.logLevel
+        options.tuning.apply(to: &configuration)
         let node: DHTNode
         do {
             node = try DHTNode.udp(port: options.port, host: options.bindAddress, configuration: configuration)

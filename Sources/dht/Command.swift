@@ -1,15 +1,22 @@
 /// One line of REPL input, parsed.
 ///
 /// Grammar (words are separated by runs of spaces or tabs; leading blanks are ignored):
-/// - `put <key> <value>`: the key is one word; after it exactly one separator
+/// - `put [--ttl DURATION] <key> <value>`: options come right after `put`, as
+///   `--ttl 30s` or `--ttl=30s` (see `DurationText`); `--` ends them, so a key may
+///   start with `--`. The key is one word; after it exactly one separator
 ///   character is consumed and the rest of the line is the value, verbatim
 ///   (inner, leading and trailing spaces kept). An empty value is a usage error.
-/// - `get <key>`: exactly one word.
+/// - `get <key>`, `delete <key>`, `join <host:port>`: exactly one word.
 /// - `status`, `help`, `quit`, `exit`: no arguments.
-/// Command words are case-insensitive; keys and values are not.
+/// Command words are case-insensitive; options, keys and values are not.
 enum Command: Equatable {
-    case put(key: String, value: String)
+    /// Store `value` under `key`; `ttl` nil means the node's default lifetime.
+    case put(key: String, value: String, ttl: Duration? = nil)
     case get(key: String)
+    /// Delete `key` on the nodes that hold it.
+    case delete(key: String)
+    /// Join the network through the node at `endpoint`, already checked to be `host:port`.
+    case join(endpoint: String)
     case status
     case help
     /// `quit` and `exit` both leave, as does end of input.
@@ -18,6 +25,12 @@ enum Command: Equatable {
     case unknown(String)
     /// A known command with missing or extra arguments; carries the command word.
     case usage(command: String)
+    /// An option the command does not take; carries the command word and the option as typed.
+    case unknownOption(command: String, option: String)
+    /// An option whose duration cannot be used; carries the option, the text after it and why.
+    case invalidDuration(option: String, text: String, problem: DurationProblem)
+    /// A `join` argument that is not `host:port`; carries the reason.
+    case invalidEndpoint(reason: String)
 
     /// Parses one input line; nil for a blank line, which the REPL ignores.
     static func parse(line: String) -> Command? {
@@ -29,10 +42,15 @@ enum Command: Equatable {
         switch name {
         case "put":
             return parsePut(rest)
-        case "get":
+        case "get", "delete", "join":
             let arguments = words(rest)
             guard arguments.count == 1 else { return .usage(command: name) }
-            return .get(key: String(arguments[0]))
+            let argument = String(arguments[0])
+            switch name {
+            case "get": return .get(key: argument)
+            case "delete": return .delete(key: argument)
+            default: return parseJoin(argument)
+            }
         case "status", "help", "quit", "exit":
             guard words(rest).isEmpty else { return .usage(command: name) }
             switch name {
@@ -45,13 +63,49 @@ enum Command: Equatable {
         }
     }
 
-    /// Splits off the key and keeps everything after its single separator as the value.
+    /// Reads the options, then splits off the key and keeps everything after its single separator as the value.
     private static func parsePut(_ rest: Substring) -> Command {
-        let afterBlanks = rest.drop(while: isSeparator)
-        let key = afterBlanks.prefix(while: { !isSeparator($0) })
-        let value = afterBlanks.dropFirst(key.count).dropFirst()
+        var remaining = rest.drop(while: isSeparator)
+        var ttl: Duration?
+        while remaining.hasPrefix("--") {
+            let option = firstWord(of: remaining)
+            remaining = afterWord(option, in: remaining)
+            if option == "--" { break }
+            let name = option.prefix(while: { $0 != "=" })
+            guard name == "--ttl" else { return .unknownOption(command: "put", option: String(option)) }
+            var text = option.dropFirst(name.count + 1)
+            if name.count == option.count {
+                text = firstWord(of: remaining)
+                remaining = afterWord(text, in: remaining)
+            }
+            do {
+                ttl = try DurationText.parse(text)
+            } catch {
+                return .invalidDuration(option: String(name), text: String(text), problem: error)
+            }
+        }
+        let key = firstWord(of: remaining)
+        let value = remaining.dropFirst(key.count).dropFirst()
         guard !key.isEmpty, !value.isEmpty else { return .usage(command: "put") }
-        return .put(key: String(key), value: String(value))
+        return .put(key: String(key), value: String(value), ttl: ttl)
+    }
+
+    /// Checks the shape of `host:port` here, so a typo never reaches the resolver.
+    private static func parseJoin(_ endpoint: String) -> Command {
+        if let reason = CommandLineOptions.endpointProblem(endpoint, role: "node") {
+            return .invalidEndpoint(reason: reason)
+        }
+        return .join(endpoint: endpoint)
+    }
+
+    /// The leading word of `text`, which must not start with blanks.
+    private static func firstWord(of text: Substring) -> Substring {
+        text.prefix(while: { !isSeparator($0) })
+    }
+
+    /// What follows `word` (a prefix of `text`) and the blanks after it.
+    private static func afterWord(_ word: Substring, in text: Substring) -> Substring {
+        text.dropFirst(word.count).drop(while: isSeparator)
     }
 
     /// The blank-separated words of `text`.

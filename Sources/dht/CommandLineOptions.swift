@@ -15,7 +15,8 @@ struct UsageError: Error, Equatable {
     var message: String
 }
 
-/// The validated options of `dht <port> [host:port ...] [--bind ADDRESS] [--log-level LEVEL]`.
+/// The validated options of `dht <port> [host:port ...] [--bind ADDRESS] [--log-level LEVEL]`
+/// and the timing options (`--replication-interval DURATION` and the rest, see `NodeTuning`).
 ///
 /// Parsing is pure: bootstrap endpoints are only checked for shape here (host
 /// non-empty, port 1...65535) so that typos are usage errors; name resolution,
@@ -25,6 +26,8 @@ struct CommandLineOptions: Equatable {
     var bootstrap: [String] = []
     var bindAddress: String = "0.0.0.0"
     var logLevel: LogLevel = .warning
+    /// Overrides of the node's lifetime and timing settings.
+    var tuning = NodeTuning()
 
     /// Parses the arguments after the program name, left to right; `--help` and
     /// `--version` win as soon as they are reached.
@@ -47,7 +50,8 @@ struct CommandLineOptions: Equatable {
                     return .success(.version)
                 case "--":
                     onlyPositionals = true
-                case "--bind", "--log-level":
+                default:
+                    guard takesValue(name) else { return fail("unknown option '\(argument)'") }
                     let value: String
                     if let inlineValue {
                         value = inlineValue
@@ -57,17 +61,7 @@ struct CommandLineOptions: Equatable {
                     } else {
                         return fail("option '\(name)' needs a value")
                     }
-                    if name == "--bind" {
-                        guard isIPv4(value) else { return fail("invalid bind address '\(value)' (expected an IPv4 address such as 127.0.0.1)") }
-                        options.bindAddress = value
-                    } else {
-                        guard let level = LogLevel(name: value) else {
-                            return fail("invalid log level '\(value)' (expected debug, info, warning or error)")
-                        }
-                        options.logLevel = level
-                    }
-                default:
-                    return fail("unknown option '\(argument)'")
+                    if let problem = options.set(name, to: value) { return fail(problem) }
                 }
             } else if port == nil {
                 guard let parsed = parsePort(argument) else {
@@ -84,6 +78,28 @@ struct CommandLineOptions: Equatable {
         return .success(.run(options))
     }
 
+    /// Whether `name` is an option followed by a value (`--name VALUE` or `--name=VALUE`).
+    private static func takesValue(_ name: String) -> Bool {
+        name == "--bind" || name == "--log-level" || NodeTuning.handles(name)
+    }
+
+    /// Sets the value option `name` from `value`; returns the usage message if `value` cannot be used.
+    private mutating func set(_ name: String, to value: String) -> String? {
+        switch name {
+        case "--bind":
+            guard Self.isIPv4(value) else { return "invalid bind address '\(value)' (expected an IPv4 address such as 127.0.0.1)" }
+            bindAddress = value
+        case "--log-level":
+            guard let level = LogLevel(name: value) else {
+                return "invalid log level '\(value)' (expected debug, info, warning or error)"
+            }
+            logLevel = level
+        default:
+            return tuning.set(name, to: value)
+        }
+        return nil
+    }
+
     /// Splits `--name=value`; other arguments have no inline value.
     private static func splitOption(_ argument: String) -> (name: String, value: String?) {
         guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return (argument, nil) }
@@ -96,17 +112,17 @@ struct CommandLineOptions: Equatable {
         return UInt16(text)
     }
 
-    /// Why `text` is not a usable `host:port` bootstrap endpoint, or nil if it is one.
-    static func endpointProblem(_ text: String) -> String? {
+    /// Why `text` is not a usable `host:port` endpoint, or nil if it is one; `role` names it in the message.
+    static func endpointProblem(_ text: String, role: String = "bootstrap node") -> String? {
         guard let colon = text.lastIndex(of: ":") else {
-            return "bootstrap node '\(text)' has no port (expected host:port)"
+            return "\(role) '\(text)' has no port (expected host:port)"
         }
         let host = text[..<colon]
         let portText = text[text.index(after: colon)...]
-        if host.isEmpty { return "bootstrap node '\(text)' has no host (expected host:port)" }
-        if host.contains(":") { return "bootstrap node '\(text)' is not host:port (IPv6 is not supported)" }
+        if host.isEmpty { return "\(role) '\(text)' has no host (expected host:port)" }
+        if host.contains(":") { return "\(role) '\(text)' is not host:port (IPv6 is not supported)" }
         guard let port = parsePort(portText), port != 0 else {
-            return "bootstrap node '\(text)' has an invalid port (expected 1 to 65535)"
+            return "\(role) '\(text)' has an invalid port (expected 1 to 65535)"
         }
         return nil
     }

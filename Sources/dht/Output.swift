@@ -27,6 +27,8 @@ enum Output {
           --log-level LEVEL  debug, info, warning or error (default warning); logs go to stderr
           -h, --help         show this help
           --version          show the version
+        Timing options (DURATION: a whole number and a unit ms, s, m, h or d, such as 90s or 2h):
+        \(timingOptions)
 
         Exit status: 0 after quit, exit or end of input; 64 for a bad command line;
         1 if a bootstrap host cannot be resolved or the port cannot be bound.
@@ -35,12 +37,36 @@ enum Output {
         """
     }
 
+    /// The `--help` lines of the timing options, each with the library's default.
+    static var timingOptions: String {
+        let defaults = NodeConfiguration()
+        let rows: [(option: String, meaning: String)] = [
+            ("--replication-interval DURATION", "re-store held values this often (default \(DurationText.format(defaults.replicationInterval)))"),
+            ("--republish-interval DURATION", "publish own values afresh this often (default \(DurationText.format(defaults.republishInterval)))"),
+            ("--value-lifetime DURATION", "default and longest life of a value (default \(DurationText.format(defaults.valueLifetime)))"),
+            ("--refresh-interval DURATION", "refresh buckets idle this long (default \(DurationText.format(defaults.bucketRefreshInterval)))"),
+            ("--questionable-after DURATION", "ping contacts quiet this long (default \(DurationText.format(defaults.questionableAfter)))"),
+            ("--rejoin-initial DURATION", "first wait before rejoining when alone (default \(DurationText.format(defaults.rejoinInitialDelay)))"),
+            ("--rejoin-max DURATION", "longest wait between rejoins (default \(DurationText.format(defaults.rejoinMaximumDelay)))"),
+            ("--leave-timeout DURATION", "longest quit spends handing values on (default \(DurationText.format(defaults.leaveTimeout)))"),
+            ("--failure-limit N", "missed replies in a row that drop a contact (default \(defaults.failureLimit))"),
+        ]
+        let width = rows.map(\.option.count).max() ?? 0
+        return rows.map { row in
+            "  " + row.option + String(repeating: " ", count: width - row.option.count + 2) + row.meaning
+        }.joined(separator: "\n")
+    }
+
     /// The reply to `help`.
     static var help: String {
         """
         Commands:
           put <key> <value>  store a value; the value is the rest of the line after one space
+          put --ttl DURATION <key> <value>
+                             store a value that expires after DURATION: 500ms, 30s, 10m, 2h, 1d
           get <key>          look a value up
+          delete <key>       delete a value from the nodes that hold it
+          join <host:port>   join the network through the node at host:port
           status             show this node's ID, address, routing table and stored keys
           help               show this list
           quit, exit         stop the node and leave (so does end of input)
@@ -68,6 +94,53 @@ enum Output {
         "Value too large: \(size) bytes (limit \(limit))"
     }
 
+    /// The reply to a delete that at least one node took.
+    static func deleted(key: String, nodes: Int) -> String {
+        "Deleted key '\(key)' at \(nodes) nodes"
+    }
+
+    /// The reply to a failed delete.
+    static func deleteFailed(key: String, error: PutError) -> String {
+        switch error {
+        case .valueTooLarge(let size, let limit): valueTooLarge(size: size, limit: limit)
+        case .notStored: "Could not delete key '\(key)': no node accepted it"
+        }
+    }
+
+    /// The reply to a join whose node answered; `endpoint` is as the user typed it.
+    static func joined(endpoint: String, nodes: Int) -> String {
+        "Joined through \(endpoint): \(nodes) nodes known"
+    }
+
+    /// The reply to a join whose node did not answer.
+    static func joinUnanswered(endpoint: String) -> String {
+        "Could not join through \(endpoint): no answer"
+    }
+
+    /// The reply to a join whose endpoint is malformed or whose host cannot be resolved.
+    static func joinFailed(_ reason: String) -> String {
+        "Could not join: \(reason)"
+    }
+
+    /// Why a join endpoint cannot be resolved, worded as for bootstrap nodes but for the REPL.
+    static func joinResolveFailed(_ error: ResolveError) -> String {
+        switch error {
+        case .malformed(let endpoint): joinFailed("node '\(endpoint)' is not host:port")
+        case .unresolvable(let host, let reason): joinFailed("cannot resolve host '\(host)': \(reason)")
+        }
+    }
+
+    /// The reply to an option whose duration is missing or cannot be used.
+    static func invalidDuration(option: String, text: String, problem: DurationProblem) -> String {
+        if problem == .empty { return "Option \(option) needs a duration: \(DurationText.expected)" }
+        return "Invalid duration '\(text)' for \(option): \(problem.explanation)"
+    }
+
+    /// The reply to an option the command does not take.
+    static func unknownOption(command: String, option: String) -> String {
+        "Unknown option '\(option)' for \(command); \(command) takes only --ttl DURATION"
+    }
+
     /// The reply to get; values are shown as UTF-8, invalid bytes replaced.
     static func getResult(key: String, value: [UInt8]?) -> String {
         guard let value else { return "Key '\(key)' not found" }
@@ -79,14 +152,17 @@ enum Output {
         self.status(
             id: status.id.hex, address: status.address.description,
             buckets: status.buckets.map { (index: $0.index, count: $0.count) },
-            totalNodes: status.totalNodes, storedKeys: status.storedKeys)
+            totalNodes: status.totalNodes, storedKeys: status.storedKeys,
+            expiringWithinHour: status.expiringWithinHour, tombstones: status.tombstones)
     }
 
     /// The status block from plain values, so tests need no library initialisers.
-    static func status(id: String, address: String, buckets: [(index: Int, count: Int)], totalNodes: Int, storedKeys: Int) -> String {
+    static func status(id: String, address: String, buckets: [(index: Int, count: Int)], totalNodes: Int, storedKeys: Int,
+                       expiringWithinHour: Int = 0, tombstones: Int = 0) -> String {
         var lines = ["=== Node Status ===", "Node ID: \(id)", "Address: \(address)"]
         lines += buckets.map { "Bucket \($0.index): \($0.count) nodes" }
-        lines += ["Total known nodes: \(totalNodes)", "Stored keys: \(storedKeys)", "=================="]
+        lines += ["Total known nodes: \(totalNodes)", "Stored keys: \(storedKeys)"]
+        lines += ["Values expiring within 1 h: \(expiringWithinHour)", "Tombstones: \(tombstones)", "=================="]
         return lines.joined(separator: "\n")
     }
 
@@ -100,17 +176,23 @@ enum Output {
         switch command {
         case "put": "Usage: put <key> <value>"
         case "get": "Usage: get <key>"
+        case "delete": "Usage: delete <key>"
+        case "join": "Usage: join <host:port>"
         default: "Usage: \(command) (takes no arguments)"
         }
     }
 
-    /// The REPL's reply to any command; nil for quit, which prints `goodbye` after stopping.
+    /// The REPL's reply to any command that needs no node; nil for those that do and for quit,
+    /// which prints `goodbye` after leaving.
     static func reply(to command: Command) -> String? {
         switch command {
         case .help: help
         case .unknown(let word): unknownCommand(word)
         case .usage(let name): usage(command: name)
-        case .put, .get, .status, .quit: nil
+        case .unknownOption(let name, let option): unknownOption(command: name, option: option)
+        case .invalidDuration(let option, let text, let problem): invalidDuration(option: option, text: text, problem: problem)
+        case .invalidEndpoint(let reason): joinFailed(reason)
+        case .put, .get, .delete, .join, .status, .quit: nil
         }
     }
 

@@ -35,6 +35,46 @@ import Testing
         #expect(options(["--", "8002"])?.port == 8002)
     }
 
+    @Test func timingOptionsInBothSpellings() {
+        let parsed = options([
+            "0", "--replication-interval", "2s", "--republish-interval=1m", "--value-lifetime", "1d",
+            "--refresh-interval=10m", "--questionable-after", "5m", "--rejoin-initial=500ms",
+            "--rejoin-max", "5s", "--leave-timeout=1s", "--failure-limit", "3",
+        ])
+        let expected = NodeTuning(
+            replicationInterval: .seconds(2), republishInterval: .seconds(60), valueLifetime: .seconds(86_400),
+            bucketRefreshInterval: .seconds(600), questionableAfter: .seconds(300), rejoinInitialDelay: .milliseconds(500),
+            rejoinMaximumDelay: .seconds(5), leaveTimeout: .seconds(1), failureLimit: 3)
+        #expect(parsed?.tuning == expected)
+        #expect(options(["0", "--failure-limit=12"])?.tuning.failureLimit == 12)
+        #expect(options(["0", "--leave-timeout", "1s", "--leave-timeout", "3s"])?.tuning.leaveTimeout == .seconds(3))
+        #expect(options(["0"])?.tuning == NodeTuning())
+    }
+
+    @Test func tuningOverridesOnlyWhatWasGiven() {
+        var configuration = NodeConfiguration()
+        let defaults = NodeConfiguration()
+        NodeTuning(replicationInterval: .seconds(2), failureLimit: 5).apply(to: &configuration)
+        #expect(configuration.replicationInterval == .seconds(2))
+        #expect(configuration.failureLimit == 5)
+        #expect(configuration.republishInterval == defaults.republishInterval)
+        #expect(configuration.valueLifetime == defaults.valueLifetime)
+        #expect(configuration.leaveTimeout == defaults.leaveTimeout)
+
+        let all = NodeTuning(
+            replicationInterval: .seconds(1), republishInterval: .seconds(2), valueLifetime: .seconds(3),
+            bucketRefreshInterval: .seconds(4), questionableAfter: .seconds(5), rejoinInitialDelay: .seconds(6),
+            rejoinMaximumDelay: .seconds(7), leaveTimeout: .seconds(8), failureLimit: 9)
+        all.apply(to: &configuration)
+        let applied = [
+            configuration.replicationInterval, configuration.republishInterval, configuration.valueLifetime,
+            configuration.bucketRefreshInterval, configuration.questionableAfter, configuration.rejoinInitialDelay,
+            configuration.rejoinMaximumDelay, configuration.leaveTimeout,
+        ]
+        #expect(applied == (1...8).map { .seconds($0) })
+        #expect(configuration.failureLimit == 9)
+    }
+
     @Test func helpAndVersion() {
         #expect(CommandLineOptions.parse(["--help"]) == .success(.help))
         #expect(CommandLineOptions.parse(["-h"]) == .success(.help))
@@ -63,6 +103,22 @@ import Testing
         (["0", "--bind", "localhost"], "invalid bind address 'localhost' (expected an IPv4 address such as 127.0.0.1)"),
         (["0", "--bind", "256.0.0.1"], "invalid bind address '256.0.0.1' (expected an IPv4 address such as 127.0.0.1)"),
         (["0", "--bind=1.2.3"], "invalid bind address '1.2.3' (expected an IPv4 address such as 127.0.0.1)"),
+        (["0", "--replication-interval"], "option '--replication-interval' needs a value"),
+        (["0", "--replication-interval", "5"],
+         "invalid duration '5' for --replication-interval: no unit; expected a whole number and a unit (ms, s, m, h or d), such as 30s or 2h"),
+        (["0", "--value-lifetime=0s"], "invalid duration '0s' for --value-lifetime: must be more than zero"),
+        (["0", "--leave-timeout", "-5s"], "invalid duration '-5s' for --leave-timeout: must be more than zero"),
+        (["0", "--rejoin-max=99999999999999999999d"], "invalid duration '99999999999999999999d' for --rejoin-max: longer than 36500d"),
+        (["0", "--rejoin-initial", "5x"],
+         "invalid duration '5x' for --rejoin-initial: unknown unit 'x'; expected a whole number and a unit (ms, s, m, h or d), such as 30s or 2h"),
+        (["0", "--questionable-after="],
+         "invalid duration '' for --questionable-after: empty; expected a whole number and a unit (ms, s, m, h or d), such as 30s or 2h"),
+        (["0", "--failure-limit"], "option '--failure-limit' needs a value"),
+        (["0", "--failure-limit", "0"], "invalid failure limit '0' (expected a whole number of 1 or more)"),
+        (["0", "--failure-limit=-1"], "invalid failure limit '-1' (expected a whole number of 1 or more)"),
+        (["0", "--failure-limit", "2s"], "invalid failure limit '2s' (expected a whole number of 1 or more)"),
+        (["0", "--failure-limit", "99999999999999999999"], "invalid failure limit '99999999999999999999' (too large)"),
+        (["0", "--ttl", "30s"], "unknown option '--ttl'"),
     ] as [([String], String)])
     func usageErrors(arguments: [String], message: String) {
         #expect(errorMessage(arguments) == message)

@@ -7,7 +7,8 @@ import Testing
     @Test func statusBlockIsExact() {
         let text = Output.status(
             id: "1a2b3c4d5e6f1a2b3c4d5e6f1a2b3c4d5e6f1a2b", address: "127.0.0.1:8002",
-            buckets: [(index: 158, count: 1), (index: 159, count: 1)], totalNodes: 2, storedKeys: 1)
+            buckets: [(index: 158, count: 1), (index: 159, count: 1)], totalNodes: 2, storedKeys: 1,
+            expiringWithinHour: 1, tombstones: 3)
         #expect(text == """
             === Node Status ===
             Node ID: 1a2b3c4d5e6f1a2b3c4d5e6f1a2b3c4d5e6f1a2b
@@ -16,14 +17,22 @@ import Testing
             Bucket 159: 1 nodes
             Total known nodes: 2
             Stored keys: 1
+            Values expiring within 1 h: 1
+            Tombstones: 3
             ==================
             """)
+    }
+
+    @Test func statusCountsDefaultToZero() {
+        let lines = Output.status(id: "ab", address: "127.0.0.1:1", buckets: [], totalNodes: 0, storedKeys: 2)
+            .split(separator: "\n")
+        #expect(lines.suffix(4) == ["Stored keys: 2", "Values expiring within 1 h: 0", "Tombstones: 0", "=================="])
     }
 
     @Test func statusBlockOfALoneNodeHasNoBucketLines() {
         let lines = Output.status(id: String(repeating: "0", count: 40), address: "127.0.0.1:1",
                                   buckets: [], totalNodes: 0, storedKeys: 0).split(separator: "\n")
-        #expect(lines.count == 6)
+        #expect(lines.count == 8)
         #expect(!lines.contains { $0.hasPrefix("Bucket") })
         #expect(lines[3] == "Total known nodes: 0")
     }
@@ -34,6 +43,33 @@ import Testing
         #expect(Output.putFailed(key: "k", error: .notStored) == "Could not store key 'k': no node accepted it")
         #expect(Output.putFailed(key: "k", error: .valueTooLarge(size: 1001, limit: 1000)) == "Value too large: 1001 bytes (limit 1000)")
         #expect(Output.valueTooLarge(size: 5000, limit: 1000) == "Value too large: 5000 bytes (limit 1000)")
+    }
+
+    @Test func deleteReplies() {
+        #expect(Output.deleted(key: "k", nodes: 1) == "Deleted key 'k' at 1 nodes")
+        #expect(Output.deleted(key: "hello", nodes: 8) == "Deleted key 'hello' at 8 nodes")
+        #expect(Output.deleteFailed(key: "k", error: .notStored) == "Could not delete key 'k': no node accepted it")
+    }
+
+    @Test func joinReplies() {
+        #expect(Output.joined(endpoint: "localhost:8001", nodes: 3) == "Joined through localhost:8001: 3 nodes known")
+        #expect(Output.joinUnanswered(endpoint: "127.0.0.1:9") == "Could not join through 127.0.0.1:9: no answer")
+        #expect(Output.reply(to: .invalidEndpoint(reason: "node 'x' has no port (expected host:port)")) ==
+            "Could not join: node 'x' has no port (expected host:port)")
+        #expect(Output.joinResolveFailed(.unresolvable(host: "x.invalid", reason: "Name or service not known")) ==
+            "Could not join: cannot resolve host 'x.invalid': Name or service not known")
+        #expect(Output.joinResolveFailed(.malformed("x")) == "Could not join: node 'x' is not host:port")
+    }
+
+    @Test func putOptionReplies() {
+        #expect(Output.reply(to: .invalidDuration(option: "--ttl", text: "5", problem: .missingUnit)) ==
+            "Invalid duration '5' for --ttl: no unit; expected a whole number and a unit (ms, s, m, h or d), such as 30s or 2h")
+        #expect(Output.reply(to: .invalidDuration(option: "--ttl", text: "0s", problem: .notPositive)) ==
+            "Invalid duration '0s' for --ttl: must be more than zero")
+        #expect(Output.reply(to: .invalidDuration(option: "--ttl", text: "", problem: .empty)) ==
+            "Option --ttl needs a duration: a whole number and a unit (ms, s, m, h or d), such as 30s or 2h")
+        #expect(Output.reply(to: .unknownOption(command: "put", option: "--foo")) ==
+            "Unknown option '--foo' for put; put takes only --ttl DURATION")
     }
 
     @Test func getReplies() {
@@ -52,6 +88,10 @@ import Testing
         #expect(Output.reply(to: .usage(command: "put")) == "Usage: put <key> <value>")
         #expect(Output.reply(to: .usage(command: "get")) == "Usage: get <key>")
         #expect(Output.reply(to: .usage(command: "status")) == "Usage: status (takes no arguments)")
+        #expect(Output.reply(to: .usage(command: "delete")) == "Usage: delete <key>")
+        #expect(Output.reply(to: .usage(command: "join")) == "Usage: join <host:port>")
+        #expect(Output.reply(to: .delete(key: "k")) == nil)
+        #expect(Output.reply(to: .join(endpoint: "a:1")) == nil)
         #expect(Output.reply(to: .help) == Output.help)
         #expect(Output.reply(to: .quit) == nil)
         #expect(Output.reply(to: .status) == nil)
@@ -59,11 +99,22 @@ import Testing
     }
 
     @Test func helpListsEveryCommand() {
-        for word in ["put <key> <value>", "get <key>", "status", "help", "quit", "exit"] {
+        for word in ["put <key> <value>", "put --ttl DURATION <key> <value>", "get <key>", "delete <key>",
+                     "join <host:port>", "status", "help", "quit", "exit"] {
             #expect(Output.help.contains(word), "missing \(word)")
         }
         #expect(Output.usage.hasPrefix("Usage: dht <port> [host:port ...] [--bind ADDRESS] [--log-level LEVEL]"))
         #expect(Output.usage.contains(Output.help))
+    }
+
+    @Test func usageListsEveryTimingOptionWithItsDefault() {
+        for option in NodeTuning.durationOptions {
+            #expect(Output.usage.contains("\n  \(option) DURATION  "), "missing \(option)")
+        }
+        #expect(Output.usage.contains("\n  --failure-limit N  "))
+        #expect(Output.usage.contains("  --replication-interval DURATION  re-store held values this often (default 1h)\n"))
+        #expect(Output.usage.contains("  --rejoin-max DURATION            longest wait between rejoins (default 1m)\n"))
+        #expect(Output.usage.contains("  --failure-limit N                missed replies in a row that drop a contact (default 2)\n"))
     }
 
     @Test func stderrLines() {

@@ -77,6 +77,7 @@ import Testing
 
     @Test(arguments: [
         [], ["abc"], ["70000"], ["--bogus"], ["0", "localhost"], ["0", "localhost:99999"], ["0", "--log-level", "loud"],
+        ["0", "--replication-interval", "5"], ["0", "--leave-timeout=0s"], ["0", "--failure-limit", "0"], ["0", "--rejoin-max"],
     ])
     func usageErrorsExit64WithOneErrorLine(arguments: [String]) async throws {
         let result = try await runToExit(arguments)
@@ -115,6 +116,35 @@ import Testing
         #expect(try await node.command("quit") == "Goodbye!")
         #expect(try await node.waitForExit() == 0)
         withExtendedLifetime(silent) {}
+    }
+
+    @Test func timingOptionsRunANodeWithTheNewCommandsAndStatusLines() async throws {
+        let (seed, endpoint) = try await startSeed()
+        defer { seed.kill() }
+        let node = try ReplProcess([
+            "0", "--bind", "127.0.0.1", "--replication-interval", "2s", "--republish-interval=1m",
+            "--value-lifetime", "1h", "--refresh-interval", "10m", "--questionable-after=5m",
+            "--rejoin-initial", "500ms", "--rejoin-max", "5s", "--leave-timeout", "1s", "--failure-limit", "3",
+        ])
+        defer { node.kill() }
+        #expect(try await node.command("join \(endpoint)") == "Joined through \(endpoint): 1 nodes known")
+        #expect(try await node.command("put --ttl 30m k v") == "Stored key 'k' at 2 nodes")
+        #expect(try await node.command("put --ttl 30") ==
+            "Invalid duration '30' for --ttl: no unit; expected a whole number and a unit (ms, s, m, h or d), such as 30s or 2h")
+        #expect(try await node.command("get k") == "Value: v")
+
+        let status = try await node.status()
+        let tail = Array(status.drop { !$0.hasPrefix("Total known nodes: ") })
+        #expect(tail.count == 5, "\(status)")
+        #expect(tail.first == "Total known nodes: 1", "\(status)")
+        #expect(tail.dropFirst().first == "Stored keys: 1", "\(status)")
+        #expect(tail.dropFirst(2).first?.wholeMatch(of: /Values expiring within 1 h: \d+/) != nil, "\(status)")
+        #expect(tail.dropFirst(3).first?.wholeMatch(of: /Tombstones: \d+/) != nil, "\(status)")
+        #expect(tail.last == "==================")
+
+        #expect(try await node.command("quit") == "Goodbye!")
+        #expect(try await node.waitForExit() == 0)
+        #expect(node.errorOutput.isEmpty, "\(node.errorOutput)")
     }
 
     @Test func helpAndVersionExit0() async throws {

@@ -52,6 +52,56 @@ import Testing
         #expect(lines.contains("Stored keys: 0"))
     }
 
+    @Test func putWithATTLStoresLikeAPlainPut() async throws {
+        let (lines, _) = try await run(["put --ttl 30s k v", "put --ttl=500ms k2  v ", "get k", "get k2"])
+        #expect(lines.prefix(4) == ["Stored key 'k' at 1 nodes", "Stored key 'k2' at 1 nodes", "Value: v", "Value:  v "])
+    }
+
+    @Test func badPutOptionsStoreNothing() async throws {
+        let (lines, _) = try await run(["put --ttl 5 k v", "put --ttl 0s k v", "put --foo k v", "put --ttl", "status"])
+        #expect(lines.prefix(4) == [
+            "Invalid duration '5' for --ttl: no unit; expected a whole number and a unit (ms, s, m, h or d), such as 30s or 2h",
+            "Invalid duration '0s' for --ttl: must be more than zero",
+            "Unknown option '--foo' for put; put takes only --ttl DURATION",
+            "Option --ttl needs a duration: a whole number and a unit (ms, s, m, h or d), such as 30s or 2h",
+        ])
+        #expect(lines.contains("Stored keys: 0"))
+    }
+
+    @Test(.disabled("needs library delete"))
+    func deleteOnALoneNodeRemovesTheValue() async throws {
+        let (lines, _) = try await run(["put k v", "delete k", "get k", "status"])
+        #expect(lines.prefix(3) == ["Stored key 'k' at 1 nodes", "Deleted key 'k' at 1 nodes", "Key 'k' not found"])
+        #expect(lines.contains("Stored keys: 0"))
+        #expect(lines.contains("Tombstones: 1"))
+    }
+
+    @Test func deleteNeedsOneKey() async throws {
+        let (lines, _) = try await run(["delete", "delete a b"])
+        #expect(lines.prefix(2) == ["Usage: delete <key>", "Usage: delete <key>"])
+    }
+
+    @Test func joinThroughAnotherNodeAddsItToTheTable() async throws {
+        let peer = try DHTNode.udp(port: 0, host: "127.0.0.1")
+        defer { peer.stop() }
+        let endpoint = "127.0.0.1:\(peer.address.port)"
+        let (lines, _) = try await run(["join \(endpoint)", "status"])
+        #expect(lines.first == "Joined through \(endpoint): 1 nodes known")
+        #expect(lines.contains("Total known nodes: 1"))
+    }
+
+    @Test func joinFailuresAreOneLineAndKeepTheREPLGoing() async throws {
+        let silent = try SilentUDPSocket()
+        let (lines, _) = try await run(["join localhost", "join", "join 127.0.0.1:\(silent.port)", "status"])
+        #expect(lines.prefix(3) == [
+            "Could not join: node 'localhost' has no port (expected host:port)",
+            "Usage: join <host:port>",
+            "Could not join through 127.0.0.1:\(silent.port): no answer",
+        ])
+        #expect(lines.contains("Total known nodes: 0"))
+        withExtendedLifetime(silent) {}
+    }
+
     @Test func interactivePromptsOncePerLineAndEndsOnItsOwnLine() async throws {
         let (lines, prompts) = try await run(["", "help"], interactive: true)
         // One before the first line, one after each line, then a newline at end of input.
