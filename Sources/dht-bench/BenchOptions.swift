@@ -19,11 +19,20 @@ struct BenchOptions {
     var pollers = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
     /// Skip the one-at-a-time and concurrent put/get phases (scale runs want only some).
     var skipConcurrent = false
+    /// `workload` (the put/get phases) or `churn` (the lifetime scenario, in memory).
+    var scenario = "workload"
+    /// Churn: keys put at the start, simulated hours, median session, graceful departures.
+    var keys = 1000
+    var hours = 24
+    var medianSessionMinutes = 60
+    var graceful = false
 
     static let usage = """
         usage: dht-bench [--nodes N] [--puts P] [--gets G] [--concurrency C] [--seed S]
                          [--transport udp|memory] [--pollers P] [--silent FRACTION] [--timeout-ms MS] [--no-concurrent]
+               dht-bench --scenario churn [--nodes N] [--keys K] [--hours H] [--median-session-min M] [--graceful] [--seed S]
         Starts N nodes in one process, runs the workload, prints one JSON object.
+        The churn scenario runs N nodes on simulated time and prints a table row per hour.
         """
 
     /// Parses the arguments after the program name; returns a message on a bad one.
@@ -31,8 +40,8 @@ struct BenchOptions {
         var options = BenchOptions()
         var remaining = arguments[...]
         while let flag = remaining.popFirst() {
-            if flag == "--no-concurrent" {
-                options.skipConcurrent = true
+            if flag == "--no-concurrent" || flag == "--graceful" {
+                if flag == "--graceful" { options.graceful = true } else { options.skipConcurrent = true }
                 continue
             }
             if flag == "--help" || flag == "-h" { return .failure(BenchUsageError(message: usage, isHelp: true)) }
@@ -47,6 +56,10 @@ struct BenchOptions {
             case "--seed": parsed = UInt64(value).map { options.seed = $0 } != nil
             case "--transport": parsed = Transport(rawValue: value).map { options.transport = $0 } != nil
             case "--silent": parsed = Double(value).map { options.silentFraction = $0 } != nil && (0..<1).contains(options.silentFraction)
+            case "--scenario": parsed = ["workload", "churn"].contains(value) && { options.scenario = value; return true }()
+            case "--keys": parsed = Int(value).map { options.keys = $0 } != nil && options.keys >= 1
+            case "--hours": parsed = Int(value).map { options.hours = $0 } != nil && options.hours >= 1
+            case "--median-session-min": parsed = Int(value).map { options.medianSessionMinutes = $0 } != nil && options.medianSessionMinutes >= 1
             case "--timeout-ms": parsed = Int(value).map { options.rpcTimeoutMilliseconds = $0 } != nil && options.rpcTimeoutMilliseconds > 0
             default: return .failure(BenchUsageError(message: "unknown option \(flag)"))
             }

@@ -60,6 +60,8 @@ case .failure(let error):
     }
     printError("dht-bench: \(error.message)\n\(BenchOptions.usage)")
     exit(64)
+case .success(let options) where options.scenario == "churn":
+    await runChurn(options)
 case .success(let options):
     do {
         print(try await runBenchmark(options).json())

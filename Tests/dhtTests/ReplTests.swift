@@ -68,7 +68,7 @@ import Testing
         #expect(lines.contains("Stored keys: 0"))
     }
 
-    @Test(.disabled("needs library delete"))
+    @Test
     func deleteOnALoneNodeRemovesTheValue() async throws {
         let (lines, _) = try await run(["put k v", "delete k", "get k", "status"])
         #expect(lines.prefix(3) == ["Stored key 'k' at 1 nodes", "Deleted key 'k' at 1 nodes", "Key 'k' not found"])

@@ -1,6 +1,8 @@
-/// When a node with an empty routing table tries its bootstrap addresses again: after
-/// `initialDelay`, doubling up to `maximumDelay`, so nodes started in any order find each
-/// other without a storm of pings. Pure: the node asks it and carries out the answer.
+/// When a node whose routing table is empty, or holds fewer than K contacts, joins again
+/// through its bootstrap addresses: after `initialDelay`, doubling up to `maximumDelay`, so
+/// nodes started in any order find each other, and one that joined through a node that
+/// knew little keeps looking, without a storm of pings. Pure: the node asks it and carries
+/// out the answer.
 public struct RejoinSchedule: Sendable, Equatable {
     public let initialDelay: Duration
     public let maximumDelay: Duration
@@ -24,12 +26,12 @@ public struct RejoinSchedule: Sendable, Equatable {
         nextAttempt = seeds.isEmpty ? nil : now + delay
     }
 
-    /// Whether to try now, given whether the routing table is empty; a try moves the next
-    /// one a doubled delay on. A table with contacts resets the backoff and asks for no
-    /// wake-up; one found empty again is retried at once.
-    public mutating func shouldAttempt(now: Timestamp, tableIsEmpty: Bool) -> Bool {
+    /// Whether to try now, given whether the routing table is short of contacts; a try
+    /// moves the next one a doubled delay on. A well-filled table resets the backoff and
+    /// asks for no wake-up; one found short again is retried at once.
+    public mutating func shouldAttempt(now: Timestamp, tableIsShort: Bool) -> Bool {
         guard !seeds.isEmpty else { return false }
-        guard tableIsEmpty else {
+        guard tableIsShort else {
             delay = initialDelay
             nextAttempt = nil
             return false

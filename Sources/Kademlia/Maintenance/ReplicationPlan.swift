@@ -6,17 +6,26 @@ struct ReplicationPlan: Sendable, Equatable {
     let closest: [Contact]
     /// Whether this node is itself among the K closest.
     let localIsAmongClosest: Bool
-    /// The members of `closest` not yet confirmed to hold the value.
+    /// Whether a holder nearer the key than this node was heard from lately: it is the
+    /// one replicating, and this node skips its round (it hears from it every other round),
+    /// or, fallen out of the K closest, leaves the handing on to it and drops its copy.
+    let defersToNearerHolder: Bool
+    /// The members of `closest` to offer the value to: those not confirmed lately.
     let toOffer: [Contact]
 
-    /// Plans the round from `known` (the table's contacts nearest the target, at least K+1
-    /// when it has them) and the contacts already confirmed to hold this version.
-    init(target: NodeID, localID: NodeID, known: [Contact], confirmed: Set<NodeID>, k: Int) {
+    /// Plans the round from `known`: the table's contacts nearest the target, at least K+1
+    /// when it has them. `fresh` holds the contacts confirmed to hold the version within
+    /// the last round and a half, which are not offered it again this round (so each
+    /// holder is asked every other round); `lasting` those confirmed within two and a half,
+    /// long enough to span the nearer holder's two rounds.
+    init(target: NodeID, localID: NodeID, known: [Contact], k: Int, fresh: Set<NodeID> = [], lasting: Set<NodeID> = []) {
         let others = known.filter { $0.id != localID }
             .sorted { $0.id.distance(to: target) < $1.id.distance(to: target) }
+        let own = localID.distance(to: target)
         localIsAmongClosest = HandOffRule.isAmongClosest(target, localID: localID, known: others.map(\.id), k: k)
         closest = Array(others.prefix(localIsAmongClosest ? k - 1 : k))
-        toOffer = closest.filter { !confirmed.contains($0.id) }
+        defersToNearerHolder = closest.contains { lasting.contains($0.id) && $0.id.distance(to: target) < own }
+        toOffer = closest.filter { !fresh.contains($0.id) }
     }
 
     /// Whether, with `confirmed` holding the value, this node (no longer among the K

@@ -10,7 +10,7 @@ import Synchronization
 public final class MemoryNetwork: Sendable {
     public let clock: ManualClock
     private let endpoints = Mutex<[SocketAddress: Endpoint]>([:])
-    private let wakes = Mutex(WakeQueue())
+    let wakes = Mutex(WakeQueue())
     private let nextHost = Atomic<UInt32>(1)
     private let delivered = Atomic<Int>(0)
     private let dropped = Atomic<Int>(0)

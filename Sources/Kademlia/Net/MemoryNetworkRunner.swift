@@ -1,18 +1,20 @@
 import Synchronization
 
 extension MemoryNetwork {
-    static let quietLooksBeforeTimePasses = 4
+    static let quietLooksBeforeTimePasses = 8
 
     /// Runs `operation` to completion on virtual time.
     ///
     /// Live nodes answer inline, so the only thing an operation can wait for is a query
-    /// lost to a silent node. So virtual time moves (to the next requested wake-up, or on
-    /// by `step`) only when the network has gone quiet and a datagram was lost within the
-    /// last `waitHorizon`; otherwise the work takes no virtual time at all, and timers
-    /// such as bucket refresh fire only when a caller advances the clock itself.
+    /// lost to a silent node. So virtual time moves (to the next requested wake-up, at most
+    /// `step` on) only when the network has gone quiet and a datagram was lost within the
+    /// last `waitHorizon` (a query's timeout, plus margin); otherwise the work takes no
+    /// virtual time at all, and timers such as bucket refresh fire only when a caller
+    /// advances the clock itself. The bounds keep a pause that only looked like waiting
+    /// (a task between two awaits) from carrying virtual time far.
     public func run<Result: Sendable>(
         step: Duration = .milliseconds(100),
-        waitHorizon: Duration = .seconds(30),
+        waitHorizon: Duration = .milliseconds(2500),
         _ operation: @escaping @Sendable () async -> Result
     ) async -> Result {
         let done = CompletionFlag()
@@ -29,8 +31,10 @@ extension MemoryNetwork {
             lastDelivered = delivered
             if quietLooks >= Self.quietLooksBeforeTimePasses {
                 quietLooks = 0
-                if let lost = lastDropTime, clock.now() < lost + waitHorizon, !advanceToNextWake() {
-                    advance(by: step)
+                let now = clock.now()
+                if let lost = lastDropTime, now < lost + waitHorizon {
+                    let limit = min(now + step, lost + waitHorizon)
+                    advance(to: min(wakes.withLock { $0.earliest } ?? limit, limit))
                 }
             }
             await Task.yield()

@@ -6,7 +6,7 @@ extension DHTNode {
     func act(on observation: NodeState.Observation, about contact: Contact) {
         if let challenge = observation.challenge { challengeForPlace(challenge) }
         guard !observation.handOff.isEmpty else { return }
-        inBackground { node in await node.handOff(observation.handOff, to: contact) }
+        inBackground { node in await node.handOff(observation.handOff, to: contact, grant: observation.grant) }
     }
 
     /// Runs `work` as a task of its own, counted until it ends.

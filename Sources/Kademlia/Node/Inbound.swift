@@ -34,7 +34,9 @@ extension DHTNode: TransportDelegate {
         let (reply, observation, deadline) = state.withLock { state in
             let reply = state.answer(query, transactionID: transactionID, from: sender, now: now)
             let deadline: Timestamp? = if case .store = query { state.storeDeadline } else { nil }
-            return (reply, sender.id == id ? NodeState.Observation() : state.observe(sender, now: now), deadline)
+            var observation = sender.id == id ? NodeState.Observation() : state.observe(sender, now: now)
+            if case .findNode(_, let grant?) = query { observation.grant = grant }
+            return (reply, observation, deadline)
         }
         send(reply, to: sender.address)
         act(on: observation, about: sender)

@@ -24,12 +24,18 @@ extension DHTNode {
             log(cause == .user ? .warning : .debug, "no bootstrap node answered")
             return answered
         }
-        let closest = await lookup(id, for: .nodes, cause: cause).closest.first
+        let closest = await lookup(id, for: .join, cause: cause).closest.first
         if let nearest = closest.flatMap({ id.bucketIndex(of: $0.id) }), nearest + 1 < NodeID.bitCount {
             await refresh(buckets: Array(nearest + 1..<NodeID.bitCount), cause: cause)
         }
         log(.info, "joined: \(state.withLock { $0.routingTable.count }) contacts known")
         return answered
+    }
+
+    /// A write token for `address`, as this node hands out in find_value replies.
+    func grant(to address: SocketAddress) -> [UInt8] {
+        let now = clock.now()
+        return state.withLock { state in state.tokens.token(for: address, now: now, using: &state.random) }
     }
 
     /// Looks up a random id in each of these buckets, one after another.

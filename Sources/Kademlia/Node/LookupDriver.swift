@@ -8,6 +8,9 @@ final class LookupDriver: Sendable {
     enum Purpose: Sendable, Equatable {
         /// find_node until the K closest seen have all answered or failed (the paper's lookup).
         case nodes
+        /// The lookups of a join: as `nodes`, and each query grants the responder a write
+        /// token, so a holder that hands this node values can store them at once.
+        case join
         /// find_value for a get: ends as soon as the closest contact still standing has
         /// answered with a value, since nothing nearer the key is left to ask and the
         /// nearest node is in every put's K closest. Keeps tokens, for caching the value.
@@ -18,7 +21,10 @@ final class LookupDriver: Sendable {
 
         /// The query this lookup sends toward `target`.
         func query(toward target: NodeID) -> Query {
-            self == .nodes ? .findNode(target: target) : .findValue(target: target)
+            switch self {
+            case .nodes, .join: .findNode(target: target)
+            case .read, .write: .findValue(target: target)
+            }
         }
     }
 
@@ -116,6 +122,7 @@ final class LookupDriver: Sendable {
     }
 
     private func send(to contact: Contact) {
+        let query = purpose == .join ? Query.findNode(target: target, grant: node.grant(to: contact.address)) : self.query
         let key = node.dispatch(query, to: contact.address, expecting: contact.id, for: cause, onStall: { [self] in
             state.withLock { $0.lookup.onStalled(contact.id) }
             pump()
@@ -137,7 +144,7 @@ final class LookupDriver: Sendable {
             case .success(let response):
                 state.lookup.onResponse(from: contact.id, closer: node.usable(response.nodes ?? []))
                 switch purpose {
-                case .nodes: break
+                case .nodes, .join: break
                 case .read: if state.outcome.record(response, from: contact.id) { state.valueHolders.insert(contact.id) }
                 case .write: state.outcome.record(response, from: contact.id)
                 }

@@ -37,7 +37,7 @@ extension DHTNode {
                 due.staleBuckets = state.routingTable.bucketsNeedingRefresh(now: now, interval: configuration.bucketRefreshInterval)
                 state.refreshing = !due.staleBuckets.isEmpty
             }
-            if state.rejoin.shouldAttempt(now: now, tableIsEmpty: state.routingTable.count == 0) {
+            if state.rejoin.shouldAttempt(now: now, tableIsShort: state.routingTable.count < configuration.k) {
                 due.rejoinThrough = state.rejoin.seeds
             }
             let candidates = [
@@ -74,7 +74,7 @@ extension DHTNode {
             }
         }
         if !due.rejoinThrough.isEmpty {
-            log(.debug, "routing table empty: retrying \(due.rejoinThrough.count) bootstrap addresses")
+            log(.debug, "routing table short of contacts: retrying \(due.rejoinThrough.count) bootstrap addresses")
             inBackground { node in _ = await node.join(through: due.rejoinThrough, cause: .routing) }
         }
     }

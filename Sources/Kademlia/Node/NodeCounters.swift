@@ -11,6 +11,7 @@ final class NodeCounters: Sendable {
     let stores = Atomic<Int>(0)
     let routingQueries = Atomic<Int>(0)
     let dataQueries = Atomic<Int>(0)
+    let dataStores = Atomic<Int>(0)
     /// Background tasks under way (replication, hand-off, refresh, rejoin, caching).
     let background = Atomic<Int>(0)
 
@@ -19,7 +20,9 @@ final class NodeCounters: Sendable {
         switch cause {
         case .user: break
         case .routing: routingQueries.add(1, ordering: .relaxed)
-        case .data: dataQueries.add(1, ordering: .relaxed)
+        case .data:
+            dataQueries.add(1, ordering: .relaxed)
+            if case .store = query { dataStores.add(1, ordering: .relaxed) }
         }
         switch query {
         case .ping: pings.add(1, ordering: .relaxed)
@@ -55,6 +58,8 @@ public struct TrafficCounts: Sendable, Equatable {
     public var routingQueriesSent = 0
     /// Queries sent to keep values alive (replication, hand-off, republish, leave, caching).
     public var dataQueriesSent = 0
+    /// Of those, the `store` queries.
+    public var dataStoresSent = 0
 
     public init() {}
 
@@ -70,6 +75,7 @@ public struct TrafficCounts: Sendable, Equatable {
         sum.storesSent = lhs.storesSent + rhs.storesSent
         sum.routingQueriesSent = lhs.routingQueriesSent + rhs.routingQueriesSent
         sum.dataQueriesSent = lhs.dataQueriesSent + rhs.dataQueriesSent
+        sum.dataStoresSent = lhs.dataStoresSent + rhs.dataStoresSent
         return sum
     }
 }
@@ -87,6 +93,7 @@ extension DHTNode {
         counts.storesSent = counters.stores.load(ordering: .relaxed)
         counts.routingQueriesSent = counters.routingQueries.load(ordering: .relaxed)
         counts.dataQueriesSent = counters.dataQueries.load(ordering: .relaxed)
+        counts.dataStoresSent = counters.dataStores.load(ordering: .relaxed)
         return counts
     }
 }

@@ -43,6 +43,8 @@ struct NodeState: Sendable {
         /// Values to hand to the contact, new to the table, because it is among their
         /// K closest and this node is the closest holder.
         var handOff: [NodeID] = []
+        /// A write token the contact granted us in its query, for the hand-off.
+        var grant: [UInt8]?
     }
 
     /// Offers a contact that answered us or queried us, and says what follows from it.

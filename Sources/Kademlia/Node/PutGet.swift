@@ -133,7 +133,7 @@ extension DHTNode {
         let cache = outcome.closest[index]
         let write = Write(target: outcome.target, key: Array(key.utf8), value: found.value, seq: found.seq, ttl: seconds)
         inBackground { node in
-            _ = await node.request(.store(write.request(token: token)), to: cache.address, expecting: cache.id, for: .data)
+            _ = await node.request(.store(write.request(token: token)), to: cache.address, expecting: cache.id, for: .user)
         }
     }
 }

@@ -7,21 +7,27 @@ extension DHTNode {
         var holders: [NodeID] = []
         /// A newer version one of them holds, with the seconds it has left.
         var newer: (version: FoundValue, ttl: Int64?)?
+        /// The write token each contact that answered gave.
+        var tokens: [NodeID: [UInt8]] = [:]
     }
 
     /// Offers the version held here for `target` to `contacts`: each is asked with
     /// find_value, which says whether it has the version and hands over its write token,
-    /// and only those that lack it are sent a `store` carrying the remaining lifetime.
+    /// and only those that lack it are sent a `store` carrying the remaining lifetime. The
+    /// find_value names the seq held here, so a holder of the same one skips its own round.
     func offer(_ target: NodeID, to contacts: [Contact]) async -> OfferOutcome {
         let now = clock.now()
         guard !contacts.isEmpty, let held = state.withLock({ $0.store.entry(for: target, now: now) }) else { return OfferOutcome() }
         let ours = FoundValue(held)
-        let probes = contacts.map { OutboundQuery(query: .findValue(target: target), address: $0.address, expectedID: $0.id) }
+        Debug.offered.add(contacts.count, ordering: .relaxed)
+        let probe = Query.findValue(target: target, holding: held.seq)
+        let probes = contacts.map { OutboundQuery(query: probe, address: $0.address, expectedID: $0.id) }
         var result = OfferOutcome()
         var stores: [OutboundQuery] = []
         let write = Write(passingOn: held, for: target, now: now)
         for (contact, reply) in zip(contacts, await requestAll(probes, for: .data)) {
             guard case .success(let response) = reply else { continue }
+            if let token = response.token { result.tokens[contact.id] = token }
             if let theirs = response.foundValue {
                 if theirs == ours { result.holders.append(contact.id); continue }
                 if theirs.supersedes(ours) {
@@ -30,6 +36,7 @@ extension DHTNode {
                 }
             }
             guard let token = response.token, write.ttl ?? 0 > 0 else { continue }
+            Debug.lacking.add(1, ordering: .relaxed)
             stores.append(OutboundQuery(query: .store(write.request(token: token)), address: contact.address, expectedID: contact.id))
         }
         for (store, reply) in zip(stores, await requestAll(stores, for: .data)) {
@@ -54,36 +61,85 @@ extension DHTNode {
         }
     }
 
-    /// The replication round for one held value: offer it to the K closest this node knows
-    /// that are not yet known to hold it, then let our copy go if we have fallen out of
-    /// the K closest and all of them hold it.
+    /// The replication round for one held value. The holder nearest the key that it knows
+    /// of does it: it offers the value to the K closest it knows, skipping those confirmed
+    /// within the last round and a half. The others skip their rounds while they hear from
+    /// a nearer holder. A holder fallen out of the K closest hands the value on, then lets
+    /// its copy go once all of them hold it; a cached copy is never replicated.
     func replicate(_ target: NodeID) async {
         let now = clock.now()
-        let reconfirmAfter = configuration.replicationInterval * 6
+        let interval = configuration.replicationInterval
         let plan = state.withLock { state -> ReplicationPlan? in
             guard state.store.entry(for: target, now: now) != nil else { return nil }
-            return ReplicationPlan(
+            let plan = ReplicationPlan(
                 target: target, localID: id, known: state.routingTable.closest(to: target, limit: configuration.k + 1),
-                confirmed: state.store.confirmedHolders(of: target, since: now - reconfirmAfter), k: configuration.k)
+                k: configuration.k,
+                fresh: state.store.confirmedHolders(of: target, since: now - interval * 3 / 2),
+                lasting: state.store.confirmedHolders(of: target, since: now - interval * 5 / 2))
+            if plan.localIsAmongClosest { state.store.markReplica(target) }
+            if plan.defersToNearerHolder && !plan.localIsAmongClosest {
+                state.store.remove(target)
+                return nil
+            }
+            guard state.store.isReplica(target), !plan.defersToNearerHolder else {
+                state.store.markReplicated(target, now: now)
+                return nil
+            }
+            return plan
         }
         guard let plan else { return }
+        Debug.replications.add(1, ordering: .relaxed)
         let result = await offer(target, to: plan.toOffer)
         absorb(result, for: target)
         let done = clock.now()
         state.withLock { state in
             state.store.markReplicated(target, now: done)
             state.store.pruneHolders(of: target, keeping: Set(plan.closest.map(\.id)))
-            if plan.mayDrop(confirmed: state.store.confirmedHolders(of: target, since: done - reconfirmAfter)) {
+            if plan.mayDrop(confirmed: state.store.confirmedHolders(of: target, since: now)) {
                 state.store.remove(target)
             }
         }
     }
 
-    /// Stores these held values at a newcomer that is now among their K closest.
-    func handOff(_ targets: [NodeID], to newcomer: Contact) async {
-        for target in targets {
-            absorb(await offer(target, to: [newcomer]), for: target)
+    /// Stores these held values at a newcomer that is now among their K closest. With a
+    /// token the newcomer granted in its join query, every value is stored at once; else
+    /// the first is offered as in replication, which yields the newcomer's token, and the
+    /// rest are stored with it (a token is bound to our address, not to a key).
+    func handOff(_ targets: [NodeID], to newcomer: Contact, grant: [UInt8]? = nil) async {
+        Debug.handOffs.add(1, ordering: .relaxed)
+        Debug.handOffTargets.add(targets.count, ordering: .relaxed)
+        var remaining = targets[...]
+        var token = grant
+        if token == nil, let first = remaining.popFirst() {
+            Debug.handOffProbes.add(1, ordering: .relaxed)
+            let probed = await offer(first, to: [newcomer])
+            absorb(probed, for: first)
+            token = probed.tokens[newcomer.id]
         }
+        guard let token, !remaining.isEmpty else { return }
+        let now = clock.now()
+        let writes = state.withLock { state in
+            remaining.compactMap { target in
+                state.store.entry(for: target, now: now).map { Write(passingOn: $0, for: target, now: now) }
+            }.filter { $0.ttl ?? 0 > 0 }
+        }
+        let stores = writes.map {
+            OutboundQuery(query: .store($0.request(token: token)), address: newcomer.address, expectedID: newcomer.id)
+        }
+        let results = await requestAll(stores, for: .data)
+        let done = clock.now()
+        var refused: [NodeID] = []
+        state.withLock { state in
+            for (write, result) in zip(writes, results) {
+                switch result {
+                case .success: state.store.confirm(newcomer.id, holds: write.target, now: done)
+                case .failure(.remote(code: ErrorCode.protocolError.rawValue, _)): refused.append(write.target)
+                case .failure: break
+                }
+            }
+        }
+        // A granted token the newcomer no longer takes: ask for one, as without a grant.
+        if grant != nil, !refused.isEmpty { await handOff(refused, to: newcomer) }
     }
 
     /// The publisher stores its value afresh at the K closest, with a full lifetime (or what

@@ -6,16 +6,20 @@ extension NodeState {
         switch query {
         case .ping:
             return reply(Response(id: localID), to: transactionID)
-        case .findNode(let target):
+        case .findNode(let target, _):
             return reply(Response(id: localID, nodes: routingTable.closest(to: target, limit: k)), to: transactionID)
-        case .findValue(let target):
-            var response = Response(id: localID, nodes: routingTable.closest(to: target, limit: k))
+        case .findValue(let target, let holding):
+            let closest = routingTable.closest(to: target, limit: k)
+            var response = Response(id: localID, nodes: closest)
             response.token = tokens.token(for: sender.address, now: now, using: &random)
             if let held = store.entry(for: target, now: now) {
                 response.value = held.isTombstone ? nil : held.value
                 response.deleted = held.isTombstone
                 response.seq = held.seq
                 response.ttl = held.remainingSeconds(now: now)
+                if holding == held.seq, Self.isPlausibleHolder(sender.id, of: target, closest: closest, k: k) {
+                    deferReplication(of: target, to: sender.id, now: now)
+                }
             }
             return reply(response, to: transactionID)
         case .store(let request):
@@ -37,13 +41,31 @@ extension NodeState {
         }
         let ttl = request.ttl.map { Duration.seconds($0) }
         let jitter = replicationJitter()
+        let known = routingTable.closest(to: request.target, limit: configuration.k).map(\.id)
+        let asReplica = HandOffRule.isAmongClosest(request.target, localID: localID, known: known, k: configuration.k)
         switch store.store(request.value, seq: request.seq, for: request.target, key: request.key, ttl: ttl,
-                           tombstone: request.deleted, now: now, from: sender.id, replicationDelay: jitter) {
+                           tombstone: request.deleted, now: now, from: sender.id, replicationDelay: jitter,
+                           asReplica: asReplica) {
         case .stored, .refreshed, .keptExisting:
             return reply(Response(id: localID), to: transactionID)
         case .rejectedOlder(let current):
             return .error(.sequenceTooLow, "Sequence number \(request.seq) lower than stored \(current)", transactionID: transactionID)
         }
+    }
+
+    /// A fellow holder is replicating the version held here: as with a `store` of it (the
+    /// paper's first optimization), this node skips its own round for an interval.
+    private mutating func deferReplication(of target: NodeID, to holder: NodeID, now: Timestamp) {
+        let jitter = replicationJitter()
+        store.deferReplication(of: target, until: now + configuration.replicationInterval + jitter)
+        store.confirm(holder, holds: target, now: now)
+    }
+
+    /// Whether `id` could be among the K closest to `target`: nearer than the K-th closest
+    /// this node knows. A far node announcing a replication cannot silence ours.
+    static func isPlausibleHolder(_ id: NodeID, of target: NodeID, closest: [Contact], k: Int) -> Bool {
+        guard closest.count >= k, let farthest = closest.last else { return true }
+        return id.distance(to: target) <= farthest.id.distance(to: target)
     }
 
     private func reply(_ response: Response, to transactionID: [UInt8]) -> Message {

@@ -12,6 +12,15 @@ public final class ActivityCounter: Sendable {
 
     func started() { running.add(1, ordering: .relaxed) }
     func finished() { running.subtract(1, ordering: .releasing) }
+
+    /// Runs `work` as a task of its own, counted until it ends.
+    public func track(_ work: @escaping @Sendable () async -> Void) {
+        started()
+        Task {
+            await work()
+            finished()
+        }
+    }
 }
 
 extension MemoryNetwork {

@@ -52,6 +52,10 @@ public struct ValueStore: Sendable {
         var replicateAt: Timestamp
         /// Contacts known to hold this version, and when that was last confirmed.
         var holders: [NodeID: Timestamp] = [:]
+        /// Whether this node has been among the K closest while holding it: a replica,
+        /// which it replicates and hands on, rather than a copy cached along a lookup's
+        /// path, which it only serves until it expires.
+        var isReplica = true
     }
 
     private var entries: [NodeID: Entry] = [:]
@@ -65,16 +69,21 @@ public struct ValueStore: Sendable {
 
     /// Stores a value (or a tombstone) unless the versioning rules keep the held one.
     /// `from` is a contact that holds the version too (the sender of a `store`); the next
-    /// replication is due one interval plus `replicationDelay` from now.
+    /// replication is due one interval plus `replicationDelay` from now. `asReplica` is false
+    /// when this node is not among the key's K closest, so the copy is a cache.
     public mutating func store(
         _ value: [UInt8], seq: Int64, for target: NodeID, key: [UInt8]? = nil, ttl: Duration? = nil,
-        tombstone: Bool = false, now: Timestamp, from holder: NodeID? = nil, replicationDelay: Duration = .zero
+        tombstone: Bool = false, now: Timestamp, from holder: NodeID? = nil, replicationDelay: Duration = .zero,
+        asReplica: Bool = true
     ) -> StoreOutcome {
         let lifetime = max(.zero, min(ttl ?? maximumLifetime, maximumLifetime))
         var offered = StoredValue(value: tombstone ? [] : value, seq: seq, key: key, isTombstone: tombstone,
                                   storedAt: now, expiresAt: now + lifetime)
+        // A zero lifetime stores nothing, and must not displace what is held either.
+        guard lifetime > .zero else { return .keptExisting }
         var entry: Entry
         let outcome: StoreOutcome
+        let previous = entries[target]
         if var held = live(target, now: now) {
             if offered.isSameVersion(as: held.stored) {
                 held.stored.expiresAt = max(held.stored.expiresAt, offered.expiresAt)
@@ -90,15 +99,17 @@ public struct ValueStore: Sendable {
                 return seq < held.stored.seq ? .rejectedOlder(current: held.stored.seq) : .keptExisting
             }
         } else {
-            guard lifetime > .zero else { return .keptExisting }
             entry = Entry(stored: offered, replicateAt: now)
             outcome = .stored
         }
+        entry.isReplica = asReplica || entries[target]?.isReplica == true
         entry.replicateAt = now + replicationInterval + replicationDelay
         if let holder { entry.holders[holder] = now }
         entries[target] = entry
-        expiries.push(entry.stored.expiresAt, target)
-        replications.push(entry.replicateAt, target)
+        // Push only deadlines that moved: a pair equal to the current one would count as
+        // current too, and could never be told apart and dropped.
+        if previous?.stored.expiresAt != entry.stored.expiresAt { expiries.push(entry.stored.expiresAt, target) }
+        if previous?.replicateAt != entry.replicateAt { replications.push(entry.replicateAt, target) }
         compactSchedules()
         return outcome
     }
@@ -143,23 +154,42 @@ public struct ValueStore: Sendable {
         entries[target] = nil
     }
 
-    /// Targets whose replication is due at `now`, each once; they stay due until
-    /// `markReplicated` or a new store moves them on.
+    /// Targets whose replication is due at `now`, each once. They are not due again until
+    /// `markReplicated`, a deferral or a new store schedules them.
     public mutating func dueForReplication(now: Timestamp) -> [NodeID] {
         var due: [NodeID] = []
+        var seen: Set<NodeID> = []
         while let next = replications.popDue(now: now) {
-            guard let held = live(next.target, now: now), held.replicateAt == next.deadline else { continue }
+            guard let held = live(next.target, now: now), held.replicateAt == next.deadline,
+                  seen.insert(next.target).inserted else { continue }
             due.append(next.target)
         }
         return due
     }
 
+    /// Puts the next replication of `target` off until `instant`, if it was due sooner.
+    public mutating func deferReplication(of target: NodeID, until instant: Timestamp) {
+        guard let held = entries[target], held.replicateAt < instant else { return }
+        // (Strictly later, so never a duplicate of the current pair.)
+        entries[target]?.replicateAt = instant
+        replications.push(instant, target)
+        compactSchedules()
+    }
+
     /// Schedules the next replication of `target` one interval after `now`.
     public mutating func markReplicated(_ target: NodeID, now: Timestamp) {
-        guard entries[target] != nil else { return }
         let next = now + replicationInterval
+        guard let held = entries[target], held.replicateAt != next else { return }
         entries[target]?.replicateAt = next
         replications.push(next, target)
+    }
+
+    /// Whether the copy of `target` held here is a replica rather than a cache.
+    public func isReplica(_ target: NodeID) -> Bool { entries[target]?.isReplica ?? false }
+
+    /// Marks the copy of `target` a replica: this node is among its K closest.
+    public mutating func markReplica(_ target: NodeID) {
+        entries[target]?.isReplica = true
     }
 
     /// Records that `holder` holds the version of `target` held here.

@@ -35,8 +35,11 @@ public struct StoreRequest: Sendable, Equatable {
 /// A query method and its arguments (besides the sender's id).
 public enum Query: Sendable, Equatable {
     case ping
-    case findNode(target: NodeID)
-    case findValue(target: NodeID)
+    /// `grant`: a write token the asker issues to the responder (joins send one), so a
+    /// holder that hands the joining node values can store them without asking first.
+    case findNode(target: NodeID, grant: [UInt8]? = nil)
+    /// `holding`: the asker holds this seq of the target and is replicating it (optional).
+    case findValue(target: NodeID, holding: Int64? = nil)
     case store(StoreRequest)
     /// A method we do not implement (answered with error 204).
     case unknown(method: String)

@@ -165,9 +165,12 @@ private struct FieldReader {
         case .ping:
             return (sender, .ping)
         case .findNode:
-            return (sender, .findNode(target: try nodeID(fields.target, "target")))
+            let target = try nodeID(fields.target, "target")
+            return (sender, .findNode(target: target, grant: try optionalBytes(fields.token, "token")))
         case .findValue:
-            return (sender, .findValue(target: try nodeID(fields.target, "target")))
+            let holding = try optionalInteger(fields.seq, "seq")
+            if let holding, holding < 0 { throw FieldError("negative seq") }
+            return (sender, .findValue(target: try nodeID(fields.target, "target"), holding: holding))
         case .store:
             return (sender, .store(try store(fields)))
         }

@@ -53,7 +53,18 @@ extension Message {
         switch query {
         case .ping, .unknown:
             break
-        case .findNode(let target), .findValue(let target):
+        case .findNode(let target, let grant):
+            writer.key("target")
+            writer.nodeID(target)
+            if let grant {
+                writer.key("token")
+                writer.string(grant)
+            }
+        case .findValue(let target, let holding):
+            if let holding {
+                writer.key("seq")
+                writer.integer(holding)
+            }
             writer.key("target")
             writer.nodeID(target)
         case .store(let request):

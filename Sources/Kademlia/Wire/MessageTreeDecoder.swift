@@ -46,9 +46,12 @@ extension Message {
         case "ping":
             return (sender, .ping)
         case "find_node":
-            return (sender, .findNode(target: try arguments.nodeID("target")))
+            let target = try arguments.nodeID("target")
+            return (sender, .findNode(target: target, grant: try arguments.optionalBytes("token")))
         case "find_value":
-            return (sender, .findValue(target: try arguments.nodeID("target")))
+            let holding = try arguments.optionalInteger("seq")
+            if let holding, holding < 0 { throw FieldError("negative seq") }
+            return (sender, .findValue(target: try arguments.nodeID("target"), holding: holding))
         case "store":
             guard let token = arguments["token"]?.bytesValue else { throw FieldError("store without token") }
             guard let value = arguments["v"]?.bytesValue else { throw FieldError("store without v") }

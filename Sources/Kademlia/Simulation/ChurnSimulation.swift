@@ -1,0 +1,212 @@
+import Foundation
+
+/// The churn scenario: a network whose nodes come and go while it must keep its keys.
+public struct ChurnScenario: Sendable {
+    /// The network's size, kept about constant: every departure brings an arrival.
+    public var nodes = 2000
+    /// Keys put at the start, each by a node of its own that joins, puts it and quits at
+    /// once, so no publisher is left to republish: the network alone keeps the keys.
+    public var keys = 1000
+    public var hours = 24
+    /// Session times are exponential with this median.
+    public var medianSession: Duration = .seconds(3600)
+    public var seed: UInt64 = 1
+    /// Whether nodes whose session ends leave gracefully (hand-off) instead of crashing.
+    public var graceful = false
+    /// How finely virtual time is stepped.
+    public var step: Duration = .seconds(1)
+    /// The nodes' settings (intervals may be shortened for quick runs).
+    public var configuration = NodeConfiguration()
+
+    public init() {}
+}
+
+/// What one simulated hour looked like, probed a minute before the hour ends.
+public struct ChurnHour: Sendable, Equatable {
+    public var hour: Int
+    public var liveNodes: Int
+    public var keys: Int
+    /// Keys a get from a random live node read back correctly.
+    public var readable: Int
+    /// Copies among each key's current K closest live nodes: the median and the least.
+    public var medianReplicas: Int
+    public var minimumReplicas: Int
+    /// Queries sent to keep values alive this hour, per key.
+    public var dataRPCsPerKey: Double
+    /// Queries sent to keep routing tables alive this hour, per live node.
+    public var routingRPCsPerNode: Double
+    public var departures: Int
+}
+
+/// Runs a `ChurnScenario` on the in-memory network and virtual clock: seeded, so a run
+/// replays exactly, and fast, since only the nodes that asked for a tick are ticked.
+public struct ChurnSimulation {
+    public let scenario: ChurnScenario
+    public let network = MemoryNetwork()
+    private let activity = ActivityCounter()
+    private var random: SeededGenerator
+    private var members: [(node: DHTNode, leavesAt: Timestamp)] = []
+    private var keys: [(key: String, value: [UInt8])] = []
+    /// Query totals of nodes that have left, so the hourly sums still count them.
+    private var departedTraffic = TrafficCounts()
+    private var departuresThisHour = 0
+
+    public init(_ scenario: ChurnScenario) {
+        self.scenario = scenario
+        random = SeededGenerator(seed: scenario.seed)
+    }
+
+    /// The live nodes.
+    public var liveNodes: [DHTNode] { members.map(\.node) }
+
+    /// Builds the network, puts the keys, then runs the hours, handing each hour's figures
+    /// to `onHour` as soon as it is probed.
+    public mutating func run(onHour: (ChurnHour) -> Void = { _ in }) async -> [ChurnHour] {
+        while members.count < scenario.nodes {
+            addNode()
+            // The first nodes join one by one, so each finds the ones before it.
+            await network.settle(activity)
+        }
+        for index in 0..<scenario.keys {
+            let key = "churn-key-\(index)"
+            let value = Array("value \(index)".utf8)
+            if await publish(key: key, value: value) { keys.append((key, value)) }
+        }
+        departuresThisHour = 0
+        var hours: [ChurnHour] = []
+        var last = totalTraffic
+        for hour in 1...scenario.hours {
+            for _ in 0..<59 { await minute() }
+            var figures = await probe(hour: hour)
+            let now = totalTraffic
+            figures.dataRPCsPerKey = Double(now.dataQueriesSent - last.dataQueriesSent) / Double(max(keys.count, 1))
+            figures.routingRPCsPerNode = Double(now.routingQueriesSent - last.routingQueriesSent) / Double(members.count)
+            last = now
+            onHour(figures)
+            hours.append(figures)
+            await minute()
+        }
+        for member in members { member.node.stop() }
+        return hours
+    }
+
+    /// One minute: departures due leave (each replaced by a newcomer), then time passes.
+    private mutating func minute() async {
+        let now = network.clock.now()
+        let leaving = members.filter { $0.leavesAt <= now }.map(\.node)
+        members.removeAll { $0.leavesAt <= now }
+        for node in leaving {
+            if scenario.graceful {
+                _ = await network.run { await node.leave() }
+            } else {
+                node.stop()
+            }
+            departedTraffic = departedTraffic + node.traffic
+        }
+        departuresThisHour += leaving.count
+        for _ in leaving { addNode() }
+        await network.pass(.seconds(60), step: scenario.step, settling: activity)
+    }
+
+    /// A publisher of its own joins through a random live node, puts `key` and quits.
+    private mutating func publish(key: String, value: [UInt8]) async -> Bool {
+        var configuration = scenario.configuration
+        configuration.seed = random.next()
+        configuration.activity = activity
+        let publisher = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+        let seed = members[Int.random(in: members.indices, using: &random)].node.address
+        let stored: Bool = await network.run {
+            _ = await publisher.bootstrap([seed])
+            let stored: Bool
+            do throws(PutError) { stored = try await publisher.put(key: key, value: value).storedAt > 0 } catch { stored = false }
+            await publisher.leave()
+            return stored
+        }
+        departedTraffic = departedTraffic + publisher.traffic
+        await network.settle(activity)
+        return stored
+    }
+
+    /// Starts a node with a fresh session time; it joins through a random live node in the
+    /// background, as real arrivals overlap.
+    private mutating func addNode() {
+        var configuration = scenario.configuration
+        configuration.seed = random.next()
+        configuration.activity = activity
+        let node = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+        // Bootstrap addresses are established nodes, as a real network's are.
+        let established = members.filter { $0.node.status().totalNodes >= scenario.configuration.k }
+        if let seed = (established.isEmpty ? members : established).randomElement(using: &random)?.node {
+            let address = seed.address
+            activity.track { _ = await node.bootstrap([address]) }
+        }
+        members.append((node, network.clock.now() + sessionLength()))
+    }
+
+    /// An exponential draw with the scenario's median.
+    private mutating func sessionLength() -> Duration {
+        let mean = scenario.medianSession.seconds / log(2.0)
+        let uniform = Double.random(in: Double.ulpOfOne..<1, using: &random)
+        return .nanoseconds(Int64(min(-log(uniform) * mean, 1e9) * 1e9))
+    }
+
+    /// Reads every key from a random live node and counts its copies among the K closest.
+    private mutating func probe(hour: Int) async -> ChurnHour {
+        var readable = 0
+        var replicas: [Int] = []
+        let k = scenario.configuration.k
+        let live = liveNodes
+        for (key, value) in keys {
+            replicas.append(Self.closest(to: NodeID(key: key), among: live, k: k).count { $0.localValue(for: key)?.value == value })
+        }
+        let readers = keys.map { _ in live[Int.random(in: live.indices, using: &random)] }
+        let keys = self.keys
+        readable = await network.run {
+            // Probes overlap, as users' gets would, so reading takes little simulated time.
+            await withTaskGroup(of: Bool.self) { group in
+                for (reader, entry) in zip(readers, keys) {
+                    group.addTask { await reader.get(key: entry.key)?.value == entry.value }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+        }
+        await network.settle(activity)
+        let counted = replicas
+        let misses = await network.run { [keys] in
+            var out: [String] = []
+            for (index, entry) in keys.enumerated() {
+                let got = await readers[index].get(key: entry.key)
+                if got?.value != entry.value {
+                    let anywhere = live.count { $0.localValue(for: entry.key) != nil }
+                    out.append("\(entry.key): inK \(counted[index]) anywhere \(anywhere) got \(got.map { String(decoding: $0.value, as: UTF8.self) } ?? "nil") reader table \(readers[index].status().totalNodes) again \(await readers[(index + 1) % readers.count].get(key: entry.key) != nil)")
+                }
+            }
+            return out
+        }
+        print(misses.prefix(8).joined(separator: "\n"))
+        replicas.sort()
+        let figures = ChurnHour(
+            hour: hour, liveNodes: members.count, keys: keys.count, readable: readable,
+            medianReplicas: replicas.isEmpty ? 0 : replicas[replicas.count / 2], minimumReplicas: replicas.first ?? 0,
+            dataRPCsPerKey: 0, routingRPCsPerNode: 0, departures: departuresThisHour)
+        departuresThisHour = 0
+        return figures
+    }
+
+    /// The `k` nodes nearest `target` by XOR distance: the oracle a node's view is judged by.
+    public static func closest(to target: NodeID, among nodes: [DHTNode], k: Int) -> [DHTNode] {
+        var best: [(distance: Distance, node: DHTNode)] = []
+        for node in nodes {
+            let distance = node.id.distance(to: target)
+            guard best.count < k || distance < best[best.count - 1].distance else { continue }
+            let position = best.firstIndex { distance < $0.distance } ?? best.count
+            best.insert((distance, node), at: position)
+            if best.count > k { best.removeLast() }
+        }
+        return best.map(\.node)
+    }
+
+    private var totalTraffic: TrafficCounts {
+        members.reduce(departedTraffic) { $0 + $1.node.traffic }
+    }
+}

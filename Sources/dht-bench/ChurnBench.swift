@@ -1,0 +1,38 @@
+import Kademlia
+
+/// Runs the churn scenario and prints a Markdown table, one row per simulated hour as it
+/// is probed, then the memory a node cost and the wall time.
+func runChurn(_ options: BenchOptions) async {
+    var scenario = ChurnScenario()
+    scenario.nodes = options.nodes
+    scenario.keys = options.keys
+    scenario.hours = options.hours
+    scenario.medianSession = .seconds(60 * options.medianSessionMinutes)
+    scenario.graceful = options.graceful
+    scenario.seed = options.seed
+    let clock = ContinuousClock()
+    let start = clock.now
+    let rssBefore = SystemProbe.residentKiB()
+    print("churn: \(options.nodes) nodes, \(options.keys) keys, median session \(options.medianSessionMinutes) min, "
+          + "\(options.graceful ? "graceful leaves" : "crashes"), seed \(options.seed)")
+    print("")
+    print("| hour | live nodes | departures | keys readable | replicas p50 | replicas min | data RPCs per key-hour | routing RPCs per node-hour |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    var simulation = ChurnSimulation(scenario)
+    let clockRef = simulation.network.clock
+    var peakRSS = 0
+    let hours = await simulation.run { hour in
+        peakRSS = max(peakRSS, SystemProbe.residentKiB())
+        print("| \(hour.hour) | \(hour.liveNodes) | \(hour.departures) | \(hour.readable)/\(hour.keys) | \(hour.medianReplicas) | "
+              + "\(hour.minimumReplicas) | \(format(hour.dataRPCsPerKey)) | \(format(hour.routingRPCsPerNode)) |")
+        print(debugDump(), clockRef.now())
+    }
+    let data = hours.map(\.dataRPCsPerKey).reduce(0, +) / Double(max(hours.count, 1))
+    print("")
+    print("mean data RPCs per key-hour: \(format(data)); every key readable every hour: \(hours.allSatisfy { $0.readable == $0.keys })")
+    print("memory per node: \(format(Double(peakRSS - rssBefore) / Double(options.nodes))) KiB; wall time \(format((clock.now - start).seconds)) s")
+}
+
+private func format(_ value: Double) -> String {
+    String((value * 10).rounded() / 10)
+}
