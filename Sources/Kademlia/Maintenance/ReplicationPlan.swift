@@ -12,6 +12,9 @@ struct ReplicationPlan: Sendable, Equatable {
     let defersToNearerHolder: Bool
     /// The members of `closest` to offer the value to: those not confirmed lately.
     let toOffer: [Contact]
+    /// The next nearest known past `closest`, nearest first: when members do not answer
+    /// (gone, though the table does not know it yet), as many of these stand in.
+    let spares: [Contact]
 
     /// Plans the round from `known`: the table's contacts nearest the target, at least K+1
     /// when it has them. `fresh` holds the contacts confirmed to hold the version within
@@ -24,6 +27,7 @@ struct ReplicationPlan: Sendable, Equatable {
         let own = localID.distance(to: target)
         localIsAmongClosest = HandOffRule.isAmongClosest(target, localID: localID, known: others.map(\.id), k: k)
         closest = Array(others.prefix(localIsAmongClosest ? k - 1 : k))
+        spares = Array(others.dropFirst(closest.count))
         defersToNearerHolder = closest.contains { lasting.contains($0.id) && $0.id.distance(to: target) < own }
         toOffer = closest.filter { !fresh.contains($0.id) }
     }

@@ -68,8 +68,8 @@ struct NodeState: Sendable {
         guard store.count > 0 else { return [] }
         return store.all(now: now).compactMap { held in
             let known = routingTable.closest(to: held.target, limit: configuration.k + 1).filter { $0.id != newcomer.id }
-            return HandOffRule.shouldHandOff(held.target, to: newcomer.id, localID: localID, known: known.map(\.id), k: configuration.k)
-                ? held.target : nil
+            return HandOffRule.shouldHandOff(held.target, to: newcomer.id, localID: localID, known: known.map(\.id),
+                                             k: configuration.k, holders: 2) ? held.target : nil
         }
     }
 
@@ -85,11 +85,26 @@ extension NodeState {
     /// Counts an unanswered query: a table contact turns bad after `failureLimit` in a row
     /// (or one, when a replacement waits), and any contact that timed out outside the table
     /// is skipped by lookups for a while.
-    mutating func recordTimeout(of id: NodeID, now: Timestamp) {
-        if routingTable.contains(id) {
-            if routingTable.recordFailure(of: id) { recentFailures.record(id, now: now) }
-        } else {
+    /// Returns the held values to repair: those the bad contact was among the K closest of,
+    /// where this node is now the nearest holder it knows, so a replica is missing and it is
+    /// this node's to replace.
+    mutating func recordTimeout(of id: NodeID, now: Timestamp) -> [NodeID] {
+        guard routingTable.contains(id) else {
             recentFailures.record(id, now: now)
+            return []
+        }
+        guard routingTable.recordFailure(of: id) else { return [] }
+        recentFailures.record(id, now: now)
+        guard store.count > 0 else { return [] }
+        let k = configuration.k
+        return store.all(now: now).compactMap { held in
+            guard store.isReplica(held.target) else { return nil }
+            let known = routingTable.closest(to: held.target, limit: k).map(\.id)
+            let gone = id.distance(to: held.target)
+            let wasAmongClosest = known.count < k || known.contains { $0.distance(to: held.target) > gone }
+            let own = localID.distance(to: held.target)
+            let nearest = known.allSatisfy { $0.distance(to: held.target) > own }
+            return wasAmongClosest && nearest ? held.target : nil
         }
     }
 

@@ -70,7 +70,12 @@ extension DHTNode {
             return result
         case .failure(.timedOut):
             counters.timeouts.add(1, ordering: .relaxed)
-            if let expectedID { state.withLock { $0.recordTimeout(of: expectedID, now: now) } }
+            if let expectedID {
+                let repairs = state.withLock { $0.recordTimeout(of: expectedID, now: now) }
+                if !repairs.isEmpty {
+                    inBackground { node in await node.forEach(repairs, width: Self.replicationWidth) { await node.replicate($0) } }
+                }
+            }
             return result
         case .failure:
             return result

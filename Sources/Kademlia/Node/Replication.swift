@@ -1,6 +1,9 @@
 /// Keeping values alive while nodes come and go: offering a held version to other nodes,
 /// the hourly replication round, the hand-off to newcomers and the publisher's republish.
 extension DHTNode {
+    /// How many contacts past the K closest a replication round may fall back on.
+    static let replicationSpares = 3
+
     /// What offering a value to some contacts found.
     struct OfferOutcome: Sendable {
         /// The contacts that hold the version now, whether they had it or took it.
@@ -9,6 +12,8 @@ extension DHTNode {
         var newer: (version: FoundValue, ttl: Int64?)?
         /// The write token each contact that answered gave.
         var tokens: [NodeID: [UInt8]] = [:]
+        /// The contacts that did not answer the probe.
+        var silent: [NodeID] = []
     }
 
     /// Offers the version held here for `target` to `contacts`: each is asked with
@@ -26,7 +31,10 @@ extension DHTNode {
         var stores: [OutboundQuery] = []
         let write = Write(passingOn: held, for: target, now: now)
         for (contact, reply) in zip(contacts, await requestAll(probes, for: .data)) {
-            guard case .success(let response) = reply else { continue }
+            guard case .success(let response) = reply else {
+                result.silent.append(contact.id)
+                continue
+            }
             if let token = response.token { result.tokens[contact.id] = token }
             if let theirs = response.foundValue {
                 if theirs == ours { result.holders.append(contact.id); continue }
@@ -72,7 +80,8 @@ extension DHTNode {
         let plan = state.withLock { state -> ReplicationPlan? in
             guard state.store.entry(for: target, now: now) != nil else { return nil }
             let plan = ReplicationPlan(
-                target: target, localID: id, known: state.routingTable.closest(to: target, limit: configuration.k + 1),
+                target: target, localID: id,
+                known: state.routingTable.closest(to: target, limit: configuration.k + Self.replicationSpares),
                 k: configuration.k,
                 fresh: state.store.confirmedHolders(of: target, since: now - interval * 3 / 2),
                 lasting: state.store.confirmedHolders(of: target, since: now - interval * 5 / 2))
@@ -89,8 +98,12 @@ extension DHTNode {
         }
         guard let plan else { return }
         Debug.replications.add(1, ordering: .relaxed)
-        let result = await offer(target, to: plan.toOffer)
+        var result = await offer(target, to: plan.toOffer)
         absorb(result, for: target)
+        if !result.silent.isEmpty, !plan.spares.isEmpty {
+            result = await offer(target, to: Array(plan.spares.prefix(result.silent.count)))
+            absorb(result, for: target)
+        }
         let done = clock.now()
         state.withLock { state in
             state.store.markReplicated(target, now: done)

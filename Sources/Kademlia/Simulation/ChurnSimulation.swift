@@ -67,11 +67,15 @@ public struct ChurnSimulation {
             // The first nodes join one by one, so each finds the ones before it.
             await network.settle(activity)
         }
-        for index in 0..<scenario.keys {
-            let key = "churn-key-\(index)"
-            let value = Array("value \(index)".utf8)
-            if await publish(key: key, value: value) { keys.append((key, value)) }
+        let all = (0..<scenario.keys).map { ("churn-key-\($0)", Array("value \($0)".utf8)) }
+        for start in stride(from: 0, to: all.count, by: Self.publishersAtOnce) {
+            let batch = Array(all[start..<min(start + Self.publishersAtOnce, all.count)])
+            let stored = await publish(batch)
+            keys += zip(batch, stored).filter(\.1).map(\.0)
         }
+        // Sessions start when the clock of the hours starts.
+        let start = network.clock.now()
+        for index in members.indices { members[index].leavesAt = start + sessionLength() }
         departuresThisHour = 0
         var hours: [ChurnHour] = []
         var last = totalTraffic
@@ -105,24 +109,62 @@ public struct ChurnSimulation {
         }
         departuresThisHour += leaving.count
         for _ in leaving { addNode() }
+        if let watched = ProcessInfo.processInfo.environment["WATCH_KEY"] {
+            let target = NodeID(key: watched)
+            let closest = Self.closest(to: target, among: liveNodes, k: 12)
+            let marks = closest.map { node -> String in
+                let held = node.localValue(for: watched) != nil
+                let known = node.knownContacts.count
+                return (held ? "H" : ".") + "\(known)"
+            }.joined(separator: " ")
+            let anywhere = members.count { $0.node.localValue(for: watched) != nil }
+            print("t=\(Int(now.nanoseconds / 1_000_000_000 / 60))m \(marks) anywhere \(anywhere) left \(leaving.count { $0.localValue(for: watched) != nil })")
+            let minutes = Int(now.nanoseconds / 1_000_000_000 / 60)
+            if minutes >= 140 && minutes % 5 == 0 {
+                let oracle = Self.closest(to: target, among: liveNodes, k: 40).map(\.id)
+                for member in members where member.node.localValue(for: watched) != nil {
+                    let rank = oracle.firstIndex(of: member.node.id).map(String.init) ?? "far"
+                    print("   holder rank \(rank): \(member.node.debugView(watched, oracle: oracle))")
+                }
+            }
+        }
         await network.pass(.seconds(60), step: scenario.step, settling: activity)
     }
 
-    /// A publisher of its own joins through a random live node, puts `key` and quits.
-    private mutating func publish(key: String, value: [UInt8]) async -> Bool {
-        var configuration = scenario.configuration
-        configuration.seed = random.next()
-        configuration.activity = activity
-        let publisher = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
-        let seed = members[Int.random(in: members.indices, using: &random)].node.address
-        let stored: Bool = await network.run {
-            _ = await publisher.bootstrap([seed])
-            let stored: Bool
-            do throws(PutError) { stored = try await publisher.put(key: key, value: value).storedAt > 0 } catch { stored = false }
-            await publisher.leave()
-            return stored
+    /// How many publishers join, put and quit at once.
+    static let publishersAtOnce = 50
+
+    /// A publisher of its own for each key joins through a random live node, puts the key
+    /// and quits; they overlap, as independent users would. Returns which were stored.
+    private mutating func publish(_ batch: [(key: String, value: [UInt8])]) async -> [Bool] {
+        let publishers = batch.map { _ in
+            var configuration = scenario.configuration
+            configuration.seed = random.next()
+            configuration.activity = activity
+            let node = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+            return (node, members[Int.random(in: members.indices, using: &random)].node.address)
         }
-        departedTraffic = departedTraffic + publisher.traffic
+        let stored: [Bool] = await network.run {
+            await withTaskGroup(of: (Int, Bool).self) { group in
+                for (index, (publisher, seed)) in publishers.enumerated() {
+                    group.addTask {
+                        _ = await publisher.bootstrap([seed])
+                        let stored: Bool
+                        do throws(PutError) {
+                            stored = try await publisher.put(key: batch[index].key, value: batch[index].value).storedAt > 0
+                        } catch {
+                            stored = false
+                        }
+                        await publisher.leave()
+                        return (index, stored)
+                    }
+                }
+                var stored = Array(repeating: false, count: batch.count)
+                for await (index, ok) in group { stored[index] = ok }
+                return stored
+            }
+        }
+        for (publisher, _) in publishers { departedTraffic = departedTraffic + publisher.traffic }
         await network.settle(activity)
         return stored
     }
