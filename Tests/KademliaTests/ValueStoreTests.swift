@@ -12,7 +12,7 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
         var store = ValueStore()
         #expect(store.store(bytes("one"), seq: 1, for: target, now: clock.now()) == .stored)
         let later = clock.advance(by: .seconds(10))
-        #expect(store.store(bytes("two"), seq: 2, for: target, now: later) == .refreshed)
+        #expect(store.store(bytes("two"), seq: 2, for: target, now: later) == .stored)
         let held = try #require(store.value(for: target, now: later))
         #expect(held.value == bytes("two"))
         #expect(held.seq == 2)
