@@ -19,13 +19,11 @@ func runChurn(_ options: BenchOptions) async {
     print("| hour | live nodes | departures | keys readable | replicas p50 | replicas min | data RPCs per key-hour | routing RPCs per node-hour |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     var simulation = ChurnSimulation(scenario)
-    let clockRef = simulation.network.clock
     var peakRSS = 0
     let hours = await simulation.run { hour in
         peakRSS = max(peakRSS, SystemProbe.residentKiB())
         print("| \(hour.hour) | \(hour.liveNodes) | \(hour.departures) | \(hour.readable)/\(hour.keys) | \(hour.medianReplicas) | "
               + "\(hour.minimumReplicas) | \(format(hour.dataRPCsPerKey)) | \(format(hour.routingRPCsPerNode)) |")
-        print(debugDump(), clockRef.now())
     }
     let data = hours.map(\.dataRPCsPerKey).reduce(0, +) / Double(max(hours.count, 1))
     print("")

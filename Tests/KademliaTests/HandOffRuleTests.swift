@@ -33,9 +33,12 @@ private func nearest(to target: NodeID, _ generator: inout SeededGenerator) -> N
             let known = (0..<Int.random(in: 0...12, using: &generator)).map { _ in NodeID.random(using: &generator) }
             // Sometimes put the local node very near the target, so both branches are exercised.
             let localID = trial % 3 == 0 ? nearest(to: target, &generator) : local
-            let localNearest = known.allSatisfy { $0.distance(to: target) > localID.distance(to: target) }
+            // The holders are the K closest of the local node and the known; the one of them
+            // nearest the newcomer hands off.
+            let holderSet = byDistance(known + [localID], to: target).prefix(k)
+            let nearestHolderToNewcomer = byDistance(Array(holderSet), to: newcomer).first
             let newcomerClose = ranksAmongClosest(newcomer, of: known + [localID, newcomer], to: target)
-            let expected = localNearest && newcomerClose
+            let expected = nearestHolderToNewcomer == localID && newcomerClose
             #expect(HandOffRule.shouldHandOff(target, to: newcomer, localID: localID, known: known, k: k) == expected,
                     "trial \(trial)")
             handOffs += expected ? 1 : 0
@@ -104,7 +107,7 @@ private func nearest(to target: NodeID, _ generator: inout SeededGenerator) -> N
             }
             #expect(handingOff.count == (joins ? 1 : 0), "round \(round): \(handingOff.count) holders hand off")
             if joins {
-                #expect(handingOff == [holders.first!], "the closest holder is the one")
+                #expect(handingOff == [byDistance(Array(holders), to: newcomer).first!], "the holder nearest the newcomer is the one")
                 joined += 1
             }
         }

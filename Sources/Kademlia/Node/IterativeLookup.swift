@@ -29,7 +29,10 @@ extension DHTNode {
             state.routingTable.noteLookup(toward: target, now: now)
             return state.routingTable.closest(to: target, limit: configuration.k)
         }
-        let lookup = Lookup(target: target, k: configuration.k, alpha: configuration.alpha, seeds: seeds, excluding: id)
+        // A join asks twice as wide: every node near the newcomer then knows it, and those
+        // holding keys it now belongs to hand them over.
+        let width = purpose == .join ? 2 * configuration.k : configuration.k
+        let lookup = Lookup(target: target, k: width, alpha: configuration.alpha, seeds: seeds, excluding: id)
         return await LookupDriver(node: self, lookup: lookup, purpose: purpose, cause: cause).run()
     }
 

@@ -8,7 +8,8 @@ final class LookupDriver: Sendable {
     enum Purpose: Sendable, Equatable {
         /// find_node until the K closest seen have all answered or failed (the paper's lookup).
         case nodes
-        /// The lookups of a join: as `nodes`, and each query grants the responder a write
+        /// The lookup of a join: as `nodes` but until the 2K closest have answered, so every
+        /// node near the newcomer learns of it, and each query grants the responder a write
         /// token, so a holder that hands this node values can store them at once.
         case join
         /// find_value for a get: ends as soon as the closest contact still standing has

@@ -9,10 +9,15 @@ extension DHTNode {
     static let questionablePingsPerPass = 16
     /// How many values one background batch replicates at a time.
     static let replicationWidth = 8
+    /// A gap this long between maintenance passes means the node was suspended or cut
+    /// off: what it holds may be stale, so it checks every value with the K closest at once.
+    static let resyncAfter: Duration = .seconds(300)
 
     /// What one maintenance pass found due.
     private struct DueWork {
         var replications: [NodeID] = []
+        /// Replicate even where a nearer holder seemed to be doing it: the node was away.
+        var resync = false
         var republications: [(target: NodeID, publication: Publication)] = []
         var questionable: [Contact] = []
         var staleBuckets: [Int] = []
@@ -28,6 +33,11 @@ extension DHTNode {
             var due = DueWork()
             state.store.removeExpired(now: now)
             due.replications = state.store.dueForReplication(now: now)
+            if now - state.lastMaintenance >= Self.resyncAfter {
+                due.resync = true
+                due.replications = state.store.all(now: now).map(\.target)
+            }
+            state.lastMaintenance = now
             due.republications = state.publications.takeDue(now: now)
             due.questionable = state.routingTable.questionable(now: now, after: configuration.questionableAfter,
                                                                limit: Self.questionablePingsPerPass,
@@ -58,7 +68,9 @@ extension DHTNode {
         for contact in due.questionable { challengeForPlace(contact) }
         if !due.replications.isEmpty {
             inBackground { node in
-                await node.forEach(due.replications, width: Self.replicationWidth) { await node.replicate($0) }
+                await node.forEach(due.replications, width: Self.replicationWidth) {
+                    await node.replicate($0, resync: due.resync)
+                }
             }
         }
         if !due.republications.isEmpty {

@@ -18,6 +18,8 @@ struct NodeState: Sendable {
     /// When maintenance is next due, and whether a bucket refresh is under way.
     var nextMaintenance: Timestamp
     var refreshing = false
+    /// When maintenance last ran; a long gap means the node was suspended or cut off.
+    var lastMaintenance: Timestamp
     /// Where to rejoin while the routing table is empty, and when to try next.
     var rejoin: RejoinSchedule
     /// Set by `stop()`: no query goes out after it, since nothing would time it out.
@@ -28,6 +30,7 @@ struct NodeState: Sendable {
         self.configuration = configuration
         self.random = random
         nextMaintenance = now
+        lastMaintenance = now
         routingTable = RoutingTable(localID: localID, bucketSize: configuration.k,
                                     failureLimit: configuration.failureLimit, now: now)
         store = ValueStore(maximumLifetime: configuration.valueLifetime, replicationInterval: configuration.replicationInterval)
@@ -63,13 +66,16 @@ struct NodeState: Sendable {
         }
     }
 
+    /// How many holders of a key hand it to each newcomer (see HandOffRule).
+    static let handOffHolders = 1
+
     /// Held values (and tombstones) that `newcomer` should now hold from us.
     func handOffTargets(for newcomer: Contact, now: Timestamp) -> [NodeID] {
         guard store.count > 0 else { return [] }
         return store.all(now: now).compactMap { held in
             let known = routingTable.closest(to: held.target, limit: configuration.k + 1).filter { $0.id != newcomer.id }
             return HandOffRule.shouldHandOff(held.target, to: newcomer.id, localID: localID, known: known.map(\.id),
-                                             k: configuration.k, holders: 2) ? held.target : nil
+                                             k: configuration.k, holders: Self.handOffHolders) ? held.target : nil
         }
     }
 

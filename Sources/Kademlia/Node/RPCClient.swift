@@ -73,7 +73,7 @@ extension DHTNode {
             if let expectedID {
                 let repairs = state.withLock { $0.recordTimeout(of: expectedID, now: now) }
                 if !repairs.isEmpty {
-                    inBackground { node in await node.forEach(repairs, width: Self.replicationWidth) { await node.replicate($0) } }
+                    inBackground { node in await node.forEach(repairs, width: Self.replicationWidth) { await node.repair($0) } }
                 }
             }
             return result

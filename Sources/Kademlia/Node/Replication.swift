@@ -24,7 +24,6 @@ extension DHTNode {
         let now = clock.now()
         guard !contacts.isEmpty, let held = state.withLock({ $0.store.entry(for: target, now: now) }) else { return OfferOutcome() }
         let ours = FoundValue(held)
-        Debug.offered.add(contacts.count, ordering: .relaxed)
         let probe = Query.findValue(target: target, holding: held.seq)
         let probes = contacts.map { OutboundQuery(query: probe, address: $0.address, expectedID: $0.id) }
         var result = OfferOutcome()
@@ -44,7 +43,6 @@ extension DHTNode {
                 }
             }
             guard let token = response.token, write.ttl ?? 0 > 0 else { continue }
-            Debug.lacking.add(1, ordering: .relaxed)
             stores.append(OutboundQuery(query: .store(write.request(token: token)), address: contact.address, expectedID: contact.id))
         }
         for (store, reply) in zip(stores, await requestAll(stores, for: .data)) {
@@ -74,7 +72,8 @@ extension DHTNode {
     /// within the last round and a half. The others skip their rounds while they hear from
     /// a nearer holder. A holder fallen out of the K closest hands the value on, then lets
     /// its copy go once all of them hold it; a cached copy is never replicated.
-    func replicate(_ target: NodeID) async {
+    /// With `resync` (the node was away) nothing is deferred and every member is asked.
+    func replicate(_ target: NodeID, resync: Bool = false) async {
         let now = clock.now()
         let interval = configuration.replicationInterval
         let plan = state.withLock { state -> ReplicationPlan? in
@@ -83,8 +82,8 @@ extension DHTNode {
                 target: target, localID: id,
                 known: state.routingTable.closest(to: target, limit: configuration.k + Self.replicationSpares),
                 k: configuration.k,
-                fresh: state.store.confirmedHolders(of: target, since: now - interval * 3 / 2),
-                lasting: state.store.confirmedHolders(of: target, since: now - interval * 5 / 2))
+                fresh: resync ? [] : state.store.confirmedHolders(of: target, since: now - interval * 3 / 2),
+                lasting: resync ? [] : state.store.confirmedHolders(of: target, since: now - interval * 5 / 2))
             if plan.localIsAmongClosest { state.store.markReplica(target) }
             if plan.defersToNearerHolder && !plan.localIsAmongClosest {
                 state.store.remove(target)
@@ -97,7 +96,6 @@ extension DHTNode {
             return plan
         }
         guard let plan else { return }
-        Debug.replications.add(1, ordering: .relaxed)
         var result = await offer(target, to: plan.toOffer)
         absorb(result, for: target)
         if !result.silent.isEmpty, !plan.spares.isEmpty {
@@ -114,17 +112,31 @@ extension DHTNode {
         }
     }
 
+    /// Fills the place a bad contact left among the K closest of `target`: the contact now
+    /// last of them moved up from outside, and lacks the value unless it was told.
+    func repair(_ target: NodeID) async {
+        let now = clock.now()
+        let promoted = state.withLock { state -> Contact? in
+            guard state.store.entry(for: target, now: now) != nil else { return nil }
+            let plan = ReplicationPlan(target: target, localID: id,
+                                       known: state.routingTable.closest(to: target, limit: configuration.k), k: configuration.k)
+            guard let last = plan.closest.last, plan.localIsAmongClosest,
+                  !state.store.confirmedHolders(of: target, since: now - configuration.replicationInterval).contains(last.id)
+            else { return nil }
+            return last
+        }
+        guard let promoted else { return }
+        absorb(await offer(target, to: [promoted]), for: target)
+    }
+
     /// Stores these held values at a newcomer that is now among their K closest. With a
     /// token the newcomer granted in its join query, every value is stored at once; else
     /// the first is offered as in replication, which yields the newcomer's token, and the
     /// rest are stored with it (a token is bound to our address, not to a key).
     func handOff(_ targets: [NodeID], to newcomer: Contact, grant: [UInt8]? = nil) async {
-        Debug.handOffs.add(1, ordering: .relaxed)
-        Debug.handOffTargets.add(targets.count, ordering: .relaxed)
         var remaining = targets[...]
         var token = grant
         if token == nil, let first = remaining.popFirst() {
-            Debug.handOffProbes.add(1, ordering: .relaxed)
             let probed = await offer(first, to: [newcomer])
             absorb(probed, for: first)
             token = probed.tokens[newcomer.id]

@@ -109,25 +109,6 @@ public struct ChurnSimulation {
         }
         departuresThisHour += leaving.count
         for _ in leaving { addNode() }
-        if let watched = ProcessInfo.processInfo.environment["WATCH_KEY"] {
-            let target = NodeID(key: watched)
-            let closest = Self.closest(to: target, among: liveNodes, k: 12)
-            let marks = closest.map { node -> String in
-                let held = node.localValue(for: watched) != nil
-                let known = node.knownContacts.count
-                return (held ? "H" : ".") + "\(known)"
-            }.joined(separator: " ")
-            let anywhere = members.count { $0.node.localValue(for: watched) != nil }
-            print("t=\(Int(now.nanoseconds / 1_000_000_000 / 60))m \(marks) anywhere \(anywhere) left \(leaving.count { $0.localValue(for: watched) != nil })")
-            let minutes = Int(now.nanoseconds / 1_000_000_000 / 60)
-            if minutes >= 140 && minutes % 5 == 0 {
-                let oracle = Self.closest(to: target, among: liveNodes, k: 40).map(\.id)
-                for member in members where member.node.localValue(for: watched) != nil {
-                    let rank = oracle.firstIndex(of: member.node.id).map(String.init) ?? "far"
-                    print("   holder rank \(rank): \(member.node.debugView(watched, oracle: oracle))")
-                }
-            }
-        }
         await network.pass(.seconds(60), step: scenario.step, settling: activity)
     }
 
@@ -213,19 +194,6 @@ public struct ChurnSimulation {
             }
         }
         await network.settle(activity)
-        let counted = replicas
-        let misses = await network.run { [keys] in
-            var out: [String] = []
-            for (index, entry) in keys.enumerated() {
-                let got = await readers[index].get(key: entry.key)
-                if got?.value != entry.value {
-                    let anywhere = live.count { $0.localValue(for: entry.key) != nil }
-                    out.append("\(entry.key): inK \(counted[index]) anywhere \(anywhere) got \(got.map { String(decoding: $0.value, as: UTF8.self) } ?? "nil") reader table \(readers[index].status().totalNodes) again \(await readers[(index + 1) % readers.count].get(key: entry.key) != nil)")
-                }
-            }
-            return out
-        }
-        print(misses.prefix(8).joined(separator: "\n"))
         replicas.sort()
         let figures = ChurnHour(
             hour: hour, liveNodes: members.count, keys: keys.count, readable: readable,
