@@ -1,3 +1,4 @@
+import Foundation
 import Kademlia
 
 /// Runs the churn scenario and prints a Markdown table, one row per simulated hour as it
@@ -13,22 +14,27 @@ func runChurn(_ options: BenchOptions) async {
     let clock = ContinuousClock()
     let start = clock.now
     let rssBefore = SystemProbe.residentKiB()
-    print("churn: \(options.nodes) nodes, \(options.keys) keys, median session \(options.medianSessionMinutes) min, "
+    emit("churn: \(options.nodes) nodes, \(options.keys) keys, median session \(options.medianSessionMinutes) min, "
           + "\(options.graceful ? "graceful leaves" : "crashes"), seed \(options.seed)")
-    print("")
-    print("| hour | live nodes | departures | keys readable | replicas p50 | replicas min | data RPCs per key-hour | routing RPCs per node-hour |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    emit("")
+    emit("| hour | live nodes | departures | keys readable | replicas p50 | replicas min | data RPCs per key-hour | routing RPCs per node-hour |")
+    emit("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     var simulation = ChurnSimulation(scenario)
     var peakRSS = 0
     let hours = await simulation.run { hour in
         peakRSS = max(peakRSS, SystemProbe.residentKiB())
-        print("| \(hour.hour) | \(hour.liveNodes) | \(hour.departures) | \(hour.readable)/\(hour.keys) | \(hour.medianReplicas) | "
+        emit("| \(hour.hour) | \(hour.liveNodes) | \(hour.departures) | \(hour.readable)/\(hour.keys) | \(hour.medianReplicas) | "
               + "\(hour.minimumReplicas) | \(format(hour.dataRPCsPerKey)) | \(format(hour.routingRPCsPerNode)) |")
     }
     let data = hours.map(\.dataRPCsPerKey).reduce(0, +) / Double(max(hours.count, 1))
-    print("")
-    print("mean data RPCs per key-hour: \(format(data)); every key readable every hour: \(hours.allSatisfy { $0.readable == $0.keys })")
-    print("memory per node: \(format(Double(peakRSS - rssBefore) / Double(options.nodes))) KiB; wall time \(format((clock.now - start).seconds)) s")
+    emit("")
+    emit("mean data RPCs per key-hour: \(format(data)); every key readable every hour: \(hours.allSatisfy { $0.readable == $0.keys })")
+    emit("memory per node: \(format(Double(peakRSS - rssBefore) / Double(options.nodes))) KiB; wall time \(format((clock.now - start).seconds)) s")
+}
+
+/// Writes one line to stdout at once, so a long run shows its rows as they come.
+private func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 private func format(_ value: Double) -> String {

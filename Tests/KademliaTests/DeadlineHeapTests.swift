@@ -21,7 +21,7 @@ private func drain(_ heap: inout DeadlineHeap, now: Timestamp) -> [Pair] {
 
 @Suite struct DeadlineHeapTests {
     @Test func emptyHeapHasNothingDue() {
-        var heap = DeadlineHeap()
+        var heap = DeadlineHeap<NodeID>()
         #expect(heap.earliest == nil)
         #expect(heap.count == 0)
         #expect(heap.popDue(now: Timestamp(nanoseconds: .max)) == nil)
@@ -31,7 +31,7 @@ private func drain(_ heap: inout DeadlineHeap, now: Timestamp) -> [Pair] {
 
     @Test func randomPushesAndPopsMatchASortedArray() throws {
         var generator = SeededGenerator(seed: 0xD1)
-        var heap = DeadlineHeap()
+        var heap = DeadlineHeap<NodeID>()
         var model: [Pair] = []
         let targets = (0..<12).map { _ in NodeID.random(using: &generator) }
         for _ in 0..<3000 {
@@ -59,7 +59,7 @@ private func drain(_ heap: inout DeadlineHeap, now: Timestamp) -> [Pair] {
     @Test(arguments: [0, 1, 57, 100, 199, 250] as [Int64])
     func popDueReturnsOnlyDuePairsInDeadlineOrder(nowSeconds: Int64) throws {
         var generator = SeededGenerator(seed: UInt64(nowSeconds) &+ 7)
-        var heap = DeadlineHeap()
+        var heap = DeadlineHeap<NodeID>()
         var pairs: [Pair] = []
         for _ in 0..<400 {
             let pair = (at(Int64.random(in: 0..<200, using: &generator)), NodeID.random(using: &generator))
@@ -88,7 +88,7 @@ private func drain(_ heap: inout DeadlineHeap, now: Timestamp) -> [Pair] {
 
     @Test func compactKeepsOnlyCurrentPairsInHeapOrder() {
         var generator = SeededGenerator(seed: 0xC0)
-        var heap = DeadlineHeap()
+        var heap = DeadlineHeap<NodeID>()
         var current: [NodeID: Timestamp] = [:]
         var pushed: [Pair] = []
         let targets = (0..<30).map { _ in NodeID.random(using: &generator) }
@@ -115,7 +115,7 @@ private func drain(_ heap: inout DeadlineHeap, now: Timestamp) -> [Pair] {
     @Test(arguments: [1, 2, 3, 4, 7, 8, 15, 16, 33])
     func compactRestoresHeapOrderAtEverySize(size: Int) {
         var generator = SeededGenerator(seed: UInt64(size))
-        var heap = DeadlineHeap()
+        var heap = DeadlineHeap<NodeID>()
         var keep: [Pair] = []
         // Pushed in descending order, with every other pair stale, so the kept ones need re-heaping.
         for index in (0..<(2 * size)).reversed() {

@@ -132,3 +132,18 @@ private func nearest(to target: NodeID, _ generator: inout SeededGenerator) -> N
         #expect(CachePolicy.lifetime(remaining: .zero, nearer: 0, k: k) == .zero)
     }
 }
+
+@Suite struct CachePolicyEstimateTests {
+    @Test func nodesNearerDoublesPerBucketBeyondTheNearestHolder() {
+        var generator = SeededGenerator(seed: 0xCAC4E)
+        let key = NodeID.random(using: &generator)
+        let holder = key.randomID(inBucket: 100, using: &generator)
+        #expect(CachePolicy.nodesNearer(than: key.randomID(inBucket: 100, using: &generator), holder: holder, key: key, answered: 2) == 2)
+        #expect(CachePolicy.nodesNearer(than: key.randomID(inBucket: 99, using: &generator), holder: holder, key: key, answered: 3) == 3)
+        #expect(CachePolicy.nodesNearer(than: key.randomID(inBucket: 104, using: &generator), holder: holder, key: key, answered: 1) == 15)
+        #expect(CachePolicy.nodesNearer(than: key.randomID(inBucket: 159, using: &generator), holder: holder, key: key, answered: 1) == 1 << 30)
+        // Three buckets out, about 7 nodes lie between: within the K closest, the copy keeps its full life.
+        let near = CachePolicy.nodesNearer(than: key.randomID(inBucket: 103, using: &generator), holder: holder, key: key, answered: 1)
+        #expect(CachePolicy.lifetime(remaining: .seconds(100), nearer: near, k: 8) == .seconds(100))
+    }
+}

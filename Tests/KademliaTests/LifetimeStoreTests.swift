@@ -10,7 +10,7 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 /// How many pairs one of the store's private schedules holds, read by reflection.
 private func scheduleCount(_ store: ValueStore, _ name: String) -> Int? {
-    (Mirror(reflecting: store).descendant(name) as? DeadlineHeap)?.count
+    (Mirror(reflecting: store).descendant(name) as? DeadlineHeap<NodeID>)?.count
 }
 
 /// The naive model of the store: a dictionary, every rule spelled out, no heaps.

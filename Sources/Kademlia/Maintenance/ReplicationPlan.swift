@@ -7,8 +7,7 @@ struct ReplicationPlan: Sendable, Equatable {
     /// Whether this node is itself among the K closest.
     let localIsAmongClosest: Bool
     /// Whether a holder nearer the key than this node was heard from lately: it is the
-    /// one replicating, and this node skips its round (it hears from it every other round),
-    /// or, fallen out of the K closest, leaves the handing on to it and drops its copy.
+    /// one replicating, and this node skips its round (it hears from it every other round).
     let defersToNearerHolder: Bool
     /// The members of `closest` to offer the value to: those not confirmed lately.
     let toOffer: [Contact]
@@ -43,6 +42,16 @@ struct ReplicationPlan: Sendable, Equatable {
 /// remaining life, halved for each node nearer the key than the cache beyond the K closest,
 /// so copies far from the key, which lookups reach first, fade fast.
 enum CachePolicy {
+    /// About how many nodes lie nearer `key` than `cache`: a lookup that stops early has
+    /// heard from only `answered` of them, so the count is also estimated from distances.
+    /// Ids are uniform, so each bit by which the cache's distance exceeds the nearest
+    /// holder's doubles the nodes between them.
+    static func nodesNearer(than cache: NodeID, holder: NodeID, key: NodeID, answered: Int) -> Int {
+        let bits = (key.bucketIndex(of: cache) ?? 0) - (key.bucketIndex(of: holder) ?? 0)
+        guard bits > 0 else { return answered }
+        return max(answered, bits >= 30 ? 1 << 30 : (1 << bits) - 1)
+    }
+
     /// The cached copy's lifetime for a node with `nearer` answering nodes nearer the key.
     static func lifetime(remaining: Duration, nearer: Int, k: Int) -> Duration {
         let halvings = max(0, nearer - (k - 1))

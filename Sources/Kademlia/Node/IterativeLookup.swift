@@ -67,7 +67,10 @@ extension LookupOutcome {
 extension Response {
     /// The value or tombstone a find_value reply carries, if it carries a usable one.
     var foundValue: FoundValue? {
-        if deleted, let seq { return FoundValue(value: [], seq: seq, isDeleted: true) }
+        if deleted {
+            // A tombstone without its seq says nothing usable; never read it as a value.
+            return seq.map { FoundValue(value: [], seq: $0, isDeleted: true) }
+        }
         guard let value, value.count <= DHTNode.maxValueSize else { return nil }
         return FoundValue(value: value, seq: seq ?? 0)
     }

@@ -48,7 +48,9 @@ extension DHTNode {
             guard case .success(let response) = reply else { continue }
             if let theirs = response.foundValue, theirs == ours || theirs.supersedes(ours) { continue }
             guard let token = response.token else { continue }
-            let request = Write(passingOn: held, for: target, now: clock.now()).request(token: token)
+            let write = Write(passingOn: held, for: target, now: clock.now())
+            guard write.ttl ?? 0 > 0 else { return false }
+            let request = write.request(token: token)
             if case .success = await self.request(.store(request), to: candidate.address, expecting: candidate.id, for: .data) {
                 return true
             }

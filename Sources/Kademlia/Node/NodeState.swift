@@ -67,7 +67,7 @@ struct NodeState: Sendable {
     }
 
     /// How many holders of a key hand it to each newcomer (see HandOffRule).
-    static let handOffHolders = 1
+    static let handOffHolders = 2
 
     /// Held values (and tombstones) that `newcomer` should now hold from us.
     func handOffTargets(for newcomer: Contact, now: Timestamp) -> [NodeID] {
@@ -80,7 +80,7 @@ struct NodeState: Sendable {
     }
 
     /// A random delay in [0, interval / 10) that staggers holders' replication rounds, so
-    /// one holder goes first and the others, having received its store, skip theirs.
+    /// one holder goes first and the others, having heard from it, skip theirs.
     mutating func replicationJitter() -> Duration {
         let tenth = max(1, configuration.replicationInterval.totalNanoseconds / 10)
         return .nanoseconds(Int64.random(in: 0..<tenth, using: &random))
@@ -92,8 +92,9 @@ extension NodeState {
     /// (or one, when a replacement waits), and any contact that timed out outside the table
     /// is skipped by lookups for a while.
     /// Returns the held values to repair: those the bad contact was among the K closest of,
-    /// where this node is now the nearest holder it knows, so a replica is missing and it is
-    /// this node's to replace.
+    /// where this node is now one of the two nearest holders it knows (as with hand-off, so a
+    /// nearest that died unnoticed does not stop it), so a replica is missing and it is this
+    /// node's to replace.
     mutating func recordTimeout(of id: NodeID, now: Timestamp) -> [NodeID] {
         guard routingTable.contains(id) else {
             recentFailures.record(id, now: now)
@@ -109,7 +110,7 @@ extension NodeState {
             let gone = id.distance(to: held.target)
             let wasAmongClosest = known.count < k || known.contains { $0.distance(to: held.target) > gone }
             let own = localID.distance(to: held.target)
-            let nearest = known.allSatisfy { $0.distance(to: held.target) > own }
+            let nearest = known.count { $0.distance(to: held.target) < own } < Self.handOffHolders
             return wasAmongClosest && nearest ? held.target : nil
         }
     }

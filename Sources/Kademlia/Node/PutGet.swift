@@ -126,8 +126,10 @@ extension DHTNode {
     private func cacheAlongPath(_ found: FoundValue, key: String, _ outcome: LookupOutcome) {
         guard let remaining = outcome.valueTTL, remaining > 0,
               let index = outcome.closest.firstIndex(where: { outcome.returned[$0.id] != found }),
-              let token = outcome.tokens[outcome.closest[index].id] else { return }
-        let lifetime = CachePolicy.lifetime(remaining: .seconds(remaining), nearer: index, k: configuration.k)
+              let token = outcome.tokens[outcome.closest[index].id],
+              let holder = outcome.closest.first(where: { outcome.returned[$0.id] == found }) else { return }
+        let nearer = CachePolicy.nodesNearer(than: outcome.closest[index].id, holder: holder.id, key: outcome.target, answered: index)
+        let lifetime = CachePolicy.lifetime(remaining: .seconds(remaining), nearer: nearer, k: configuration.k)
         let seconds = lifetime.totalNanoseconds / 1_000_000_000
         guard seconds > 0 else { return }
         let cache = outcome.closest[index]

@@ -56,9 +56,11 @@ extension DHTNode {
         let now = clock.now()
         state.withLock { state in
             for holder in result.holders { state.store.confirm(holder, holds: target, now: now) }
-            guard let (newer, ttl) = result.newer, let key = state.store.entry(for: target, now: now)?.key else { return }
+            guard let (newer, ttl) = result.newer, let held = state.store.entry(for: target, now: now) else { return }
             let jitter = state.replicationJitter()
-            _ = state.store.store(newer.value, seq: newer.seq, for: target, key: key, ttl: ttl.map { .seconds($0) },
+            // Without the sender's remaining time, ours bounds the adopted copy: never longer.
+            let lifetime: Duration = .seconds(ttl ?? held.remainingSeconds(now: now))
+            _ = state.store.store(newer.value, seq: newer.seq, for: target, key: held.key, ttl: lifetime,
                                   tombstone: newer.isDeleted, now: now, replicationDelay: jitter)
             if let publication = state.publications.publication(for: target), newer.supersedes(
                 FoundValue(value: publication.value, seq: publication.seq)) {
@@ -70,8 +72,10 @@ extension DHTNode {
     /// The replication round for one held value. The holder nearest the key that it knows
     /// of does it: it offers the value to the K closest it knows, skipping those confirmed
     /// within the last round and a half. The others skip their rounds while they hear from
-    /// a nearer holder. A holder fallen out of the K closest hands the value on, then lets
-    /// its copy go once all of them hold it; a cached copy is never replicated.
+    /// a nearer holder; one fallen out of the K closest keeps its copy meanwhile, since a
+    /// table full of the unnoticed dead can make a last live replica look fallen out. A
+    /// holder fallen out with no nearer holder to defer to hands the value on, then lets its
+    /// copy go once all of the K closest are confirmed holding it; a cache never replicates.
     /// With `resync` (the node was away) nothing is deferred and every member is asked.
     func replicate(_ target: NodeID, resync: Bool = false) async {
         let now = clock.now()
@@ -85,10 +89,6 @@ extension DHTNode {
                 fresh: resync ? [] : state.store.confirmedHolders(of: target, since: now - interval * 3 / 2),
                 lasting: resync ? [] : state.store.confirmedHolders(of: target, since: now - interval * 5 / 2))
             if plan.localIsAmongClosest { state.store.markReplica(target) }
-            if plan.defersToNearerHolder && !plan.localIsAmongClosest {
-                state.store.remove(target)
-                return nil
-            }
             guard state.store.isReplica(target), !plan.defersToNearerHolder else {
                 state.store.markReplicated(target, now: now)
                 return nil

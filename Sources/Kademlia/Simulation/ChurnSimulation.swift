@@ -67,20 +67,23 @@ public struct ChurnSimulation {
             // The first nodes join one by one, so each finds the ones before it.
             await network.settle(activity)
         }
+        // The hours count from the first put, so the last probe comes before any key expires.
+        let start = network.clock.now()
         let all = (0..<scenario.keys).map { ("churn-key-\($0)", Array("value \($0)".utf8)) }
         for start in stride(from: 0, to: all.count, by: Self.publishersAtOnce) {
             let batch = Array(all[start..<min(start + Self.publishersAtOnce, all.count)])
             let stored = await publish(batch)
             keys += zip(batch, stored).filter(\.1).map(\.0)
         }
-        // Sessions start when the clock of the hours starts.
-        let start = network.clock.now()
-        for index in members.indices { members[index].leavesAt = start + sessionLength() }
+        // Sessions start once the keys are in.
+        let sessionsStart = network.clock.now()
+        for index in members.indices { members[index].leavesAt = sessionsStart + sessionLength() }
         departuresThisHour = 0
         var hours: [ChurnHour] = []
         var last = totalTraffic
         for hour in 1...scenario.hours {
-            for _ in 0..<59 { await minute() }
+            // Minutes by the clock, so time the probes took does not push the hours back.
+            while network.clock.now() < start + .seconds(hour * 3600 - 60) { await minute() }
             var figures = await probe(hour: hour)
             let now = totalTraffic
             figures.dataRPCsPerKey = Double(now.dataQueriesSent - last.dataQueriesSent) / Double(max(keys.count, 1))
@@ -88,7 +91,6 @@ public struct ChurnSimulation {
             last = now
             onHour(figures)
             hours.append(figures)
-            await minute()
         }
         for member in members { member.node.stop() }
         return hours

@@ -1,12 +1,13 @@
-/// A min-heap of (deadline, target) pairs: the schedule behind expiry, replication and
-/// republishing, so finding what is due costs O(log n) per item rather than a scan.
+/// A min-heap of (deadline, item) pairs: the schedule behind expiry, replication and
+/// republishing (items are targets) and the simulated network's wake-ups (addresses), so
+/// finding what is due costs O(log n) per item rather than a scan.
 ///
 /// Entries are never updated in place. Rescheduling pushes a new pair and leaves the old
 /// one behind; whoever pops checks a pair against the item's current deadline and skips
 /// stale ones. `compact(keeping:)` drops the stale pairs once they outnumber the live ones,
 /// so the heap stays within a constant factor of the items it schedules.
-struct DeadlineHeap: Sendable {
-    private var heap: [(deadline: Timestamp, target: NodeID)] = []
+struct DeadlineHeap<Item: Sendable>: Sendable {
+    private var heap: [(deadline: Timestamp, target: Item)] = []
 
     /// The earliest deadline held, stale or not; waking then is at worst early.
     var earliest: Timestamp? { heap.first?.deadline }
@@ -14,7 +15,7 @@ struct DeadlineHeap: Sendable {
     /// Pairs held, stale ones included.
     var count: Int { heap.count }
 
-    mutating func push(_ deadline: Timestamp, _ target: NodeID) {
+    mutating func push(_ deadline: Timestamp, _ target: Item) {
         heap.append((deadline, target))
         var child = heap.count - 1
         while child > 0 {
@@ -26,7 +27,7 @@ struct DeadlineHeap: Sendable {
     }
 
     /// Removes and returns the earliest pair if it is due at `now`.
-    mutating func popDue(now: Timestamp) -> (deadline: Timestamp, target: NodeID)? {
+    mutating func popDue(now: Timestamp) -> (deadline: Timestamp, target: Item)? {
         guard let first = heap.first, first.deadline <= now else { return nil }
         heap.swapAt(0, heap.count - 1)
         heap.removeLast()
@@ -36,7 +37,7 @@ struct DeadlineHeap: Sendable {
 
     /// Rebuilds the heap from the pairs `isCurrent` accepts when stale pairs have piled up
     /// past `limit`.
-    mutating func compact(limit: Int, keeping isCurrent: (Timestamp, NodeID) -> Bool) {
+    mutating func compact(limit: Int, keeping isCurrent: (Timestamp, Item) -> Bool) {
         guard heap.count > limit else { return }
         heap.removeAll { !isCurrent($0.deadline, $0.target) }
         for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(from: index) }

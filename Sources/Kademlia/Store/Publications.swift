@@ -24,7 +24,7 @@ public struct Publications: Sendable {
     /// How long after a publication the value is published again.
     public let interval: Duration
     private var entries: [NodeID: Publication] = [:]
-    private var schedule = DeadlineHeap()
+    private var schedule = DeadlineHeap<NodeID>()
 
     public init(interval: Duration = .seconds(86_400)) {
         self.interval = interval

@@ -59,8 +59,8 @@ public struct ValueStore: Sendable {
     }
 
     private var entries: [NodeID: Entry] = [:]
-    private var expiries = DeadlineHeap()
-    private var replications = DeadlineHeap()
+    private var expiries = DeadlineHeap<NodeID>()
+    private var replications = DeadlineHeap<NodeID>()
 
     public init(maximumLifetime: Duration = .seconds(86_400), replicationInterval: Duration = .seconds(3600)) {
         self.maximumLifetime = maximumLifetime
