@@ -17,14 +17,14 @@ func runChurn(_ options: BenchOptions) async {
     emit("churn: \(options.nodes) nodes, \(options.keys) keys, median session \(options.medianSessionMinutes) min, "
           + "\(options.graceful ? "graceful leaves" : "crashes"), seed \(options.seed)")
     emit("")
-    emit("| hour | live nodes | departures | keys readable | replicas p50 | replicas min | data RPCs per key-hour | routing RPCs per node-hour |")
-    emit("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    emit("| hour | live nodes | departures | keys readable | replicas p50 | replicas min | data RPCs per key-hour | of which stores | routing RPCs per node-hour |")
+    emit("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     var simulation = ChurnSimulation(scenario)
     var peakRSS = 0
     let hours = await simulation.run { hour in
         peakRSS = max(peakRSS, SystemProbe.residentKiB())
         emit("| \(hour.hour) | \(hour.liveNodes) | \(hour.departures) | \(hour.readable)/\(hour.keys) | \(hour.medianReplicas) | "
-              + "\(hour.minimumReplicas) | \(format(hour.dataRPCsPerKey)) | \(format(hour.routingRPCsPerNode)) |")
+              + "\(hour.minimumReplicas) | \(format(hour.dataRPCsPerKey)) | \(format(hour.dataStoresPerKey)) | \(format(hour.routingRPCsPerNode)) |")
     }
     let data = hours.map(\.dataRPCsPerKey).reduce(0, +) / Double(max(hours.count, 1))
     emit("")

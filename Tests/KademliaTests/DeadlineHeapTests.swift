@@ -13,7 +13,7 @@ private func removeOne(_ pair: Pair, from pairs: inout [Pair]) -> Bool {
 }
 
 /// Pops everything due at `now`, in the order the heap gives it.
-private func drain(_ heap: inout DeadlineHeap, now: Timestamp) -> [Pair] {
+private func drain(_ heap: inout DeadlineHeap<NodeID>, now: Timestamp) -> [Pair] {
     var popped: [Pair] = []
     while let next = heap.popDue(now: now) { popped.append(next) }
     return popped

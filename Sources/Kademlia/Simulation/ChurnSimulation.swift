@@ -33,6 +33,8 @@ public struct ChurnHour: Sendable, Equatable {
     public var minimumReplicas: Int
     /// Queries sent to keep values alive this hour, per key.
     public var dataRPCsPerKey: Double
+    /// Of those, the `store` queries (the rest are find_value probes).
+    public var dataStoresPerKey: Double = 0
     /// Queries sent to keep routing tables alive this hour, per live node.
     public var routingRPCsPerNode: Double
     public var departures: Int
@@ -87,6 +89,7 @@ public struct ChurnSimulation {
             var figures = await probe(hour: hour)
             let now = totalTraffic
             figures.dataRPCsPerKey = Double(now.dataQueriesSent - last.dataQueriesSent) / Double(max(keys.count, 1))
+            figures.dataStoresPerKey = Double(now.dataStoresSent - last.dataStoresSent) / Double(max(keys.count, 1))
             figures.routingRPCsPerNode = Double(now.routingQueriesSent - last.routingQueriesSent) / Double(members.count)
             last = now
             onHour(figures)
