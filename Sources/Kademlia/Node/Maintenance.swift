@@ -42,6 +42,16 @@ extension DHTNode {
             due.questionable = state.routingTable.questionable(now: now, after: configuration.questionableAfter,
                                                                limit: Self.questionablePingsPerPass,
                                                                skipping: state.challenged)
+            if state.store.count > 0 {
+                // The nearest neighbours hold the same keys: a holder checks them three times
+                // as often, so a dead one's place among a key's K closest is refilled sooner.
+                let skip = state.challenged.union(due.questionable.map(\.id))
+                due.questionable += state.routingTable.closest(to: id, limit: configuration.k).filter { neighbour in
+                    !skip.contains(neighbour.id) && state.routingTable.entry(for: neighbour.id).map {
+                        now - $0.lastSeen >= configuration.questionableAfter / 3
+                    } == true
+                }
+            }
             for contact in due.questionable { state.challenged.insert(contact.id) }
             if !state.refreshing {
                 due.staleBuckets = state.routingTable.bucketsNeedingRefresh(now: now, interval: configuration.bucketRefreshInterval)

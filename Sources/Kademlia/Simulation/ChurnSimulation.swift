@@ -21,7 +21,9 @@ public struct ChurnScenario: Sendable {
     public init() {}
 }
 
-/// What one simulated hour looked like, probed a minute before the hour ends.
+/// What one simulated hour looked like, probed five minutes before the hour ends (each
+/// copy handed on loses the part-second it had, rounded down, so a day of hand-overs can
+/// bring a value's end that much before its 24 h).
 public struct ChurnHour: Sendable, Equatable {
     public var hour: Int
     public var liveNodes: Int
@@ -85,7 +87,7 @@ public struct ChurnSimulation {
         var last = totalTraffic
         for hour in 1...scenario.hours {
             // Minutes by the clock, so time the probes took does not push the hours back.
-            while network.clock.now() < start + .seconds(hour * 3600 - 60) { await minute() }
+            while network.clock.now() < start + .seconds(hour * 3600 - 300) { await minute() }
             var figures = await probe(hour: hour)
             let now = totalTraffic
             figures.dataRPCsPerKey = Double(now.dataQueriesSent - last.dataQueriesSent) / Double(max(keys.count, 1))
