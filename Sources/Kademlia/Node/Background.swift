@@ -1,5 +1,5 @@
 /// Work a node does on its own behalf, off the path that answers queries: carrying out what
-/// seeing a contact implies, and tracking background tasks so simulations can wait for quiet.
+/// seeing a contact implies, and running background tasks a simulation can wait for.
 extension DHTNode {
     /// Carries out what the routing table's view of `contact` asks for: a challenge ping to
     /// an incumbent, a hand-off of values to a newcomer.
@@ -9,18 +9,13 @@ extension DHTNode {
         inBackground { node in await node.handOff(observation.handOff, to: contact, grant: observation.grant) }
     }
 
-    /// Runs `work` as a task of its own, counted until it ends.
+    /// Runs `work` as a task of its own, counted by the configuration's `activity`, if any,
+    /// until it ends.
     func inBackground(_ work: @escaping @Sendable (DHTNode) async -> Void) {
-        counters.background.add(1, ordering: .relaxed)
         configuration.activity?.started()
         Task { [self] in
             await work(self)
-            counters.background.subtract(1, ordering: .releasing)
             configuration.activity?.finished()
         }
     }
-
-    /// Whether no background task (replication, hand-off, refresh, rejoin, caching) is under
-    /// way; a simulation steps time on once every node is idle.
-    public var isIdle: Bool { counters.background.load(ordering: .acquiring) == 0 }
 }

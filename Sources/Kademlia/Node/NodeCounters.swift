@@ -12,8 +12,6 @@ final class NodeCounters: Sendable {
     let routingQueries = Atomic<Int>(0)
     let dataQueries = Atomic<Int>(0)
     let dataStores = Atomic<Int>(0)
-    /// Background tasks under way (replication, hand-off, refresh, rejoin, caching).
-    let background = Atomic<Int>(0)
 
     /// Counts one query we sent.
     func countQuery(_ query: Query, cause: QueryCause) {

@@ -109,8 +109,7 @@ extension NodeState {
             let known = routingTable.closest(to: held.target, limit: k).map(\.id)
             let gone = id.distance(to: held.target)
             let wasAmongClosest = known.count < k || known.contains { $0.distance(to: held.target) > gone }
-            let own = localID.distance(to: held.target)
-            let nearest = known.count { $0.distance(to: held.target) < own } < Self.handOffHolders
+            let nearest = HandOffRule.isAmongClosest(held.target, localID: localID, known: known, k: Self.handOffHolders)
             return wasAmongClosest && nearest ? held.target : nil
         }
     }

@@ -126,11 +126,7 @@ public struct ChurnSimulation {
     /// and quits; they overlap, as independent users would. Returns which were stored.
     private mutating func publish(_ batch: [(key: String, value: [UInt8])]) async -> [Bool] {
         let publishers = batch.map { _ in
-            var configuration = scenario.configuration
-            configuration.seed = random.next()
-            configuration.activity = activity
-            let node = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
-            return (node, members[Int.random(in: members.indices, using: &random)].node.address)
+            (makeNode(), members[Int.random(in: members.indices, using: &random)].node.address)
         }
         let stored: [Bool] = await network.run {
             await withTaskGroup(of: (Int, Bool).self) { group in
@@ -160,10 +156,7 @@ public struct ChurnSimulation {
     /// Starts a node with a fresh session time; it joins through a random live node in the
     /// background, as real arrivals overlap.
     private mutating func addNode() {
-        var configuration = scenario.configuration
-        configuration.seed = random.next()
-        configuration.activity = activity
-        let node = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+        let node = makeNode()
         // Bootstrap addresses are established nodes, as a real network's are.
         let established = members.filter { $0.node.status().totalNodes >= scenario.configuration.k }
         if let seed = (established.isEmpty ? members : established).randomElement(using: &random)?.node {
@@ -171,6 +164,14 @@ public struct ChurnSimulation {
             activity.track { _ = await node.bootstrap([address]) }
         }
         members.append((node, network.clock.now() + sessionLength()))
+    }
+
+    /// A node on a new address with the scenario's settings and a seed of its own.
+    private mutating func makeNode() -> DHTNode {
+        var configuration = scenario.configuration
+        configuration.seed = random.next()
+        configuration.activity = activity
+        return DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
     }
 
     /// An exponential draw with the scenario's median.
