@@ -38,7 +38,7 @@ final class BenchCluster: Sendable {
             }
             if let seed = nodes.randomElement(using: &random) {
                 let address = seed.address
-                _ = await perform(on: network) { await node.bootstrap([address]) }
+                _ = await perform(on: network) { try? await node.bootstrap([address]) }
             }
             nodes.append(node)
         }

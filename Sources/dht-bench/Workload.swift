@@ -40,7 +40,7 @@ struct Workload {
         let work = jobs
         return await measure(work.count, concurrency: concurrency) { index in
             let (key, node) = work[index]
-            return await node.get(key: key)?.value == values[key]
+            return (try? await node.get(key: key))??.value == values[key]
         }
     }
 

@@ -1,20 +1,34 @@
+import Foundation
 import Kademlia
 
 /// The process exit statuses, following sysexits(3) for usage errors.
-enum ExitStatus: Int32 {
-    case success = 0
+enum ExitStatus: Equatable {
+    case success
     /// Start-up failed: unresolvable bootstrap host, port in use, cannot bind.
-    case failure = 1
-    /// EX_USAGE: the command line is wrong.
-    case usage = 64
+    case failure
+    /// EX_USAGE: the command line or the environment is wrong.
+    case usage
+    /// A second signal cut the graceful leave short: 128 + its number.
+    case signalled(Int32)
+
+    /// The status the process exits with.
+    var rawValue: Int32 {
+        switch self {
+        case .success: 0
+        case .failure: 1
+        case .usage: 64
+        case .signalled(let number): SignalWatcher.exitStatus(for: number)
+        }
+    }
 }
 
 /// The whole program: command line in, exit status out.
 enum App {
-    /// Parses `arguments` (without the program name), runs what they ask, and returns the exit status.
-    static func run(arguments: [String]) async -> ExitStatus {
+    /// Parses `arguments` (without the program name) over the `DHT_*` environment, runs
+    /// what they ask, and returns the exit status.
+    static func run(arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) async -> ExitStatus {
         Console.ignoreBrokenPipes()
-        switch CommandLineOptions.parse(arguments) {
+        switch CommandLineOptions.parse(arguments, environment: environment) {
         case .failure(let error):
             Console.printError(Output.error(error.message))
             Console.printError(Output.tryHelp)
@@ -30,10 +44,11 @@ enum App {
         }
     }
 
-    /// Resolves the seeds, binds, joins, then hands stdin to the REPL.
+    /// Resolves the seeds, binds, says who it is, joins, then runs the session until it ends.
     ///
     /// Seeds are resolved before binding so a typo in a host name fails fast
-    /// without ever opening the port.
+    /// without ever opening the port. Signals are watched from before the join, so a
+    /// node told to stop while joining still leaves gracefully.
     private static func runNode(_ options: CommandLineOptions) async -> ExitStatus {
         var seeds: [SocketAddress] = []
         for endpoint in options.bootstrap {
@@ -46,9 +61,10 @@ enum App {
             }
         }
 
-        let log = Console.logSink(minimum: options.logLevel)
+        let interactive = !options.serviceMode && Console.stdinIsTerminal
+        let screen = Screen(plainPrompt: interactive && !options.jsonReplies)
         var configuration = NodeConfiguration()
-        configuration.log = log
+        configuration.log = Console.logSink(format: options.logFormat, screen: screen)
         configuration.logLevel = options.logLevel
         options.tuning.apply(to: &configuration)
         let node: DHTNode
@@ -58,18 +74,50 @@ enum App {
             Console.printError(bindFailure(error, options))
             return .failure
         }
-        log(.info, "dht \(Output.version): node \(node.id.hex) listening on \(node.address)")
 
-        if !seeds.isEmpty {
-            let answered = await node.bootstrap(seeds)
-            if answered == 0 {
-                Console.printError(Output.noSeedAnswered(address: node.address.description))
-            } else {
-                log(.info, "joined through \(answered) of \(seeds.count) bootstrap nodes")
+        let (events, post) = AsyncStream.makeStream(of: SessionEvent.self, bufferingPolicy: .unbounded)
+        let signals = SignalWatcher { post.yield(.signal($0)) }
+        let banner = BannerPrinter(screen: screen, format: options.logFormat, node: node, enabled: options.logLevel < .error)
+        let interfaces = Banner.interfaceAddresses()
+        banner.say(Banner.started(id: node.id, bindAddress: options.bindAddress, port: node.address.port, interfaces: interfaces))
+        let reachable = "\(Banner.reachable(options.bindAddress, interfaces)):\(node.address.port)"
+        if seeds.isEmpty {
+            banner.say([Banner.newNetwork(reachableAt: reachable)])
+        } else {
+            do {
+                banner.say([Banner.joined(try await node.bootstrap(seeds))])
+            } catch {
+                screen.warn(Banner.runningAlone(reachableAt: reachable))
             }
         }
 
-        await REPL(node: node, interactive: Console.stdinIsTerminal).run(lines: StdinLines.lines())
+        if !options.serviceMode {
+            if interactive && !options.jsonReplies,
+               let editor = LineEditorSession.open(historyFile: options.historyFile, post: { post.yield($0) }) {
+                screen.attach(editor)
+            } else {
+                StdinLines.start(post: { post.yield($0) })
+            }
+        }
+        let session = Session(repl: REPL(node: node), format: options.jsonReplies ? .json : .text, screen: screen)
+        let ending = await session.run(events: events, post: { post.yield($0) })
+        return await shutDown(node, after: ending, screen: screen, signals: signals, format: session.format)
+    }
+
+    /// Leaves the network gracefully and says goodbye; a second signal meanwhile exits at once.
+    private static func shutDown(_ node: DHTNode, after ending: SessionEnding, screen: Screen, signals: SignalWatcher,
+                                 format: ReplyFormat) async -> ExitStatus {
+        signals.onSignal { number in
+            Console.printError("dht: \(SignalWatcher.name(of: number)) again: exiting without finishing the leave")
+            exit(SignalWatcher.exitStatus(for: number))
+        }
+        if ending == .endOfInput && screen.showsPlainPrompt {
+            // End of input at the prompt (Ctrl-D) leaves the cursor after "> ".
+            Console.printRaw("\n")
+        }
+        screen.detach()
+        await node.leave()
+        screen.reply(format.render(Replies.goodbye))
         return .success
     }
 
@@ -79,6 +127,36 @@ enum App {
         return Output.bindFailed(
             host: options.bindAddress, port: options.port,
             addressInUse: socketError?.isAddressInUse ?? false,
-            reason: socketError?.description ?? "\(error)")
+            reason: socketError?.description ?? "could not bind")
+    }
+}
+
+/// Writes the start-up lines to stderr, as plain lines or as JSON log records.
+struct BannerPrinter {
+    let screen: Screen
+    let format: LogFormat
+    let node: DHTNode
+    /// Off at `--log-level error`, which asks for errors only.
+    let enabled: Bool
+
+    /// Prints each of `lines`.
+    func say(_ lines: [String]) {
+        guard enabled else { return }
+        for line in lines {
+            if format == .json {
+                let record = LogRecord(level: .info, event: .membership, node: String(node.id.hex.prefix(8)), message: line)
+                screen.warn(LogLine.format(record, as: .json))
+            } else {
+                screen.warn(line)
+            }
+        }
+    }
+}
+
+/// Placeholder until the line editor lands: no editor, so input is read line by line.
+enum LineEditorSession {
+    /// The line editor on the terminal, posting its lines as session events; nil when none can run.
+    static func open(historyFile: String?, post: @escaping @Sendable (SessionEvent) -> Void) -> (any LineDisplay)? {
+        nil
     }
 }

@@ -1,13 +1,14 @@
 /// One line of REPL input, parsed.
 ///
-/// Grammar (words are separated by runs of spaces or tabs; leading blanks are ignored):
+/// Grammar (words are separated by runs of spaces or tabs; leading blanks are ignored;
+/// a key may be double-quoted to hold blanks, see `CommandWords`):
 /// - `put [--ttl DURATION] <key> <value>`: options come right after `put`, as
 ///   `--ttl 30s` or `--ttl=30s` (see `DurationText`); `--` ends them, so a key may
-///   start with `--`. The key is one word; after it exactly one separator
-///   character is consumed and the rest of the line is the value, verbatim
-///   (inner, leading and trailing spaces kept). An empty value is a usage error.
-/// - `get <key>`, `delete <key>`, `join <host:port>`: exactly one word.
-/// - `status`, `help`, `quit`, `exit`: no arguments.
+///   start with `--`. After the key exactly one separator character is consumed and
+///   the rest of the line is the value, verbatim (inner, leading and trailing spaces
+///   and quotes kept). An empty value is a usage error.
+/// - `get <key>`, `delete <key>`, `where <key>`, `join <host:port>`: exactly one word.
+/// - `status`, `keys`, `peers`, `help`, `quit`, `exit`: no arguments.
 /// Command words are case-insensitive; options, keys and values are not.
 enum Command: Equatable {
     /// Store `value` under `key`; `ttl` nil means the node's default lifetime.
@@ -15,9 +16,15 @@ enum Command: Equatable {
     case get(key: String)
     /// Delete `key` on the nodes that hold it.
     case delete(key: String)
+    /// Show the K closest nodes to `key` and which of them hold it.
+    case `where`(key: String)
     /// Join the network through the node at `endpoint`, already checked to be `host:port`.
     case join(endpoint: String)
     case status
+    /// List what this node stores.
+    case keys
+    /// List this node's contacts.
+    case peers
     case help
     /// `quit` and `exit` both leave, as does end of input.
     case quit
@@ -31,41 +38,52 @@ enum Command: Equatable {
     case invalidDuration(option: String, text: String, problem: DurationProblem)
     /// A `join` argument that is not `host:port`; carries the reason.
     case invalidEndpoint(reason: String)
+    /// Quotes that do not close, or text glued to a closing quote; carries the command word.
+    case badQuoting(command: String, problem: CommandWords.Problem)
+
+    /// The command words, for `help` and Tab completion.
+    static let words = ["delete", "exit", "get", "help", "join", "keys", "peers", "put", "quit", "status", "where"]
 
     /// Parses one input line; nil for a blank line, which the REPL ignores.
     static func parse(line: String) -> Command? {
-        let text = line.drop(while: isSeparator)
+        let text = line.drop(while: CommandWords.isSeparator)
         guard !text.isEmpty else { return nil }
-        let word = text.prefix(while: { !isSeparator($0) })
+        let word = text.prefix(while: { !CommandWords.isSeparator($0) })
         let rest = text.dropFirst(word.count)
         let name = word.lowercased()
-        switch name {
-        case "put":
-            return parsePut(rest)
-        case "get", "delete", "join":
-            let arguments = words(rest)
-            guard arguments.count == 1 else { return .usage(command: name) }
-            let argument = String(arguments[0])
+        do {
             switch name {
-            case "get": return .get(key: argument)
-            case "delete": return .delete(key: argument)
-            default: return parseJoin(argument)
+            case "put":
+                return try parsePut(rest)
+            case "get", "delete", "where", "join":
+                let arguments = try CommandWords.all(in: rest)
+                guard arguments.count == 1 else { return .usage(command: name) }
+                switch name {
+                case "get": return .get(key: arguments[0])
+                case "delete": return .delete(key: arguments[0])
+                case "where": return .where(key: arguments[0])
+                default: return parseJoin(arguments[0])
+                }
+            case "status", "keys", "peers", "help", "quit", "exit":
+                guard try CommandWords.all(in: rest).isEmpty else { return .usage(command: name) }
+                switch name {
+                case "status": return .status
+                case "keys": return .keys
+                case "peers": return .peers
+                case "help": return .help
+                default: return .quit
+                }
+            default:
+                return .unknown(String(word))
             }
-        case "status", "help", "quit", "exit":
-            guard words(rest).isEmpty else { return .usage(command: name) }
-            switch name {
-            case "status": return .status
-            case "help": return .help
-            default: return .quit
-            }
-        default:
-            return .unknown(String(word))
+        } catch {
+            return .badQuoting(command: name, problem: error)
         }
     }
 
-    /// Reads the options, then splits off the key and keeps everything after its single separator as the value.
-    private static func parsePut(_ rest: Substring) -> Command {
-        var remaining = rest.drop(while: isSeparator)
+    /// Reads the options, then the key, and keeps everything after its single separator as the value.
+    private static func parsePut(_ rest: Substring) throws(CommandWords.Problem) -> Command {
+        var remaining = rest.drop(while: CommandWords.isSeparator)
         var ttl: Duration?
         while remaining.hasPrefix("--") {
             let option = firstWord(of: remaining)
@@ -84,10 +102,10 @@ enum Command: Equatable {
                 return .invalidDuration(option: String(name), text: String(text), problem: error)
             }
         }
-        let key = firstWord(of: remaining)
-        let value = remaining.dropFirst(key.count).dropFirst()
+        guard let (key, afterKey) = try CommandWords.next(in: remaining) else { return .usage(command: "put") }
+        let value = afterKey.dropFirst()
         guard !key.isEmpty, !value.isEmpty else { return .usage(command: "put") }
-        return .put(key: String(key), value: String(value), ttl: ttl)
+        return .put(key: key, value: String(value), ttl: ttl)
     }
 
     /// Checks the shape of `host:port` here, so a typo never reaches the resolver.
@@ -100,21 +118,11 @@ enum Command: Equatable {
 
     /// The leading word of `text`, which must not start with blanks.
     private static func firstWord(of text: Substring) -> Substring {
-        text.prefix(while: { !isSeparator($0) })
+        text.prefix(while: { !CommandWords.isSeparator($0) })
     }
 
     /// What follows `word` (a prefix of `text`) and the blanks after it.
     private static func afterWord(_ word: Substring, in text: Substring) -> Substring {
-        text.dropFirst(word.count).drop(while: isSeparator)
-    }
-
-    /// The blank-separated words of `text`.
-    private static func words(_ text: Substring) -> [Substring] {
-        text.split(whereSeparator: isSeparator)
-    }
-
-    /// Space and tab separate words; any other character (including `\r`) belongs to a word.
-    private static func isSeparator(_ character: Character) -> Bool {
-        character == " " || character == "\t"
+        text.dropFirst(word.count).drop(while: CommandWords.isSeparator)
     }
 }

@@ -15,9 +15,19 @@ struct UsageError: Error, Equatable {
     var message: String
 }
 
-/// The validated options of `dht <port> [host:port ...] [--bind ADDRESS] [--log-level LEVEL]`
-/// and the timing options (`--replication-interval DURATION` and the rest, see `NodeTuning`).
+/// How log lines are written.
+enum LogFormat: String, Equatable, CaseIterable {
+    /// `2026-12-01T10:54:21.123Z warning [3fa2b1c0] membership: ...`
+    case text
+    /// One JSON object per line, for log shippers.
+    case json
+}
+
+/// The validated options of `dht <port> [host:port ...] [options]`: see `HelpText.usage`.
 ///
+/// Every option `--some-name` can also come from the environment variable
+/// `DHT_SOME_NAME` (the port from `DHT_PORT`, bootstrap nodes from `DHT_BOOTSTRAP`,
+/// comma- or space-separated); a flag on the command line wins over the environment.
 /// Parsing is pure: bootstrap endpoints are only checked for shape here (host
 /// non-empty, port 1...65535) so that typos are usage errors; name resolution,
 /// which can fail at run time for other reasons, happens later.
@@ -26,15 +36,51 @@ struct CommandLineOptions: Equatable {
     var bootstrap: [String] = []
     var bindAddress: String = "0.0.0.0"
     var logLevel: LogLevel = .warning
+    var logFormat: LogFormat = .text
+    /// `--no-repl`: run as a service, reading no commands, until a signal.
+    var serviceMode = false
+    /// `--json`: every REPL reply is one JSON object on one line.
+    var jsonReplies = false
+    /// `--history-file`: where the line editor keeps history; nil for the default, "" for none.
+    var historyFile: String?
     /// Overrides of the node's lifetime and timing settings.
     var tuning = NodeTuning()
 
-    /// Parses the arguments after the program name, left to right; `--help` and
-    /// `--version` win as soon as they are reached.
-    static func parse(_ arguments: [String]) -> Result<Invocation, UsageError> {
+    /// The options that take no value.
+    static let flags = ["--no-repl", "--json"]
+    /// The options with a value that this type sets itself (the timing ones are `NodeTuning`'s).
+    static let valueOptions = ["--bind", "--log-level", "--log-format", "--history-file"]
+
+    /// The environment variable for `option`: `--log-level` is `DHT_LOG_LEVEL`.
+    static func environmentName(of option: String) -> String {
+        "DHT_" + String(option.drop(while: { $0 == "-" }).uppercased().map { $0 == "-" ? "_" : $0 })
+    }
+
+    /// Parses the arguments after the program name, left to right, over the settings
+    /// `environment` gives; `--help` and `--version` win as soon as they are reached.
+    static func parse(_ arguments: [String], environment: [String: String] = [:]) -> Result<Invocation, UsageError> {
+        // The arguments first, alone: they decide help and usage errors, and which settings
+        // the environment must not touch (an overridden variable is never even read).
+        var given = Set<String>()
+        let alone = parse(arguments, over: CommandLineOptions(port: 0), port: nil, requirePort: false, given: &given)
+        guard case .success(.run) = alone else { return alone }
         var port: UInt16?
         var options = CommandLineOptions(port: 0)
+        if let problem = options.apply(environment: environment, port: &port, except: given) {
+            return .failure(UsageError(message: problem))
+        }
+        return parse(arguments, over: options, port: port, requirePort: true, given: &given)
+    }
+
+    /// One pass over `arguments`, setting what they give over `base`; `given` collects the
+    /// option names seen, with "<port>" and "<bootstrap>" for the positional arguments.
+    private static func parse(_ arguments: [String], over base: CommandLineOptions, port basePort: UInt16?,
+                              requirePort: Bool, given: inout Set<String>) -> Result<Invocation, UsageError> {
+        var port = basePort
+        var options = base
+        var positionalBootstrap: [String] = []
         var index = 0
+        var positionalPort = false
         var onlyPositionals = false
         func fail(_ message: String) -> Result<Invocation, UsageError> { .failure(UsageError(message: message)) }
 
@@ -50,6 +96,12 @@ struct CommandLineOptions: Equatable {
                     return .success(.version)
                 case "--":
                     onlyPositionals = true
+                case "--no-repl" where inlineValue == nil:
+                    options.serviceMode = true
+                    given.insert(name)
+                case "--json" where inlineValue == nil:
+                    options.jsonReplies = true
+                    given.insert(name)
                 default:
                     guard takesValue(name) else { return fail("unknown option '\(argument)'") }
                     let value: String
@@ -62,25 +114,65 @@ struct CommandLineOptions: Equatable {
                         return fail("option '\(name)' needs a value")
                     }
                     if let problem = options.set(name, to: value) { return fail(problem) }
+                    given.insert(name)
                 }
-            } else if port == nil {
+            } else if !positionalPort {
                 guard let parsed = parsePort(argument) else {
                     return fail("invalid port '\(argument)' (expected a number from 0 to 65535)")
                 }
                 port = parsed
+                positionalPort = true
+                given.insert("<port>")
             } else {
                 if let problem = endpointProblem(argument) { return fail(problem) }
-                options.bootstrap.append(argument)
+                positionalBootstrap.append(argument)
+                given.insert("<bootstrap>")
             }
         }
-        guard let port else { return fail("missing port") }
+        guard let port = port ?? (requirePort ? nil : 0) else { return fail("missing port (give it as the first argument or in DHT_PORT)") }
         options.port = port
+        if !positionalBootstrap.isEmpty { options.bootstrap = positionalBootstrap }
         return .success(.run(options))
+    }
+
+    /// Takes every `DHT_*` setting from `environment`; returns the usage message of the first bad one.
+    private mutating func apply(environment: [String: String], port: inout UInt16?, except given: Set<String>) -> String? {
+        if !given.contains("<port>"), let text = environment["DHT_PORT"], !text.isEmpty {
+            guard let parsed = Self.parsePort(text) else { return "invalid port '\(text)' in DHT_PORT (expected a number from 0 to 65535)" }
+            port = parsed
+        }
+        if !given.contains("<bootstrap>"), let text = environment["DHT_BOOTSTRAP"] {
+            for endpoint in text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) {
+                if let problem = Self.endpointProblem(endpoint) { return "DHT_BOOTSTRAP: \(problem)" }
+                bootstrap.append(endpoint)
+            }
+        }
+        for flag in Self.flags where !given.contains(flag) {
+            let name = Self.environmentName(of: flag)
+            guard let text = environment[name] else { continue }
+            guard let on = Self.parseSwitch(text) else { return "invalid \(name) '\(text)' (expected 1 or 0)" }
+            if flag == "--no-repl" { serviceMode = on } else { jsonReplies = on }
+        }
+        for option in Self.valueOptions + NodeTuning.durationOptions + [NodeTuning.failureLimitOption] where !given.contains(option) {
+            let name = Self.environmentName(of: option)
+            guard let text = environment[name], !text.isEmpty || option == "--history-file" else { continue }
+            if let problem = set(option, to: text) { return "\(name): \(problem)" }
+        }
+        return nil
+    }
+
+    /// Reads an on/off environment setting: 1, true, yes, on; 0, false, no, off or empty.
+    private static func parseSwitch(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": true
+        case "0", "false", "no", "off", "": false
+        default: nil
+        }
     }
 
     /// Whether `name` is an option followed by a value (`--name VALUE` or `--name=VALUE`).
     private static func takesValue(_ name: String) -> Bool {
-        name == "--bind" || name == "--log-level" || NodeTuning.handles(name)
+        valueOptions.contains(name) || NodeTuning.handles(name)
     }
 
     /// Sets the value option `name` from `value`; returns the usage message if `value` cannot be used.
@@ -94,6 +186,13 @@ struct CommandLineOptions: Equatable {
                 return "invalid log level '\(value)' (expected debug, info, warning or error)"
             }
             logLevel = level
+        case "--log-format":
+            guard let format = LogFormat(rawValue: value.lowercased()) else {
+                return "invalid log format '\(value)' (expected text or json)"
+            }
+            logFormat = format
+        case "--history-file":
+            historyFile = value
         default:
             return tuning.set(name, to: value)
         }

@@ -23,15 +23,9 @@ enum Console {
         write(text + "\n", to: STDERR_FILENO)
     }
 
-    /// A log sink writing to stderr what is at `minimum` or above.
-    ///
-    /// The level check comes first and costs one comparison, so a chatty node is
-    /// cheap to run at the default level.
-    static func logSink(minimum: LogLevel) -> LogSink {
-        { level, message in
-            guard level >= minimum else { return }
-            printError(Output.logLine(level, message))
-        }
+    /// A log sink writing records in `format` through `screen` (to stderr).
+    static func logSink(format: LogFormat, screen: Screen) -> LogSink {
+        { record in screen.warn(LogLine.format(record, as: format)) }
     }
 
     /// Whether standard input is a terminal, which decides if a prompt is shown.
@@ -45,7 +39,7 @@ enum Console {
     }
 
     /// Writes every byte, retrying after partial writes and interrupts; gives up on other errors.
-    private static func write(_ text: String, to fd: Int32) {
+    static func write(_ text: String, to fd: Int32) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }

@@ -11,68 +11,6 @@ enum Output {
     /// The reply to `--version`.
     static var versionLine: String { "dht \(version)" }
 
-    /// The reply to `--help`: the command line, then the REPL commands.
-    static var usage: String {
-        """
-        Usage: dht <port> [host:port ...] [--bind ADDRESS] [--log-level LEVEL]
-               dht --help | --version
-
-        Runs a Kademlia DHT node on UDP <port> and reads commands from standard input.
-
-        Arguments:
-          <port>             UDP port to listen on, 0 to 65535 (0: any free port)
-          host:port          nodes to join through; none starts a new network
-        Options:
-          --bind ADDRESS     IPv4 address to listen on (default 0.0.0.0)
-          --log-level LEVEL  debug, info, warning or error (default warning); logs go to stderr
-          -h, --help         show this help
-          --version          show the version
-        Timing options (DURATION: a whole number and a unit ms, s, m, h or d, such as 90s or 2h):
-        \(timingOptions)
-
-        Exit status: 0 after quit, exit or end of input; 64 for a bad command line;
-        1 if a bootstrap host cannot be resolved or the port cannot be bound.
-
-        \(help)
-        """
-    }
-
-    /// The `--help` lines of the timing options, each with the library's default.
-    static var timingOptions: String {
-        let defaults = NodeConfiguration()
-        let rows: [(option: String, meaning: String)] = [
-            ("--replication-interval DURATION", "re-store held values this often (default \(DurationText.format(defaults.replicationInterval)))"),
-            ("--republish-interval DURATION", "publish own values afresh this often (default \(DurationText.format(defaults.republishInterval)))"),
-            ("--value-lifetime DURATION", "default and longest life of a value (default \(DurationText.format(defaults.valueLifetime)))"),
-            ("--refresh-interval DURATION", "refresh buckets idle this long (default \(DurationText.format(defaults.bucketRefreshInterval)))"),
-            ("--questionable-after DURATION", "ping contacts quiet this long (default \(DurationText.format(defaults.questionableAfter)))"),
-            ("--rejoin-initial DURATION", "first wait before rejoining when alone (default \(DurationText.format(defaults.rejoinInitialDelay)))"),
-            ("--rejoin-max DURATION", "longest wait between rejoins (default \(DurationText.format(defaults.rejoinMaximumDelay)))"),
-            ("--leave-timeout DURATION", "longest quit spends handing values on (default \(DurationText.format(defaults.leaveTimeout)))"),
-            ("--failure-limit N", "missed replies in a row that drop a contact (default \(defaults.failureLimit))"),
-        ]
-        let width = rows.map(\.option.count).max() ?? 0
-        return rows.map { row in
-            "  " + row.option + String(repeating: " ", count: width - row.option.count + 2) + row.meaning
-        }.joined(separator: "\n")
-    }
-
-    /// The reply to `help`.
-    static var help: String {
-        """
-        Commands:
-          put <key> <value>  store a value; the value is the rest of the line after one space
-          put --ttl DURATION <key> <value>
-                             store a value that expires after DURATION: 500ms, 30s, 10m, 2h, 1d
-          get <key>          look a value up
-          delete <key>       delete a value from the nodes that hold it
-          join <host:port>   join the network through the node at host:port
-          status             show this node's ID, address, routing table and stored keys
-          help               show this list
-          quit, exit         stop the node and leave (so does end of input)
-        """
-    }
-
     /// The line printed when the REPL ends.
     static let goodbye = "Goodbye!"
 
@@ -85,9 +23,18 @@ enum Output {
     static func putFailed(key: String, error: PutError) -> String {
         switch error {
         case .valueTooLarge(let size, let limit): valueTooLarge(size: size, limit: limit)
-        case .notStored: "Could not store key '\(key)': no node accepted it"
+        case .keyTooLarge(let size, let limit): keyTooLarge(size: size, limit: limit)
+        case .notStored, .stopped: "Could not store key '\(key)': \(error)"
         }
     }
+
+    /// The reply to a key over the limit; the REPL checks before sending anything.
+    static func keyTooLarge(size: Int, limit: Int) -> String {
+        "Key too large: \(size) bytes (limit \(limit))"
+    }
+
+    /// Stderr warning after a write that only this node took although others are known.
+    static let storedOnlyHere = "warning: stored only on this node"
 
     /// The reply to a put whose value is over the limit; the REPL checks before calling put.
     static func valueTooLarge(size: Int, limit: Int) -> String {
@@ -103,7 +50,16 @@ enum Output {
     static func deleteFailed(key: String, error: PutError) -> String {
         switch error {
         case .valueTooLarge(let size, let limit): valueTooLarge(size: size, limit: limit)
-        case .notStored: "Could not delete key '\(key)': no node accepted it"
+        case .keyTooLarge(let size, let limit): keyTooLarge(size: size, limit: limit)
+        case .notStored, .stopped: "Could not delete key '\(key)': \(error)"
+        }
+    }
+
+    /// The reply to a get or where that could not tell whether the key exists.
+    static func lookupFailed(op: String, key: String, error: GetError) -> String {
+        switch error {
+        case .keyTooLarge(let size, let limit): keyTooLarge(size: size, limit: limit)
+        case .noNodeAnswered, .stopped: "Could not \(op == "get" ? "get" : "locate") key '\(key)': \(error)"
         }
     }
 
@@ -115,6 +71,16 @@ enum Output {
     /// The reply to a join whose node did not answer.
     static func joinUnanswered(endpoint: String) -> String {
         "Could not join through \(endpoint): no answer"
+    }
+
+    /// The reply to a failed join through `endpoint`.
+    static func joinFailed(endpoint: String, error: JoinError) -> String {
+        switch error {
+        case .unresolvable(let resolveError): joinResolveFailed(resolveError)
+        case .noAnswer: joinUnanswered(endpoint: endpoint)
+        case .noBootstrapNodes: "Could not join through \(endpoint): that is this node"
+        case .stopped: joinFailed("the node is stopped")
+        }
     }
 
     /// The reply to a join whose endpoint is malformed or whose host cannot be resolved.
@@ -177,8 +143,17 @@ enum Output {
         case "put": "Usage: put <key> <value>"
         case "get": "Usage: get <key>"
         case "delete": "Usage: delete <key>"
+        case "where": "Usage: where <key>"
         case "join": "Usage: join <host:port>"
         default: "Usage: \(command) (takes no arguments)"
+        }
+    }
+
+    /// The reply to a line whose quotes cannot be read.
+    static func badQuoting(command: String, problem: CommandWords.Problem) -> String {
+        switch problem {
+        case .unterminatedQuote: "Unclosed quote in \(command): end the key with \" (write \\\" for a quote inside it)"
+        case .textAfterQuote: "Text right after a closing quote in \(command): put a space after the quoted key"
         }
     }
 
@@ -189,10 +164,11 @@ enum Output {
         case .help: help
         case .unknown(let word): unknownCommand(word)
         case .usage(let name): usage(command: name)
+        case .badQuoting(let name, let problem): badQuoting(command: name, problem: problem)
         case .unknownOption(let name, let option): unknownOption(command: name, option: option)
         case .invalidDuration(let option, let text, let problem): invalidDuration(option: option, text: text, problem: problem)
         case .invalidEndpoint(let reason): joinFailed(reason)
-        case .put, .get, .delete, .join, .status, .quit: nil
+        case .put, .get, .delete, .where, .join, .status, .keys, .peers, .quit: nil
         }
     }
 
@@ -203,11 +179,6 @@ enum Output {
 
     /// Stderr line after a usage error, pointing at the help.
     static let tryHelp = "Try 'dht --help'."
-
-    /// Stderr warning when bootstrap addresses were given but none answered.
-    static func noSeedAnswered(address: String) -> String {
-        "dht: no bootstrap node answered; running alone (others can still join at \(address))"
-    }
 
     /// Stderr line when binding fails; "in use" gets its own wording as the likely mistake.
     static func bindFailed(host: String, port: UInt16, addressInUse: Bool, reason: String) -> String {
@@ -223,10 +194,5 @@ enum Output {
         case .malformed(let endpoint): "dht: bootstrap node '\(endpoint)' is not host:port"
         case .unresolvable(let host, let reason): "dht: cannot resolve bootstrap host '\(host)': \(reason)"
         }
-    }
-
-    /// Formats one log line for stderr.
-    static func logLine(_ level: LogLevel, _ message: String) -> String {
-        "[\(level.name)] \(message)"
     }
 }

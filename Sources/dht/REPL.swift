@@ -1,92 +1,79 @@
 import Kademlia
 
-/// Runs REPL commands against a node, one at a time, in input order.
-struct REPL {
+/// Runs one REPL command against a node and says what happened, as text and as JSON.
+struct REPL: Sendable {
     /// The node the commands act on.
     let node: DHTNode
-    /// Whether to show the `> ` prompt, i.e. whether a person is typing.
-    let interactive: Bool
-    /// Where replies go; stdout in the program, a collector in tests.
-    var write: @Sendable (String) -> Void = Console.printLine
-    /// Where the prompt goes (no newline).
-    var prompt: @Sendable (String) -> Void = Console.printRaw
 
-    /// Reads lines until `quit`, `exit` or end of input, then leaves the network gracefully and says goodbye.
-    func run(lines: AsyncStream<String>) async {
-        showPrompt()
-        var quitRequested = false
-        for await line in lines {
-            guard let command = Command.parse(line: line) else {
-                showPrompt()
-                continue
-            }
-            if command == .quit {
-                quitRequested = true
-                break
-            }
-            await execute(command)
-            showPrompt()
-        }
-        if interactive && !quitRequested {
-            // End of input at the prompt (Ctrl-D) leaves the cursor after "> ".
-            prompt("\n")
-        }
-        await node.leave()
-        write(Output.goodbye)
-    }
-
-    /// Runs one command and writes its reply.
-    func execute(_ command: Command) async {
+    /// The reply to `command`; nil for `quit`, which the session handles.
+    func reply(to command: Command) async -> Reply? {
         switch command {
-        case .put(let key, let value, let ttl):
-            write(await put(key: key, value: Array(value.utf8), ttl: ttl))
-        case .get(let key):
-            write(Output.getResult(key: key, value: await node.get(key: key)?.value))
-        case .delete(let key):
-            write(await delete(key: key))
-        case .join(let endpoint):
-            write(await join(endpoint: endpoint))
-        case .status:
-            write(Output.status(node.status()))
-        case .help, .unknown, .usage, .unknownOption, .invalidDuration, .invalidEndpoint, .quit:
-            if let reply = Output.reply(to: command) { write(reply) }
+        case .put(let key, let value, let ttl): return await put(key: key, value: Array(value.utf8), ttl: ttl)
+        case .get(let key): return await get(key: key)
+        case .delete(let key): return await delete(key: key)
+        case .where(let key): return await placement(of: key)
+        case .join(let endpoint): return await join(endpoint: endpoint)
+        case .status: return Replies.status(node.status())
+        case .keys: return Replies.keys(node.heldValues())
+        case .peers: return Replies.peers(node.peers())
+        case .quit: return nil
+        case .help, .unknown, .usage, .unknownOption, .invalidDuration, .invalidEndpoint, .badQuoting:
+            return Replies.local(to: command)
         }
     }
 
-    /// Checks the size first so an oversized value never reaches the network.
-    private func put(key: String, value: [UInt8], ttl: Duration?) async -> String {
-        guard value.count <= DHTNode.maxValueSize else {
-            return Output.valueTooLarge(size: value.count, limit: DHTNode.maxValueSize)
+    /// Whether `command` talks to the network, so it runs as a task Ctrl-C can cancel.
+    static func needsNetwork(_ command: Command) -> Bool {
+        switch command {
+        case .put, .get, .delete, .where, .join: true
+        default: false
         }
+    }
+
+    /// Checks the sizes first so an oversized key or value never reaches the network.
+    private func put(key: String, value: [UInt8], ttl: Duration?) async -> Reply {
+        if let refusal = Replies.sizeRefusal(op: "put", key: key, valueSize: value.count) { return refusal }
         do {
-            return Output.stored(key: key, nodes: try await node.put(key: key, value: value, ttl: ttl).storedAt)
+            return Replies.stored(key: key, try await node.put(key: key, value: value, ttl: ttl))
         } catch {
-            return Output.putFailed(key: key, error: error)
+            return Replies.putFailed(key: key, error)
+        }
+    }
+
+    private func get(key: String) async -> Reply {
+        if let refusal = Replies.sizeRefusal(op: "get", key: key, valueSize: 0) { return refusal }
+        do {
+            return Replies.found(key: key, try await node.get(key: key))
+        } catch {
+            return Replies.getFailed(op: "get", key: key, error)
         }
     }
 
     /// Writes a tombstone for `key` and reports how many nodes took it.
-    private func delete(key: String) async -> String {
+    private func delete(key: String) async -> Reply {
+        if let refusal = Replies.sizeRefusal(op: "delete", key: key, valueSize: 0) { return refusal }
         do {
-            return Output.deleted(key: key, nodes: try await node.delete(key: key).storedAt)
+            return Replies.deleted(key: key, try await node.delete(key: key))
         } catch {
-            return Output.deleteFailed(key: key, error: error)
+            return Replies.deleteFailed(key: key, error)
+        }
+    }
+
+    private func placement(of key: String) async -> Reply {
+        if let refusal = Replies.sizeRefusal(op: "where", key: key, valueSize: 0) { return refusal }
+        do {
+            return Replies.placement(key: key, try await node.placement(of: key))
+        } catch {
+            return Replies.getFailed(op: "where", key: key, error)
         }
     }
 
     /// Resolves `endpoint` (shape already checked by `Command`) and bootstraps through it.
-    private func join(endpoint: String) async -> String {
-        let address: SocketAddress
+    private func join(endpoint: String) async -> Reply {
         do {
-            address = try HostResolver.resolve(endpoint: endpoint)
+            return Replies.joined(endpoint: endpoint, try await node.bootstrap([endpoint]))
         } catch {
-            return Output.joinResolveFailed(error)
+            return Replies.joinFailed(endpoint: endpoint, error)
         }
-        guard await node.bootstrap([address]) > 0 else { return Output.joinUnanswered(endpoint: endpoint) }
-        return Output.joined(endpoint: endpoint, nodes: node.status().totalNodes)
-    }
-
-    private func showPrompt() {
-        if interactive { prompt("> ") }
     }
 }

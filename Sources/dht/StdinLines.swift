@@ -1,23 +1,21 @@
 import Foundation
 
-/// Standard input as an async sequence of lines.
+/// Standard input read line by line on its own thread, for piped input and terminals
+/// without a line editor.
 enum StdinLines {
-    /// Starts a dedicated thread that reads stdin and yields each line (newline stripped)
-    /// and finishes at end of input.
+    /// Starts a dedicated thread that posts each line (newline stripped) and then the end of input.
     ///
-    /// The blocking `readLine` runs on its own thread so the REPL's `for await` never
+    /// The blocking `readLine` runs on its own thread so the session's `for await` never
     /// ties up a thread of the cooperative pool. The thread is left blocked in `readLine`
-    /// when the REPL quits early; the process exits right after, which ends it.
-    static func lines() -> AsyncStream<String> {
-        let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
+    /// when the session ends early; the process exits right after, which ends it.
+    static func start(post: @escaping @Sendable (SessionEvent) -> Void) {
         let reader = Thread {
             while let line = readLine(strippingNewline: true) {
-                continuation.yield(line)
+                post(.line(line))
             }
-            continuation.finish()
+            post(.endOfInput)
         }
         reader.name = "dht-stdin"
         reader.start()
-        return stream
     }
 }

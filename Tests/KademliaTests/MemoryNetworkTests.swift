@@ -65,8 +65,8 @@ struct MemoryNetworkTests {
         let node = cluster.nodes[0]
         let result = try await node.put(key: "solo", value: [1, 2, 3])
         #expect(result.storedAt == 1)
-        #expect(await node.get(key: "solo")?.value == [1, 2, 3])
-        #expect(await node.get(key: "absent") == nil)
+        #expect(try await node.get(key: "solo")?.value == [1, 2, 3])
+        #expect(try await node.get(key: "absent") == nil)
         await #expect(throws: PutError.valueTooLarge(size: 1001, limit: 1000)) {
             try await node.put(key: "big", value: Array(repeating: 0, count: 1001))
         }

@@ -83,7 +83,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ([], "missing port"),
+        ([], "missing port (give it as the first argument or in DHT_PORT)"),
         (["abc"], "invalid port 'abc' (expected a number from 0 to 65535)"),
         (["70000"], "invalid port '70000' (expected a number from 0 to 65535)"),
         (["65536"], "invalid port '65536' (expected a number from 0 to 65535)"),

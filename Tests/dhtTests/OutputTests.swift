@@ -100,10 +100,13 @@ import Testing
 
     @Test func helpListsEveryCommand() {
         for word in ["put <key> <value>", "put --ttl DURATION <key> <value>", "get <key>", "delete <key>",
-                     "join <host:port>", "status", "help", "quit", "exit"] {
+                     "where <key>", "keys", "peers", "join <host:port>", "status", "help", "quit", "exit"] {
             #expect(Output.help.contains(word), "missing \(word)")
         }
-        #expect(Output.usage.hasPrefix("Usage: dht <port> [host:port ...] [--bind ADDRESS] [--log-level LEVEL]"))
+        #expect(Output.usage.hasPrefix("Usage: dht <port> [host:port ...] [options]"))
+        for option in CommandLineOptions.flags + CommandLineOptions.valueOptions {
+            #expect(Output.usage.contains("  \(option)"), "missing \(option)")
+        }
         #expect(Output.usage.contains(Output.help))
     }
 
@@ -120,8 +123,8 @@ import Testing
     @Test func stderrLines() {
         #expect(Output.versionLine == "dht \(Output.version)")
         #expect(Output.error("missing port") == "dht: missing port")
-        #expect(Output.noSeedAnswered(address: "127.0.0.1:9") ==
-            "dht: no bootstrap node answered; running alone (others can still join at 127.0.0.1:9)")
+        #expect(Banner.runningAlone(reachableAt: "127.0.0.1:9") ==
+            "dht: no bootstrap node answered; running alone and retrying (others can still join at 127.0.0.1:9)")
         #expect(Output.bindFailed(host: "127.0.0.1", port: 8001, addressInUse: true, reason: "Address already in use") ==
             "dht: UDP port 8001 is already in use on 127.0.0.1")
         #expect(Output.bindFailed(host: "0.0.0.0", port: 80, addressInUse: false, reason: "Permission denied") ==
@@ -129,6 +132,5 @@ import Testing
         #expect(Output.resolveFailed(.unresolvable(host: "x.invalid", reason: "Name or service not known")) ==
             "dht: cannot resolve bootstrap host 'x.invalid': Name or service not known")
         #expect(Output.resolveFailed(.malformed("x")) == "dht: bootstrap node 'x' is not host:port")
-        #expect(Output.logLine(.warning, "slow peer") == "[warning] slow peer")
     }
 }

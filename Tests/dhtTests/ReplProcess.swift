@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+@testable import dht
 
 /// Why talking to a child `dht` failed; carries what it printed, for the test report.
 struct ReplProcessError: Error, CustomStringConvertible {
@@ -20,16 +21,18 @@ final class ReplProcess {
     private let stderr = StreamCollector()
     private let arguments: [String]
 
-    /// Starts `dht` with `arguments`.
-    init(_ arguments: [String]) throws {
+    /// Starts `dht` with `arguments`; `environment` replaces the inherited one when given,
+    /// and `stdinClosed` gives the child /dev/null instead of a pipe, as under a service manager.
+    init(_ arguments: [String], environment: [String: String]? = nil, stdinClosed: Bool = false) throws {
         // A child that exits early must make our writes fail, not kill the test runner.
-        _ = signal(SIGPIPE, SIG_IGN)
+        _ = Glibc.signal(SIGPIPE, SIG_IGN)
         self.arguments = arguments
         let output = Pipe()
         let errors = Pipe()
         process.executableURL = try Self.binaryURL()
         process.arguments = arguments
-        process.standardInput = input
+        process.standardInput = stdinClosed ? FileHandle.nullDevice : input
+        if let environment { process.environment = environment }
         process.standardOutput = output
         process.standardError = errors
         try process.run()
@@ -128,10 +131,43 @@ final class ReplProcess {
     /// Everything the child has written to stderr so far.
     var errorOutput: String { stderr.all }
 
+    /// Stderr so far without the start-up banner (`Banner`), which every node prints.
+    var errorOutputAfterBanner: String {
+        let bannerPrefixes = ["dht \(Output.version): node ", "listening on UDP ", "no bootstrap node given: ", "joined through "]
+        return stderr.all.split(separator: "\n").filter { line in !bannerPrefixes.contains { line.hasPrefix($0) } }
+            .map { $0 + "\n" }.joined()
+    }
+
     /// Stderr lines, once the child has closed it (on exit).
     func errorLines(timeout: Duration = defaultTimeout) async throws -> [String] {
         try await stderr.waitUntilFinished(timeout: timeout)
         return stderr.all.split(separator: "\n").map(String.init)
+    }
+
+    /// Sends `number` (SIGTERM, SIGINT, ...) to the child.
+    func signal(_ number: Int32) {
+        if process.isRunning { _ = Glibc.kill(process.processIdentifier, number) }
+    }
+
+    /// The port from the banner's `listening on UDP HOST:PORT` line, for nodes that read no commands.
+    func bannerPort(timeout: Duration = defaultTimeout) async throws -> UInt16 {
+        let line = try await waitForError(containing: "listening on UDP ", timeout: timeout)
+        let address = line.split(separator: " ").dropFirst(3).first?.prefix { $0 != ";" } ?? ""
+        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
+            throw failure("no port in banner line \(line)")
+        }
+        return port
+    }
+
+    /// The first stderr line containing `text`, waiting at most `timeout`.
+    @discardableResult
+    func waitForError(containing text: String, timeout: Duration = defaultTimeout) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let line = stderr.all.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            if ContinuousClock.now >= deadline { throw failure("no stderr line with \(text.debugDescription) within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// Kills the child at once if it still runs; safe to call twice.

@@ -5,30 +5,45 @@ import Testing
 
 /// The REPL loop in-process, against a lone node on loopback (no peers, so nothing waits on the network).
 @Suite struct ReplTests {
-    /// Collects what the REPL writes.
-    final class Transcript: Sendable {
+    /// Collects what the session writes: replies, warnings and prompts.
+    final class Transcript: SessionScreen {
         private let lines = Mutex<[String]>([])
-        func append(_ text: String) { lines.withLock { $0 += text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } }
+        private let warnings = Mutex<[String]>([])
+        private let prompts = Mutex(0)
+        let countsPrompts: Bool
+        init(countsPrompts: Bool = false) { self.countsPrompts = countsPrompts }
+        func reply(_ text: String) { lines.withLock { $0 += text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } }
+        func warn(_ text: String) { warnings.withLock { $0.append(text) } }
+        func setReady(_ ready: Bool) { if ready && countsPrompts { prompts.withLock { $0 += 1 } } }
         var all: [String] { lines.withLock { $0 } }
+        var stderr: [String] { warnings.withLock { $0 } }
+        var promptCount: Int { prompts.withLock { $0 } }
     }
 
-    private func run(_ input: [String], interactive: Bool = false) async throws -> (lines: [String], prompts: [String]) {
+    /// Runs `input` through a session on `node` (a lone one by default), then says goodbye as the program does.
+    static func run(_ input: [String], on node: DHTNode? = nil, format: ReplyFormat = .text,
+                    interactive: Bool = false) async throws -> Transcript {
+        let node = try node ?? DHTNode.udp(port: 0, host: "127.0.0.1")
+        let transcript = Transcript(countsPrompts: interactive)
+        let (stream, continuation) = AsyncStream.makeStream(of: SessionEvent.self)
+        for line in input { continuation.yield(.line(line)) }
+        continuation.yield(.endOfInput)
+        let session = Session(repl: REPL(node: node), format: format, screen: transcript)
+        _ = await session.run(events: stream, post: { continuation.yield($0) })
+        transcript.reply(format.render(Replies.goodbye))
+        return transcript
+    }
+
+    private func run(_ input: [String], interactive: Bool = false) async throws -> (lines: [String], prompts: Int) {
         let node = try DHTNode.udp(port: 0, host: "127.0.0.1")
         defer { node.stop() }
-        let transcript = Transcript()
-        let prompts = Transcript()
-        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
-        for line in input { continuation.yield(line) }
-        continuation.finish()
-        let repl = REPL(node: node, interactive: interactive,
-                        write: { transcript.append($0) }, prompt: { prompts.append($0) })
-        await repl.run(lines: stream)
-        return (transcript.all, prompts.all)
+        let transcript = try await Self.run(input, on: node, interactive: interactive)
+        return (transcript.all, transcript.promptCount)
     }
 
     @Test func localCommandsThenQuitIgnoresTheRest() async throws {
         let (lines, prompts) = try await run(["", "frobnicate", "put", "get", "help", "quit", "status"])
-        #expect(prompts.isEmpty)
+        #expect(prompts == 0)
         #expect(lines.first == "Unknown command: frobnicate")
         #expect(lines.contains("Usage: put <key> <value>"))
         #expect(lines.contains("Usage: get <key>"))
@@ -104,8 +119,8 @@ import Testing
 
     @Test func interactivePromptsOncePerLineAndEndsOnItsOwnLine() async throws {
         let (lines, prompts) = try await run(["", "help"], interactive: true)
-        // One before the first line, one after each line, then a newline at end of input.
-        #expect(prompts.filter { $0 == "> " }.count == 3)
+        // One before the first line and one after each line.
+        #expect(prompts == 3)
         #expect(lines.last == "Goodbye!")
     }
 }

@@ -7,6 +7,9 @@ import Synchronization
 public final class DHTNode: Sendable {
     /// The largest value a node stores (PROTOCOL.md).
     public static let maxValueSize = 1000
+    /// The longest key, in bytes of UTF-8, a put sends: with a largest value it still fits
+    /// a `store` in one datagram (PROTOCOL.md).
+    public static let maxKeySize = 256
     /// Datagrams larger than this are dropped unread.
     public static let maxDatagramSize = 1500
 
@@ -78,11 +81,6 @@ public final class DHTNode: Sendable {
     public func localValue(for key: String) -> FoundValue? {
         let now = clock.now()
         return state.withLock { $0.store.value(for: NodeID(key: key), now: now) }.map(FoundValue.init)
-    }
-
-    func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
-        guard level >= configuration.logLevel, let sink = configuration.log else { return }
-        sink(level, "[\(id.hex.prefix(8))] \(message())")
     }
 }
 

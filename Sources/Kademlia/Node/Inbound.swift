@@ -9,10 +9,10 @@ extension DHTNode: TransportDelegate {
             message = try Message.decode(datagram)
         } catch {
             if case .malformedQuery(let transactionID, let reason) = error {
-                log(.debug, "malformed query from \(sender): \(reason)")
+                log(.debug, .datagram, "malformed query from \(sender): \(reason)")
                 send(.error(.protocolError, reason, transactionID: transactionID), to: sender)
             } else {
-                log(.debug, "dropped datagram from \(sender): \(error)")
+                log(.debug, .datagram, "dropped datagram from \(sender): \(error)")
             }
             return
         }
@@ -39,6 +39,7 @@ extension DHTNode: TransportDelegate {
             return (reply, observation, deadline)
         }
         send(reply, to: sender.address)
+        log(.debug, .query, RPCTrace.answered(query, from: sender, with: reply))
         act(on: observation, about: sender)
         if let deadline { scheduleMaintenance(by: deadline) }
     }

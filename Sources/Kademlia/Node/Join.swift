@@ -3,17 +3,36 @@
 extension DHTNode {
     /// Joins the network through `seeds`: pings each, then looks up our own id and
     /// refreshes every bucket farther than our closest neighbour (the paper's join).
-    /// The seeds are remembered: while the table is empty the node retries them with
-    /// backoff, so nodes started in any order find each other. Returns how many answered.
-    public func bootstrap(_ seeds: [SocketAddress]) async -> Int {
+    /// The seeds are remembered: while the table is short of contacts the node retries
+    /// them with backoff, so nodes started in any order find each other. Throws
+    /// `noAnswer` when no seed answered (the retries go on in the background).
+    public func bootstrap(_ seeds: [SocketAddress]) async throws(JoinError) -> JoinResult {
+        guard !isStopped else { throw .stopped }
         let now = clock.now()
         let others = seeds.filter { $0 != address }
+        guard !others.isEmpty else { throw .noBootstrapNodes }
         let retryAt = state.withLock { state -> Timestamp? in
             state.rejoin.remember(others, now: now)
             return state.rejoin.nextAttempt
         }
         if let retryAt { scheduleMaintenance(by: retryAt) }
-        return await join(through: others, cause: .user)
+        let answered = await join(through: others, cause: .user)
+        guard answered > 0 else { throw .noAnswer(tried: others.count) }
+        return JoinResult(answered: answered, tried: others.count, contacts: state.withLock { $0.routingTable.count })
+    }
+
+    /// Joins through `endpoints`, each `host:port` with a host name or dotted quad. Names
+    /// are resolved first (blocking getaddrinfo), and one that fails fails the join.
+    public func bootstrap(_ endpoints: [String]) async throws(JoinError) -> JoinResult {
+        var seeds: [SocketAddress] = []
+        for endpoint in endpoints {
+            do {
+                seeds.append(try HostResolver.resolve(endpoint: endpoint))
+            } catch {
+                throw .unresolvable(error)
+            }
+        }
+        return try await bootstrap(seeds)
     }
 
     /// Pings `seeds`, and if any answered (or the table has contacts) runs the join lookups.
@@ -21,14 +40,14 @@ extension DHTNode {
         let pings = seeds.map { OutboundQuery(query: .ping, address: $0, expectedID: nil) }
         let answered = await requestAll(pings, for: cause).count { if case .success = $0 { true } else { false } }
         guard answered > 0 || state.withLock({ $0.routingTable.count }) > 0 else {
-            log(cause == .user ? .warning : .debug, "no bootstrap node answered")
+            log(cause == .user ? .info : .debug, .membership, "no bootstrap node answered")
             return answered
         }
         let closest = await lookup(id, for: .join, cause: cause).closest.first
         if let nearest = closest.flatMap({ id.bucketIndex(of: $0.id) }), nearest + 1 < NodeID.bitCount {
             await refresh(buckets: Array(nearest + 1..<NodeID.bitCount), cause: cause)
         }
-        log(.info, "joined: \(state.withLock { $0.routingTable.count }) contacts known")
+        log(.info, .membership, "joined: \(state.withLock { $0.routingTable.count }) contacts known")
         return answered
     }
 

@@ -32,7 +32,7 @@ extension DHTNode {
         }
         await work.value
         timer.cancel()
-        log(.info, "left: handed \(handed.value) of \(plans.count) values on")
+        log(.info, .membership, "left: handed \(handed.value) of \(plans.count) values on")
         stop()
         return handed.value
     }

@@ -22,6 +22,8 @@ extension DHTNode {
         var questionable: [Contact] = []
         var staleBuckets: [Int] = []
         var rejoinThrough: [SocketAddress] = []
+        /// Values and tombstones whose lifetime ran out in this pass.
+        var expired = 0
         var nextDue: Timestamp?
     }
 
@@ -31,7 +33,9 @@ extension DHTNode {
         let due = state.withLock { state -> DueWork in
             guard now >= state.nextMaintenance, !state.stopped else { return DueWork() }
             var due = DueWork()
+            let held = state.store.count
             state.store.removeExpired(now: now)
+            due.expired = held - state.store.count
             due.replications = state.store.dueForReplication(now: now)
             if now - state.lastMaintenance >= Self.resyncAfter {
                 due.resync = true
@@ -75,8 +79,11 @@ extension DHTNode {
     }
 
     private func carryOut(_ due: DueWork) {
+        if due.expired > 0 { log(.debug, .maintenance, "expired \(due.expired) values") }
+        if !due.questionable.isEmpty { log(.debug, .maintenance, "pinging \(due.questionable.count) quiet contacts") }
         for contact in due.questionable { challengeForPlace(contact) }
         if !due.replications.isEmpty {
+            log(.debug, .maintenance, "\(due.resync ? "resyncing" : "replicating") \(due.replications.count) values")
             inBackground { node in
                 await node.forEach(due.replications, width: Self.replicationWidth) {
                     await node.replicate($0, resync: due.resync)
@@ -84,19 +91,20 @@ extension DHTNode {
             }
         }
         if !due.republications.isEmpty {
+            log(.debug, .maintenance, "republishing \(due.republications.count) values")
             inBackground { node in
                 await node.forEach(due.republications, width: Self.replicationWidth) { await node.republish($0.target, $0.publication) }
             }
         }
         if !due.staleBuckets.isEmpty {
-            log(.debug, "refreshing \(due.staleBuckets.count) buckets")
+            log(.debug, .maintenance, "refreshing \(due.staleBuckets.count) buckets")
             inBackground { node in
                 await node.refresh(buckets: due.staleBuckets)
                 node.state.withLock { $0.refreshing = false }
             }
         }
         if !due.rejoinThrough.isEmpty {
-            log(.debug, "routing table short of contacts: retrying \(due.rejoinThrough.count) bootstrap addresses")
+            log(.debug, .maintenance, "routing table short of contacts: retrying \(due.rejoinThrough.count) bootstrap addresses")
             inBackground { node in _ = await node.join(through: due.rejoinThrough, cause: .routing) }
         }
     }

@@ -1,28 +1,3 @@
-/// How much a log line matters.
-public enum LogLevel: Int, Comparable, Sendable, CaseIterable {
-    case debug, info, warning, error
-
-    /// Parses `debug`, `info`, `warning` or `error`.
-    public init?(name: String) {
-        guard let level = Self.allCases.first(where: { $0.name == name.lowercased() }) else { return nil }
-        self = level
-    }
-
-    public var name: String {
-        switch self {
-        case .debug: "debug"
-        case .info: "info"
-        case .warning: "warning"
-        case .error: "error"
-        }
-    }
-
-    public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
-}
-
-/// Where a node writes its log lines.
-public typealias LogSink = @Sendable (LogLevel, String) -> Void
-
 /// The tunables of a node; the defaults follow PROTOCOL.md.
 public struct NodeConfiguration: Sendable {
     /// Bucket size, replication factor and contacts per reply.

@@ -1,16 +1,22 @@
 /// The result of a put or a delete.
-public struct PutResult: Sendable, Equatable {
+public struct PutResult: Sendable, Equatable, CustomStringConvertible {
     /// How many nodes accepted the value, this node included when it is among the K closest.
     public var storedAt: Int
     /// The version written.
     public var seq: Int64
-}
+    /// Whether this node is among the nodes that took it.
+    public var storedHere = false
+    /// Contacts this node knew when it wrote.
+    public var contactsKnown = 0
 
-/// Why a put stored nothing.
-public enum PutError: Error, Equatable, Sendable {
-    case valueTooLarge(size: Int, limit: Int)
-    /// No node, not even this one, accepted the value.
-    case notStored
+    /// True when only this node took the value although others are known: the write reached
+    /// no one else, so no other node can read it and it dies with this node.
+    public var isStoredOnlyHere: Bool { storedHere && storedAt == 1 && contactsKnown > 0 }
+
+    /// One line fit for a user.
+    public var description: String {
+        "stored seq \(seq) at \(storedAt) nodes" + (isStoredOnlyHere ? " (only this one, though \(contactsKnown) are known)" : "")
+    }
 }
 
 /// One version to write under a target: the bytes (or a tombstone), its seq and lifetime.
@@ -34,31 +40,33 @@ extension DHTNode {
     /// then republishes the value every `republishInterval` until `ttl` runs out.
     public func put(key: String, value: [UInt8], ttl: Duration? = nil) async throws(PutError) -> PutResult {
         guard value.count <= Self.maxValueSize else { throw .valueTooLarge(size: value.count, limit: Self.maxValueSize) }
+        try checkWritable(key: key)
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .write)
         let ttlSeconds = ttl.map { Int64(max(1, $0.seconds.rounded(.up))) }
         let write = Write(target: target, key: Array(key.utf8), value: value, seq: nextSeq(after: outcome), ttl: ttlSeconds)
         let stored = await storeAtClosest(write, outcome)
-        log(.info, "put '\(key)' seq \(write.seq): stored at \(stored) nodes after \(outcome.queries) queries")
-        guard stored > 0 else { throw .notStored }
+        log(.info, .data, "put '\(key)' seq \(write.seq): stored at \(stored.count) nodes after \(outcome.queries) queries")
+        guard stored.count > 0 else { throw .notStored }
         let now = clock.now()
         state.withLock { $0.publications.publish(key: write.key, value: value, seq: write.seq, ttl: ttl, for: target, now: now) }
         scheduleMaintenance(by: now + configuration.republishInterval)
-        return PutResult(storedAt: stored, seq: write.seq)
+        return stored.result(seq: write.seq)
     }
 
     /// Deletes `key`: writes a tombstone with a higher `seq` to the K closest nodes. Holders
     /// keep and replicate it for a full value lifetime, longer than any older copy can
     /// live, so none can come back. This node stops republishing the key.
     public func delete(key: String) async throws(PutError) -> PutResult {
+        try checkWritable(key: key)
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .write)
         let write = Write(target: target, key: Array(key.utf8), value: [], seq: nextSeq(after: outcome), tombstone: true)
         state.withLock { $0.publications.withdraw(target) }
         let stored = await storeAtClosest(write, outcome)
-        log(.info, "delete '\(key)' seq \(write.seq): tombstone at \(stored) nodes")
-        guard stored > 0 else { throw .notStored }
-        return PutResult(storedAt: stored, seq: write.seq)
+        log(.info, .data, "delete '\(key)' seq \(write.seq): tombstone at \(stored.count) nodes")
+        guard stored.count > 0 else { throw .notStored }
+        return stored.result(seq: write.seq)
     }
 
     /// Finds the value stored under `key`: the winning version among the nodes a find_value
@@ -66,11 +74,17 @@ extension DHTNode {
     /// ends as soon as the closest node standing, with nothing nearer left to ask, has
     /// answered; with no value anywhere it runs until the K closest have all answered.
     /// A found value is then cached at the nearest node on the path that lacked it.
-    public func get(key: String) async -> FoundValue? {
+    /// Throws `noNodeAnswered` rather than returning nil when nobody could be asked or
+    /// nobody answered and this node holds nothing: then "not found" would be a guess.
+    public func get(key: String) async throws(GetError) -> FoundValue? {
+        guard !isStopped else { throw .stopped }
+        let keySize = key.utf8.count
+        guard keySize <= Self.maxKeySize else { throw .keyTooLarge(size: keySize, limit: Self.maxKeySize) }
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .read)
         let local = state.withLock { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
-        log(.info, "get '\(key)': \(outcome.value == nil ? "not found" : "found") after \(outcome.queries) queries")
+        log(.info, .data, "get '\(key)': \(outcome.value == nil ? "not found" : "found") after \(outcome.queries) queries")
+        if outcome.closest.isEmpty && local == nil && isCutOff(queried: outcome.queries) { throw .noNodeAnswered }
         let winner: FoundValue? = switch (outcome.value, local) {
         case (let remote?, let local?): local.supersedes(remote) ? local : remote
         case (let remote?, nil): remote
@@ -89,8 +103,8 @@ extension DHTNode {
     }
 
     /// Sends `write` to the K closest that answered the lookup with a token, and stores it
-    /// here when this node is among them; returns how many took it.
-    func storeAtClosest(_ write: Write, _ outcome: LookupOutcome, cause: QueryCause = .user) async -> Int {
+    /// here when this node is among them; returns who took it.
+    func storeAtClosest(_ write: Write, _ outcome: LookupOutcome, cause: QueryCause = .user) async -> StoreTally {
         let holders = (outcome.closest.filter { outcome.tokens[$0.id] != nil } + [contact])
             .sorted { $0.id.distance(to: write.target) < $1.id.distance(to: write.target) }
             .prefix(configuration.k)
@@ -103,7 +117,8 @@ extension DHTNode {
         let storedHere = holders.contains { $0.id == id } && storeLocally(write, now: now, confirmed: zip(stores, results).compactMap {
             if case .success = $1 { $0.expectedID } else { nil }
         })
-        return results.count { if case .success = $0 { true } else { false } } + (storedHere ? 1 : 0)
+        let remote = results.count { if case .success = $0 { true } else { false } }
+        return StoreTally(remote: remote, here: storedHere, contactsKnown: state.withLock { $0.routingTable.count })
     }
 
     /// Stores `write` in this node's own store, noting the holders it was also sent to.

@@ -16,7 +16,9 @@ extension DHTNode {
     ) -> PendingRequests.Key {
         let sentAt = clock.now()
         let settled: PendingRequests.Completion = { [self] result in
-            completion(settle(result, from: address, expecting: expectedID))
+            let outcome = settle(result, from: address, expecting: expectedID)
+            log(.debug, .rpc, RPCTrace.sent(query, to: address, outcome: outcome, after: clock.now() - sentAt))
+            completion(outcome)
         }
         let reserved = state.withLock { state in
             state.stopped ? nil : state.pending.reserve(to: address, sentAt: sentAt, using: &state.random, completion: settled)
@@ -90,11 +92,14 @@ extension DHTNode {
         let now = clock.now()
         let completion = state.withLock { state -> PendingRequests.Completion? in
             guard let entry = state.pending.remove(key) else { return nil }
-            if case .response = message.body { state.roundTrips.record(now - entry.sentAt) }
+            if case .response(let response) = message.body {
+                state.roundTrips.record(now - entry.sentAt)
+                state.routingTable.noteRoundTrip(now - entry.sentAt, of: response.id)
+            }
             return entry.completion
         }
         guard let completion else {
-            log(.debug, "unmatched reply from \(sender)")
+            log(.debug, .datagram, "unmatched reply from \(sender)")
             return
         }
         switch message.body {

@@ -175,12 +175,12 @@ extension DHTNode {
         let ours = FoundValue(value: publication.value, seq: publication.seq)
         if let newer = outcome.value, newer.supersedes(ours) {
             state.withLock { $0.publications.withdraw(target) }
-            log(.info, "stopped republishing \(target.hex.prefix(8)): superseded by seq \(newer.seq)")
+            log(.info, .maintenance, "stopped republishing \(target.hex.prefix(8)): superseded by seq \(newer.seq)")
             return
         }
         let seconds = max(1, lifetime.totalNanoseconds / 1_000_000_000)
         let write = Write(target: target, key: publication.key, value: publication.value, seq: publication.seq, ttl: seconds)
         let stored = await storeAtClosest(write, outcome, cause: .data)
-        log(.debug, "republished \(target.hex.prefix(8)) at \(stored) nodes")
+        log(.debug, .maintenance, "republished \(target.hex.prefix(8)) at \(stored.count) nodes")
     }
 }

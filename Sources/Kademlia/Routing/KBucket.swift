@@ -4,6 +4,8 @@ public struct RoutingEntry: Sendable, Equatable {
     public var lastSeen: Timestamp
     /// Queries to it that went unanswered since it last answered.
     public var failures: Int
+    /// The round trip of its latest answer; nil until one is measured.
+    public var roundTrip: Duration? = nil
 }
 
 /// One bucket: up to K contacts, least-recently seen first, plus a small cache of
@@ -30,6 +32,12 @@ struct KBucket: Sendable {
         entry.failures = 0
         entries.append(entry)
         return true
+    }
+
+    /// Notes the round trip of an answer from `id`, if it is here.
+    mutating func noteRoundTrip(_ roundTrip: Duration, of id: NodeID) {
+        guard let position = index(of: id) else { return }
+        entries[position].roundTrip = roundTrip
     }
 
     mutating func append(_ contact: Contact, now: Timestamp) {

@@ -136,6 +136,17 @@ public struct RoutingTable: Sendable {
     /// Every contact in the table.
     public var contacts: [Contact] { buckets.flatMap { $0.entries.map(\.contact) } }
 
+    /// Every entry with its bucket index, by ascending bucket, least recently seen first.
+    public var entriesByBucket: [(bucket: Int, entry: RoutingEntry)] {
+        buckets.indices.flatMap { index in buckets[index].entries.map { (index, $0) } }
+    }
+
+    /// Notes the round trip of an answer from `id`, if the table holds it.
+    public mutating func noteRoundTrip(_ roundTrip: Duration, of id: NodeID) {
+        guard let index = localID.bucketIndex(of: id) else { return }
+        buckets[index].noteRoundTrip(roundTrip, of: id)
+    }
+
     /// The number of contacts in each non-empty bucket, by ascending index.
     public var bucketCounts: [(index: Int, count: Int)] {
         buckets.indices.compactMap { buckets[$0].entries.isEmpty ? nil : ($0, buckets[$0].entries.count) }

@@ -132,7 +132,7 @@ public struct ChurnSimulation {
             await withTaskGroup(of: (Int, Bool).self) { group in
                 for (index, (publisher, seed)) in publishers.enumerated() {
                     group.addTask {
-                        _ = await publisher.bootstrap([seed])
+                        _ = try? await publisher.bootstrap([seed])
                         let stored: Bool
                         do throws(PutError) {
                             stored = try await publisher.put(key: batch[index].key, value: batch[index].value).storedAt > 0
@@ -161,7 +161,7 @@ public struct ChurnSimulation {
         let established = members.filter { $0.node.status().totalNodes >= scenario.configuration.k }
         if let seed = (established.isEmpty ? members : established).randomElement(using: &random)?.node {
             let address = seed.address
-            activity.track { _ = await node.bootstrap([address]) }
+            activity.track { _ = try? await node.bootstrap([address]) }
         }
         members.append((node, network.clock.now() + sessionLength()))
     }
@@ -196,7 +196,7 @@ public struct ChurnSimulation {
             // Probes overlap, as users' gets would, so reading takes little simulated time.
             await withTaskGroup(of: Bool.self) { group in
                 for (reader, entry) in zip(readers, keys) {
-                    group.addTask { await reader.get(key: entry.key)?.value == entry.value }
+                    group.addTask { (try? await reader.get(key: entry.key))??.value == entry.value }
                 }
                 return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }

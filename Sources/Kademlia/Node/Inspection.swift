@@ -1,0 +1,77 @@
+/// What a node can tell about itself and the network, for `keys`, `peers` and `where`.
+extension DHTNode {
+    /// Every value and tombstone this node holds, by key (targets without a key last).
+    public func heldValues() -> [HeldValue] {
+        let now = clock.now()
+        return state.withLock { state in
+            state.store.all(now: now).map { item in
+                HeldValue(target: item.target, key: item.stored.key.map { String(decoding: $0, as: UTF8.self) },
+                          seq: item.stored.seq, size: item.stored.value.count, isTombstone: item.stored.isTombstone,
+                          timeLeft: item.stored.expiresAt - now)
+            }
+        }.sorted { ($0.key ?? "\u{10FFFF}", $0.target) < ($1.key ?? "\u{10FFFF}", $1.target) }
+    }
+
+    /// Every routing-table contact, by bucket, with when it was last heard and its latest round trip.
+    public func peers() -> [Peer] {
+        let now = clock.now()
+        return state.withLock { state in
+            state.routingTable.entriesByBucket.map { item in
+                Peer(contact: item.entry.contact, bucket: item.bucket, quietFor: now - item.entry.lastSeen,
+                     roundTrip: item.entry.roundTrip, failures: item.entry.failures)
+            }
+        }
+    }
+
+    /// The K closest nodes to `key` that answered a lookup (this node among them when it
+    /// is), closest first, each with the version it holds, if any.
+    public func placement(of key: String) async throws(GetError) -> [Placement] {
+        guard !isStopped else { throw .stopped }
+        let keySize = key.utf8.count
+        guard keySize <= Self.maxKeySize else { throw .keyTooLarge(size: keySize, limit: Self.maxKeySize) }
+        let target = NodeID(key: key)
+        let outcome = await lookup(target, for: .write)
+        if outcome.closest.isEmpty && isCutOff(queried: outcome.queries) { throw .noNodeAnswered }
+        let local = state.withLock { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
+        let answered = outcome.closest.map { Placement(contact: $0, holds: outcome.returned[$0.id], isThisNode: false) }
+        let here = Placement(contact: contact, holds: local, isThisNode: true)
+        return Array((answered + [here]).sorted { $0.contact.id.distance(to: target) < $1.contact.id.distance(to: target) }
+            .prefix(configuration.k))
+    }
+}
+
+/// One value or tombstone a node holds.
+public struct HeldValue: Sendable, Equatable {
+    /// The key's SHA-1.
+    public var target: NodeID
+    /// The user key, when the writer sent it.
+    public var key: String?
+    public var seq: Int64
+    /// Bytes of the value (0 for a tombstone).
+    public var size: Int
+    public var isTombstone: Bool
+    /// How long until it expires here.
+    public var timeLeft: Duration
+}
+
+/// A routing-table contact as `peers` shows it.
+public struct Peer: Sendable, Equatable {
+    public var contact: Contact
+    /// The bucket it sits in: the length of the prefix its id shares with ours, from the far end.
+    public var bucket: Int
+    /// How long since it was last heard.
+    public var quietFor: Duration
+    /// Its latest round trip; nil until one is measured.
+    public var roundTrip: Duration?
+    /// Queries it left unanswered since it last answered.
+    public var failures: Int
+}
+
+/// One of the K closest nodes to a key and what it holds.
+public struct Placement: Sendable, Equatable {
+    public var contact: Contact
+    /// The version it holds; nil when it answered without one.
+    public var holds: FoundValue?
+    /// Whether this is the asking node itself.
+    public var isThisNode: Bool
+}

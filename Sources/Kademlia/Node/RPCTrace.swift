@@ -1,0 +1,28 @@
+/// The one-line debug traces of queries sent and answered: method, peer, round trip and
+/// outcome, readable without knowing the code.
+enum RPCTrace {
+    /// `find_value to 127.0.0.1:8002: answered by 3fa2b1c0 in 0.41 ms`
+    static func sent(_ query: Query, to address: SocketAddress, outcome: RPCResult, after elapsed: Duration) -> String {
+        let how = switch outcome {
+        case .success(let response): "answered by \(response.id.hex.prefix(8))"
+        case .failure(let error): "\(error)"
+        }
+        return "\(query.method) to \(address): \(how) in \(milliseconds(elapsed))"
+    }
+
+    /// `store from 127.0.0.1:8003 (9c01d2e4): answered` or `...: error 203 'bad token'`
+    static func answered(_ query: Query, from sender: Contact, with reply: Message) -> String {
+        let how = switch reply.body {
+        case .error(let code, let message): "error \(code) '\(message.prefix(80))'"
+        default: "answered"
+        }
+        return "\(query.method) from \(sender.address) (\(sender.id.hex.prefix(8))): \(how)"
+    }
+
+    /// A duration in milliseconds with two decimals, as round trips are read.
+    static func milliseconds(_ duration: Duration) -> String {
+        let hundredths = Int((duration.seconds * 100_000).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) ms"
+    }
+}

@@ -1,0 +1,87 @@
+import Kademlia
+
+/// The text of `--help` and of the REPL's `help`.
+extension Output {
+    /// The reply to `--help`: the command line, the environment, the exit statuses, then the REPL commands.
+    static var usage: String {
+        """
+        Usage: dht <port> [host:port ...] [options]
+               dht --help | --version
+
+        Runs a Kademlia DHT node on UDP <port> and reads commands from standard input.
+
+        Arguments:
+          <port>             UDP port to listen on, 0 to 65535 (0: any free port)
+          host:port          nodes to join through; none starts a new network
+        Options:
+          --bind ADDRESS     IPv4 address to listen on (default 0.0.0.0: every interface)
+          --no-repl          run as a service: read no commands, run until SIGTERM or SIGINT
+          --json             write every reply as one JSON object on one line
+          --log-level LEVEL  debug, info, warning or error (default warning); logs go to stderr
+          --log-format FORMAT
+                             text or json (default text)
+          --history-file PATH
+                             where the line editor keeps history (default ~/.dht_history; empty: none)
+          -h, --help         show this help
+          --version          show the version
+        Timing options (DURATION: a whole number and a unit ms, s, m, h or d, such as 90s or 2h):
+        \(timingOptions)
+
+        Environment: every option --some-name can be set as DHT_SOME_NAME (DHT_BIND,
+        DHT_LOG_LEVEL, DHT_REPLICATION_INTERVAL, ...; DHT_NO_REPL=1, DHT_JSON=1); DHT_PORT
+        gives the port and DHT_BOOTSTRAP the nodes to join (comma-separated). A flag wins.
+
+        Signals: SIGTERM, SIGHUP, and SIGINT when no prompt is shown, leave the network
+        gracefully (values handed on), print Goodbye! and exit 0. At the prompt Ctrl-C
+        cancels the line or the running command and Ctrl-D on an empty line quits.
+
+        Exit status: 0 after quit, exit, end of input or a shutdown signal; 64 for a bad
+        command line or environment; 1 if a bootstrap host cannot be resolved or the port
+        cannot be bound; 128+N when a second signal N cuts the graceful leave short.
+
+        \(help)
+        """
+    }
+
+    /// The `--help` lines of the timing options, each with the library's default.
+    static var timingOptions: String {
+        let defaults = NodeConfiguration()
+        let rows: [(option: String, meaning: String)] = [
+            ("--replication-interval DURATION", "re-store held values this often (default \(DurationText.format(defaults.replicationInterval)))"),
+            ("--republish-interval DURATION", "publish own values afresh this often (default \(DurationText.format(defaults.republishInterval)))"),
+            ("--value-lifetime DURATION", "default and longest life of a value (default \(DurationText.format(defaults.valueLifetime)))"),
+            ("--refresh-interval DURATION", "refresh buckets idle this long (default \(DurationText.format(defaults.bucketRefreshInterval)))"),
+            ("--questionable-after DURATION", "ping contacts quiet this long (default \(DurationText.format(defaults.questionableAfter)))"),
+            ("--rejoin-initial DURATION", "first wait before rejoining when alone (default \(DurationText.format(defaults.rejoinInitialDelay)))"),
+            ("--rejoin-max DURATION", "longest wait between rejoins (default \(DurationText.format(defaults.rejoinMaximumDelay)))"),
+            ("--leave-timeout DURATION", "longest quit spends handing values on (default \(DurationText.format(defaults.leaveTimeout)))"),
+            ("--failure-limit N", "missed replies in a row that drop a contact (default \(defaults.failureLimit))"),
+        ]
+        let width = rows.map(\.option.count).max() ?? 0
+        return rows.map { row in
+            "  " + row.option + String(repeating: " ", count: width - row.option.count + 2) + row.meaning
+        }.joined(separator: "\n")
+    }
+
+    /// The reply to `help`.
+    static var help: String {
+        """
+        Commands:
+          put <key> <value>  store a value; the value is the rest of the line after one space
+          put --ttl DURATION <key> <value>
+                             store a value that expires after DURATION: 500ms, 30s, 10m, 2h, 1d
+          get <key>          look a value up
+          delete <key>       delete a value from the nodes that hold it
+          where <key>        show the \(NodeConfiguration().k) nodes closest to a key and which hold it
+          keys               list what this node stores: key, seq, size, time left
+          peers              list this node's contacts: id, address, bucket, last seen, round trip
+          join <host:port>   join the network through the node at host:port
+          status             show this node's ID, address, routing table and stored keys
+          help               show this list
+          quit, exit         stop the node and leave (so does end of input)
+        Keys are at most \(DHTNode.maxKeySize) bytes and values at most \(DHTNode.maxValueSize) bytes (UTF-8), so every
+        message fits one datagram. Quote a key to give it spaces: put "my key" my value
+        (inside quotes, \\" is a quote and \\\\ a backslash).
+        """
+    }
+}

@@ -1,0 +1,89 @@
+/// A JSON value with its object keys in a fixed order, written on one line; enough for
+/// `--json` replies and `--log-format json` without Foundation's encoder.
+enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+    case string(String)
+    case integer(Int64)
+    /// Written with up to three decimals (round trips in milliseconds).
+    case number(Double)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    /// Keys in the order given, so replies read the same every time.
+    case object([(String, JSONValue)])
+
+    init(stringLiteral value: String) { self = .string(value) }
+    init(integerLiteral value: Int64) { self = .integer(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+
+    /// An integer from any width.
+    static func int(_ value: some BinaryInteger) -> JSONValue { .integer(Int64(clamping: value)) }
+
+    /// The compact encoding: no spaces, no newlines (a newline inside a string is `\n`).
+    var encoded: String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    private func write(to out: inout String) {
+        switch self {
+        case .string(let text): Self.writeString(text, to: &out)
+        case .integer(let value): out += String(value)
+        case .number(let value): out += value.isFinite ? Self.decimal(value) : "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .null: out += "null"
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.write(to: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (index, member) in members.enumerated() {
+                if index > 0 { out += "," }
+                Self.writeString(member.0, to: &out)
+                out += ":"
+                member.1.write(to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    /// Escapes quotes, backslashes and every control character (RFC 8259 section 7).
+    private static func writeString(_ text: String, to out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+
+    /// A number with at most three decimals and no exponent, trailing zeros dropped.
+    private static func decimal(_ value: Double) -> String {
+        let thousandths = (value * 1000).rounded()
+        guard abs(thousandths) < 9e15 else { return String(Int64(clamping: Int64(value.rounded()))) }
+        let whole = Int64(thousandths)
+        let sign = whole < 0 ? "-" : ""
+        let magnitude = whole.magnitude
+        var fraction = String(magnitude % 1000)
+        fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return sign + String(magnitude / 1000) + (fraction.isEmpty ? "" : "." + fraction)
+    }
+}
+
+extension JSONValue {
+    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.encoded == rhs.encoded }
+}

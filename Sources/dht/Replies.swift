@@ -1,0 +1,127 @@
+import Kademlia
+
+/// Builds each command's `Reply`: the text from `Output` (the scripts' contract) beside
+/// the JSON object with the same facts.
+enum Replies {
+    /// A put over a size limit, refused before anything is sent; nil when both sizes fit.
+    static func sizeRefusal(op: String, key: String, valueSize: Int) -> Reply? {
+        let keySize = key.utf8.count
+        if keySize > DHTNode.maxKeySize {
+            return .failure(op, Output.keyTooLarge(size: keySize, limit: DHTNode.maxKeySize),
+                            error: "key too large", extra: [("size", .int(keySize)), ("limit", .int(DHTNode.maxKeySize))])
+        }
+        if valueSize > DHTNode.maxValueSize {
+            return .failure(op, Output.valueTooLarge(size: valueSize, limit: DHTNode.maxValueSize),
+                            error: "value too large", extra: [("size", .int(valueSize)), ("limit", .int(DHTNode.maxValueSize))])
+        }
+        return nil
+    }
+
+    static func stored(key: String, _ result: PutResult) -> Reply {
+        Reply(text: Output.stored(key: key, nodes: result.storedAt),
+              json: .object([("op", "put"), ("key", .string(key)), ("stored_at", .int(result.storedAt)),
+                             ("seq", .integer(result.seq)), ("only_here", .bool(result.isStoredOnlyHere))]),
+              warning: result.isStoredOnlyHere ? Output.storedOnlyHere : nil)
+    }
+
+    static func putFailed(key: String, _ error: PutError) -> Reply {
+        .failure("put", Output.putFailed(key: key, error: error), error: error.description, extra: [("key", .string(key))])
+    }
+
+    static func deleted(key: String, _ result: PutResult) -> Reply {
+        Reply(text: Output.deleted(key: key, nodes: result.storedAt),
+              json: .object([("op", "delete"), ("key", .string(key)), ("deleted_at", .int(result.storedAt)),
+                             ("seq", .integer(result.seq)), ("only_here", .bool(result.isStoredOnlyHere))]),
+              warning: result.isStoredOnlyHere ? Output.storedOnlyHere : nil)
+    }
+
+    static func deleteFailed(key: String, _ error: PutError) -> Reply {
+        .failure("delete", Output.deleteFailed(key: key, error: error), error: error.description, extra: [("key", .string(key))])
+    }
+
+    static func found(key: String, _ found: FoundValue?) -> Reply {
+        guard let found else {
+            return Reply(text: Output.getResult(key: key, value: nil),
+                         json: .object([("op", "get"), ("key", .string(key)), ("found", false)]))
+        }
+        return Reply(text: Output.getResult(key: key, value: found.value),
+                     json: .object([("op", "get"), ("key", .string(key)), ("found", true),
+                                    ("value", .string(String(decoding: found.value, as: UTF8.self))), ("seq", .integer(found.seq))]))
+    }
+
+    /// A get or where that could not tell whether the key exists.
+    static func getFailed(op: String, key: String, _ error: GetError) -> Reply {
+        .failure(op, Output.lookupFailed(op: op, key: key, error: error), error: error.description, extra: [("key", .string(key))])
+    }
+
+    static func joined(endpoint: String, _ result: JoinResult) -> Reply {
+        Reply(text: Output.joined(endpoint: endpoint, nodes: result.contacts),
+              json: .object([("op", "join"), ("endpoint", .string(endpoint)), ("contacts", .int(result.contacts))]))
+    }
+
+    static func joinFailed(endpoint: String, _ error: JoinError) -> Reply {
+        .failure("join", Output.joinFailed(endpoint: endpoint, error: error), error: error.description,
+                 extra: [("endpoint", .string(endpoint))])
+    }
+
+    static func status(_ status: NodeStatus) -> Reply {
+        let buckets = status.buckets.map { JSONValue.object([("index", .int($0.index)), ("count", .int($0.count))]) }
+        return Reply(text: Output.status(status), json: .object([
+            ("op", "status"), ("id", .string(status.id.hex)), ("address", .string(status.address.description)),
+            ("buckets", .array(buckets)), ("total_nodes", .int(status.totalNodes)), ("stored_keys", .int(status.storedKeys)),
+            ("expiring_within_hour", .int(status.expiringWithinHour)), ("tombstones", .int(status.tombstones)),
+        ]))
+    }
+
+    static func keys(_ held: [HeldValue]) -> Reply {
+        let items = held.map { value in
+            JSONValue.object([
+                ("key", value.key.map(JSONValue.string) ?? .null), ("target", .string(value.target.hex)),
+                ("seq", .integer(value.seq)), ("size", .int(value.size)), ("deleted", .bool(value.isTombstone)),
+                ("expires_in_s", .int(max(0, value.timeLeft.components.seconds))),
+            ])
+        }
+        return Reply(text: OutputViews.keys(held), json: .object([("op", "keys"), ("keys", .array(items))]))
+    }
+
+    static func peers(_ peers: [Peer]) -> Reply {
+        let items = peers.map { peer in
+            JSONValue.object([
+                ("id", .string(peer.contact.id.hex)), ("address", .string(peer.contact.address.description)),
+                ("bucket", .int(peer.bucket)), ("last_seen_s_ago", .int(max(0, peer.quietFor.components.seconds))),
+                ("rtt_ms", peer.roundTrip.map { .number($0.seconds * 1000) } ?? .null), ("failures", .int(peer.failures)),
+            ])
+        }
+        return Reply(text: OutputViews.peers(peers), json: .object([("op", "peers"), ("peers", .array(items))]))
+    }
+
+    static func placement(key: String, _ nodes: [Placement]) -> Reply {
+        let items = nodes.map { node in
+            JSONValue.object([
+                ("id", .string(node.contact.id.hex)), ("address", .string(node.contact.address.description)),
+                ("self", .bool(node.isThisNode)), ("holds", .bool(node.holds.map { !$0.isDeleted } ?? false)),
+                ("seq", node.holds.map { .integer($0.seq) } ?? .null), ("deleted", .bool(node.holds?.isDeleted ?? false)),
+            ])
+        }
+        return Reply(text: OutputViews.placement(key: key, nodes),
+                     json: .object([("op", "where"), ("key", .string(key)), ("target", .string(NodeID(key: key).hex)),
+                                    ("nodes", .array(items))]))
+    }
+
+    /// Replies that need no node: help and every parse error.
+    static func local(to command: Command) -> Reply {
+        let text = Output.reply(to: command) ?? ""
+        switch command {
+        case .help: return Reply(text: text, json: .object([("op", "help"), ("commands", .array(Command.words.map(JSONValue.string)))]))
+        case .unknown(let word): return .failure(word, text, error: "unknown command")
+        case .usage(let name): return .failure(name, text, error: "usage", extra: [("usage", .string(text))])
+        case .unknownOption(let name, _), .badQuoting(let name, _): return .failure(name, text, error: text)
+        case .invalidDuration: return .failure("put", text, error: text)
+        case .invalidEndpoint: return .failure("join", text, error: text)
+        default: return .failure("error", text, error: text)
+        }
+    }
+
+    /// The last line of a session.
+    static let goodbye = Reply(text: Output.goodbye, json: .object([("op", "quit"), ("message", .string(Output.goodbye))]))
+}

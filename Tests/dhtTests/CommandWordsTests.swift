@@ -1,0 +1,44 @@
+import Testing
+@testable import dht
+
+/// Quoted keys: spaces inside quotes, the two escapes, and the two ways quoting goes wrong.
+@Suite struct CommandWordsTests {
+    @Test func quotedKeysHoldSpacesAndEscapes() {
+        #expect(Command.parse(line: #"put "my key" my value"#) == .put(key: "my key", value: "my value"))
+        #expect(Command.parse(line: #"get "my key""#) == .get(key: "my key"))
+        #expect(Command.parse(line: #"delete  "my key"  "#) == .delete(key: "my key"))
+        #expect(Command.parse(line: #"where "a \"b\" c""#) == .where(key: #"a "b" c"#))
+        #expect(Command.parse(line: #"get "back\\slash""#) == .get(key: #"back\slash"#))
+        #expect(Command.parse(line: #"get "C:\temp""#) == .get(key: #"C:\temp"#), "other backslashes stay as typed")
+        #expect(Command.parse(line: #"put --ttl 1m "--dashed key" v"#) == .put(key: "--dashed key", value: "v", ttl: .seconds(60)))
+        #expect(Command.parse(line: #"put "k"  v "#) == .put(key: "k", value: " v "), "the value stays verbatim")
+        #expect(Command.parse(line: #"put "k" "quoted value""#) == .put(key: "k", value: #""quoted value""#))
+        #expect(Command.parse(line: #"get ab"c"#) == .get(key: #"ab"c"#), "a quote inside a bare word is a character")
+    }
+
+    @Test func badQuotingIsAnErrorThatSendsNothing() {
+        #expect(Command.parse(line: #"put "my key v"#) == .badQuoting(command: "put", problem: .unterminatedQuote))
+        #expect(Command.parse(line: #"get "a"b"#) == .badQuoting(command: "get", problem: .textAfterQuote))
+        #expect(Command.parse(line: #"get "a\""#) == .badQuoting(command: "get", problem: .unterminatedQuote))
+        #expect(Command.parse(line: #"put "" v"#) == .usage(command: "put"))
+        #expect(Command.parse(line: #"get "a" "b""#) == .usage(command: "get"))
+    }
+
+    @Test func newCommandsTakeTheirArguments() {
+        #expect(Command.parse(line: "keys") == .keys)
+        #expect(Command.parse(line: "PEERS") == .peers)
+        #expect(Command.parse(line: "keys x") == .usage(command: "keys"))
+        #expect(Command.parse(line: "where") == .usage(command: "where"))
+        #expect(Command.parse(line: "where k") == .where(key: "k"))
+    }
+
+    @Test func keysAreShownQuotedOnlyWhenTheyNeedIt() {
+        #expect(OutputViews.quoted("plain") == "plain")
+        #expect(OutputViews.quoted("my key") == #""my key""#)
+        #expect(OutputViews.quoted(#"a"b"#) == #""a\"b""#)
+        // What `quoted` prints parses back to the same key.
+        for key in ["my key", #"a"b c"#, #"back\ slash"#, "tab\tkey"] {
+            #expect(Command.parse(line: "get " + OutputViews.quoted(key)) == .get(key: key))
+        }
+    }
+}

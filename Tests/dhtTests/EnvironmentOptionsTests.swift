@@ -1,0 +1,69 @@
+import Kademlia
+import Testing
+@testable import dht
+
+/// Every option from the environment, the flag winning, and bad values naming their variable.
+@Suite struct EnvironmentOptionsTests {
+    private func options(_ arguments: [String], _ environment: [String: String]) -> CommandLineOptions? {
+        guard case .success(.run(let options)) = CommandLineOptions.parse(arguments, environment: environment) else { return nil }
+        return options
+    }
+
+    private func problem(_ arguments: [String], _ environment: [String: String]) -> String? {
+        guard case .failure(let error) = CommandLineOptions.parse(arguments, environment: environment) else { return nil }
+        return error.message
+    }
+
+    @Test func everyOptionHasAVariable() {
+        let environment = [
+            "DHT_PORT": "8005", "DHT_BOOTSTRAP": "a:1, b:2", "DHT_BIND": "127.0.0.1", "DHT_LOG_LEVEL": "debug",
+            "DHT_LOG_FORMAT": "json", "DHT_NO_REPL": "1", "DHT_JSON": "true", "DHT_HISTORY_FILE": "",
+            "DHT_REPLICATION_INTERVAL": "2m", "DHT_FAILURE_LIMIT": "4", "DHT_LEAVE_TIMEOUT": "1s",
+        ]
+        let parsed = options([], environment)
+        #expect(parsed?.port == 8005)
+        #expect(parsed?.bootstrap == ["a:1", "b:2"])
+        #expect(parsed?.bindAddress == "127.0.0.1")
+        #expect(parsed?.logLevel == .debug)
+        #expect(parsed?.logFormat == .json)
+        #expect(parsed?.serviceMode == true)
+        #expect(parsed?.jsonReplies == true)
+        #expect(parsed?.historyFile == "")
+        #expect(parsed?.tuning.replicationInterval == .seconds(120))
+        #expect(parsed?.tuning.failureLimit == 4)
+        #expect(parsed?.tuning.leaveTimeout == .seconds(1))
+    }
+
+    @Test func flagsAndArgumentsWin() {
+        let environment = ["DHT_PORT": "8005", "DHT_BOOTSTRAP": "a:1", "DHT_LOG_LEVEL": "debug", "DHT_BIND": "127.0.0.1"]
+        let parsed = options(["9000", "c:3", "--log-level", "error", "--bind=127.0.0.2"], environment)
+        #expect(parsed?.port == 9000)
+        #expect(parsed?.bootstrap == ["c:3"])
+        #expect(parsed?.logLevel == .error)
+        #expect(parsed?.bindAddress == "127.0.0.2")
+    }
+
+    @Test func everyVariableIsNamedInTheHelp() {
+        for option in CommandLineOptions.flags + CommandLineOptions.valueOptions + NodeTuning.durationOptions {
+            #expect(CommandLineOptions.environmentName(of: option).hasPrefix("DHT_"))
+        }
+        #expect(CommandLineOptions.environmentName(of: "--no-repl") == "DHT_NO_REPL")
+        #expect(Output.usage.contains("DHT_SOME_NAME"))
+        #expect(Output.usage.contains("DHT_PORT") && Output.usage.contains("DHT_BOOTSTRAP"))
+    }
+
+    @Test func badValuesNameTheirVariable() {
+        #expect(problem([], ["DHT_PORT": "x"]) == "invalid port 'x' in DHT_PORT (expected a number from 0 to 65535)")
+        #expect(problem(["1"], ["DHT_NO_REPL": "maybe"]) == "invalid DHT_NO_REPL 'maybe' (expected 1 or 0)")
+        #expect(problem(["1"], ["DHT_BOOTSTRAP": "nohost"]) == "DHT_BOOTSTRAP: bootstrap node 'nohost' has no port (expected host:port)")
+        #expect(problem(["1"], ["DHT_LOG_FORMAT": "xml"]) == "DHT_LOG_FORMAT: invalid log format 'xml' (expected text or json)")
+        #expect(problem(["1"], ["DHT_REPLICATION_INTERVAL": "5"])?.hasPrefix("DHT_REPLICATION_INTERVAL: invalid duration '5'") == true)
+        #expect(options(["1"], ["DHT_NO_REPL": "0", "DHT_JSON": ""])?.serviceMode == false)
+    }
+
+    @Test func serviceAndJSONFlags() {
+        #expect(options(["1", "--no-repl"], [:])?.serviceMode == true)
+        #expect(options(["1", "--json"], [:])?.jsonReplies == true)
+        #expect(problem(["1", "--no-repl=1"], [:]) == "unknown option '--no-repl=1'")
+    }
+}
