@@ -13,7 +13,9 @@ let package = Package(
         .target(name: "Kademlia", dependencies: ["CLinux"]),
         .executableTarget(name: "dht", dependencies: ["Kademlia"]),
         .executableTarget(name: "dht-bench", dependencies: ["Kademlia"]),
+        // The README's library example; the tests build and run it.
+        .executableTarget(name: "dht-example", dependencies: ["Kademlia"], path: "Examples/QuickStart"),
         .testTarget(name: "KademliaTests", dependencies: ["Kademlia"]),
-        .testTarget(name: "dhtTests", dependencies: ["dht", "dht-bench", "Kademlia"]),
+        .testTarget(name: "dhtTests", dependencies: ["dht", "dht-bench", "dht-example", "Kademlia"]),
     ]
 )
