@@ -79,10 +79,12 @@ import Testing
         return directory
     }
 
+    /// The file at `path` as text.
     private func contents(_ path: String) throws -> String {
         String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
     }
 
+    /// Replaces the file at `path` with `bytes`.
     private func writeFile(_ path: String, _ bytes: [UInt8]) throws {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
     }

@@ -3,8 +3,6 @@ import Testing
 
 /// Raw terminal bytes to keys: every known sequence, whatever way the reads split it.
 @Suite struct KeyDecoderTests {
-    private static let escape: [UInt8] = [0x1b]
-
     /// `text` as bytes, for readable sequences like "\u{1b}[A".
     private static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
@@ -23,6 +21,7 @@ import Testing
         #expect(keys == expected, "byte by byte \(input)", sourceLocation: sourceLocation)
     }
 
+    /// `expectKeys` for input written as text.
     private func expectKeys(_ input: String, _ expected: [Key], sourceLocation: SourceLocation = #_sourceLocation) {
         expectKeys(Self.bytes(input), expected, sourceLocation: sourceLocation)
     }

@@ -20,6 +20,7 @@ import Testing
         keys.map { editor.handle($0) }
     }
 
+    /// `key` pressed `count` times.
     private func repeated(_ key: Key, _ count: Int) -> [Key] { Array(repeating: key, count: count) }
 
     @Test func typingInsertsAtTheCursorEvenInTheMiddle() {
