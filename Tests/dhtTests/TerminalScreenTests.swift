@@ -1,0 +1,141 @@
+import Glibc
+import Testing
+@testable import dht
+
+/// The terminal's decisions as bytes and events, without a terminal.
+@Suite struct TerminalScreenTests {
+    private static let clear = "\u{1b}[K"
+    private static let stdout = STDOUT_FILENO
+    private static let stderr = STDERR_FILENO
+
+    /// A screen with prompt "> ", made ready (its first drawing discarded).
+    private func readyScreen(history: [String] = [], words: [String] = ["put", "get"]) -> TerminalScreen {
+        var recall = History()
+        for entry in history { recall.add(entry) }
+        var screen = TerminalScreen(prompt: "> ", editor: LineEditor(history: recall, completionWords: words))
+        _ = screen.setReady(true)
+        return screen
+    }
+
+    /// Decodes `text` into keys and hands them over in one batch.
+    private func press(_ text: String, on screen: inout TerminalScreen) -> ScreenReaction {
+        var decoder = KeyDecoder()
+        return screen.handle(decoder.decode(Array(text.utf8)))
+    }
+
+    @Test func startsBusyAndDrawsThePromptWhenReady() {
+        var screen = TerminalScreen(prompt: "> ", editor: LineEditor())
+        #expect(!screen.isPromptShown)
+        #expect(screen.setReady(true) == "\r> \(Self.clear)")
+        #expect(screen.setReady(true) == "")
+        #expect(screen.isPromptShown)
+    }
+
+    @Test func aBatchOfTypingIsDrawnOnce() {
+        var screen = readyScreen()
+        #expect(press("get k", on: &screen) == ScreenReaction(output: "\r> get k\(Self.clear)"))
+        #expect(press("\u{1b}[D", on: &screen).output == "\r> get k\(Self.clear)\u{1b}[1D")
+    }
+
+    @Test func enterEndsTheLineSendsItAndGoesBusy() {
+        var screen = readyScreen()
+        _ = press("get k", on: &screen)
+        let reaction = press("\u{1b}[D\u{1b}[D\r", on: &screen)
+        // Only typed characters wait to be drawn together; each arrow is drawn, then
+        // Enter moves the cursor to the end before the newline.
+        #expect(reaction.output == "\r> get k\(Self.clear)\u{1b}[1D" + "\r> get k\(Self.clear)\u{1b}[2D" + "\u{1b}[2C\n")
+        #expect(reaction.events == [.line("get k")])
+        #expect(reaction.recorded == ["get k"])
+        #expect(reaction.history?.entries == ["get k"])
+        #expect(!screen.isPromptShown)
+    }
+
+    @Test func keysAfterEnterAreDiscardedUntilReadyAgain() {
+        var screen = readyScreen()
+        let reaction = press("status\rhelp\r", on: &screen)
+        #expect(reaction.events == [.line("status")])
+        #expect(press("xyz\u{1b}[A", on: &screen) == ScreenReaction())
+        #expect(screen.setReady(true) == "\r> \(Self.clear)")
+        #expect(press("\u{1b}[A", on: &screen).output == "\r> status\(Self.clear)")
+    }
+
+    @Test func aRepeatedLineIsSentButNotRecordedTwice() {
+        var screen = readyScreen(history: ["status"])
+        let reaction = press("status\r", on: &screen)
+        #expect(reaction.events == [.line("status")])
+        #expect(reaction.recorded.isEmpty)
+        #expect(reaction.history == nil)
+    }
+
+    @Test func controlCWhenReadyShowsCaretCAndAFreshPrompt() {
+        var screen = readyScreen()
+        _ = press("put k v", on: &screen)
+        let reaction = press("\u{1b}[H\u{03}", on: &screen)
+        #expect(reaction.output == "\r> put k v\(Self.clear)\u{1b}[7D" + "\u{1b}[7C^C\n\r> \(Self.clear)")
+        #expect(reaction.events == [.interrupt])
+        #expect(screen.isPromptShown)
+        #expect(screen.editor.line == "")
+    }
+
+    @Test func controlCWhenBusyOnlyInterrupts() {
+        var screen = TerminalScreen(prompt: "> ", editor: LineEditor())
+        #expect(press("ab\u{03}c\u{03}", on: &screen) == ScreenReaction(events: [.interrupt, .interrupt]))
+        #expect(screen.editor.line == "")
+    }
+
+    @Test func controlDOnAnEmptyLineEndsInput() {
+        var screen = readyScreen()
+        #expect(press("\u{04}", on: &screen) == ScreenReaction(output: "\n", events: [.endOfInput]))
+        #expect(!screen.isPromptShown)
+        var busy = TerminalScreen(prompt: "> ", editor: LineEditor())
+        #expect(press("\u{04}", on: &busy) == ScreenReaction())
+    }
+
+    @Test func bellClearScreenAndCompletionList() {
+        var screen = readyScreen(words: ["get", "gets"])
+        #expect(press("\u{7f}", on: &screen).output == "\u{07}")
+        _ = press("g", on: &screen)
+        #expect(press("\t", on: &screen).output == "\r> get\(Self.clear)")
+        #expect(press("\t", on: &screen).output == "\r\(Self.clear)get  gets\n\r> get\(Self.clear)")
+        #expect(press("\u{0c}", on: &screen).output == "\u{1b}[H\u{1b}[2J\r> get\(Self.clear)")
+    }
+
+    @Test func printAboveAShownPromptErasesWritesAndRedrawsWithTheCursorInPlace() {
+        var screen = readyScreen()
+        _ = press("get key\u{1b}[D\u{1b}[D", on: &screen)
+        let redraw = "\r> get key\(Self.clear)\u{1b}[2D"
+        #expect(screen.print("log line", to: Self.stdout) == [ScreenWrite(fd: Self.stdout, text: "\r\(Self.clear)log line\n" + redraw)])
+        #expect(screen.print("oops", to: Self.stderr) == [
+            ScreenWrite(fd: Self.stdout, text: "\r\(Self.clear)"),
+            ScreenWrite(fd: Self.stderr, text: "oops\n"),
+            ScreenWrite(fd: Self.stdout, text: redraw),
+        ])
+    }
+
+    @Test func printWithThePromptHiddenOnlyWrites() {
+        let screen = TerminalScreen(prompt: "> ", editor: LineEditor())
+        #expect(screen.print("reply", to: Self.stdout) == [ScreenWrite(fd: Self.stdout, text: "reply\n")])
+        #expect(screen.print("error", to: Self.stderr) == [ScreenWrite(fd: Self.stderr, text: "error\n")])
+    }
+
+    @Test func goingBusyWhileShownErasesThePromptButKeepsTheLine() {
+        var screen = readyScreen()
+        _ = press("ab", on: &screen)
+        #expect(screen.setReady(false) == "\r\(Self.clear)")
+        #expect(screen.setReady(false) == "")
+        #expect(screen.setReady(true) == "\r> ab\(Self.clear)")
+    }
+
+    @Test func closingEndsTheShownLineAndStopsAllDrawing() {
+        var screen = readyScreen()
+        _ = press("ab\u{1b}[D", on: &screen)
+        #expect(screen.close() == "\u{1b}[1C\n")
+        #expect(screen.close() == "")
+        #expect(screen.print("bye", to: Self.stdout) == [ScreenWrite(fd: Self.stdout, text: "bye\n")])
+        #expect(press("x\u{03}\u{04}\r", on: &screen) == ScreenReaction())
+        #expect(screen.setReady(false) == "")
+        #expect(screen.setReady(true) == "")
+        var busy = TerminalScreen(prompt: "> ", editor: LineEditor())
+        #expect(busy.close() == "")
+    }
+}
