@@ -153,10 +153,30 @@ struct BannerPrinter {
     }
 }
 
-/// Placeholder until the line editor lands: no editor, so input is read line by line.
+extension LineTerminal: LineDisplay {}
+
+/// The line editor on the terminal, feeding the session.
 enum LineEditorSession {
-    /// The line editor on the terminal, posting its lines as session events; nil when none can run.
+    /// Opens the line editor and posts what it hears as session events; nil when stdin or
+    /// stdout is no terminal or raw mode fails. `historyFile` is the `--history-file`
+    /// setting: nil for `~/.dht_history`, empty for history in memory only.
     static func open(historyFile: String?, post: @escaping @Sendable (SessionEvent) -> Void) -> (any LineDisplay)? {
-        nil
+        let file: HistoryFile? = switch historyFile {
+        case nil: HistoryFile.fromEnvironment(["HOME": ProcessInfo.processInfo.environment["HOME"] ?? ""])
+        case let path? where path.isEmpty: nil
+        case let path?: HistoryFile(path: path)
+        }
+        guard let terminal = LineTerminal.open(prompt: "> ", completions: Command.words, historyFile: file) else { return nil }
+        let events = terminal.events()
+        Task {
+            for await event in events {
+                switch event {
+                case .line(let line): post(.line(line))
+                case .interrupt: post(.interrupt)
+                case .endOfInput: post(.endOfInput)
+                }
+            }
+        }
+        return terminal
     }
 }

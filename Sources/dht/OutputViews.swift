@@ -10,7 +10,7 @@ enum OutputViews {
              value.isTombstone ? "deleted" : "\(value.size) B", "\(short(value.timeLeft)) left"]
         }
         let tombstones = held.count { $0.isTombstone }
-        let summary = "\(held.count - tombstones) values, \(tombstones) tombstones"
+        let summary = "\(count(held.count - tombstones, "value")), \(count(tombstones, "tombstone"))"
         return table(header: ["Key", "Seq", "Size", "Expires"], rows: rows, rightAligned: [1, 2]) + "\n" + summary
     }
 
@@ -22,7 +22,7 @@ enum OutputViews {
              "\(short(peer.quietFor)) ago", peer.roundTrip.map(milliseconds) ?? "-"]
         }
         return table(header: ["ID", "Address", "Bucket", "Last seen", "RTT"], rows: rows, rightAligned: [2, 3, 4])
-            + "\n\(peers.count) contacts in \(Set(peers.map(\.bucket)).count) buckets"
+            + "\n\(count(peers.count, "contact")) in \(count(Set(peers.map(\.bucket)).count, "bucket"))"
     }
 
     /// The K closest nodes to a key and what each holds.
@@ -32,9 +32,14 @@ enum OutputViews {
              node.isThisNode ? "this node" : "", node.holds.map { $0.isDeleted ? "deleted, seq \($0.seq)" : "seq \($0.seq)" } ?? "-"]
         }
         let holding = nodes.count { $0.holds.map { !$0.isDeleted } ?? false }
-        let title = "The \(nodes.count) nodes closest to \(quoted(key)) (target \(NodeID(key: key).hex.prefix(8))):"
+        let title = "The \(count(nodes.count, "node")) closest to \(quoted(key)) (target \(NodeID(key: key).hex.prefix(8))):"
         return title + "\n" + table(header: ["#", "ID", "Address", "", "Holds"], rows: rows, rightAligned: [0])
             + "\nHeld by \(holding) of \(nodes.count)"
+    }
+
+    /// `1 value`, `2 values`.
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 
     /// A key as typed back to the REPL: bare when it has no blanks or quotes, else quoted.
