@@ -38,18 +38,8 @@ enum Console {
         _ = signal(SIGPIPE, SIG_IGN)
     }
 
-    /// Writes every byte, retrying after partial writes and interrupts; gives up on other errors.
+    /// Writes every byte (see `RawIO.writeAll`); output that cannot be written is dropped.
     static func write(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written > 0 {
-                bytes = bytes.dropFirst(written)
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
+        RawIO.writeAll(text, to: fd)
     }
 }

@@ -19,7 +19,7 @@ enum OutputViews {
         guard !peers.isEmpty else { return "No contacts known" }
         let rows = peers.map { peer in
             [String(peer.contact.id.hex.prefix(8)), peer.contact.address.description, String(peer.bucket),
-             "\(short(peer.quietFor)) ago", peer.roundTrip.map(milliseconds) ?? "-"]
+             "\(short(peer.quietFor)) ago", peer.roundTrip?.millisecondsText ?? "-"]
         }
         return table(header: ["ID", "Address", "Bucket", "Last seen", "RTT"], rows: rows, rightAligned: [2, 3, 4])
             + "\n\(count(peers.count, "contact")) in \(count(Set(peers.map(\.bucket)).count, "bucket"))"
@@ -56,13 +56,6 @@ enum OutputViews {
         if hours > 0 { return "\(hours)h \(minutes)m" }
         if minutes > 0 { return "\(minutes)m \(seconds % 60)s" }
         return "\(seconds)s"
-    }
-
-    /// A round trip in milliseconds with two decimals.
-    static func milliseconds(_ duration: Duration) -> String {
-        let hundredths = Int((Double(duration.components.seconds) * 100_000 + Double(duration.components.attoseconds) / 1e13).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) ms"
     }
 
     /// Columns padded to their widest cell, two spaces apart, trailing blanks trimmed.

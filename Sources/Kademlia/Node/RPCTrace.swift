@@ -7,7 +7,7 @@ enum RPCTrace {
         case .success(let response): "answered by \(response.id.hex.prefix(8))"
         case .failure(let error): "\(error)"
         }
-        return "\(query.method) to \(address): \(how) in \(milliseconds(elapsed))"
+        return "\(query.method) to \(address): \(how) in \(elapsed.millisecondsText)"
     }
 
     /// `store from 127.0.0.1:8003 (9c01d2e4): answered` or `...: error 203 'bad token'`
@@ -18,10 +18,12 @@ enum RPCTrace {
         }
         return "\(query.method) from \(sender.address) (\(sender.id.hex.prefix(8))): \(how)"
     }
+}
 
-    /// A duration in milliseconds with two decimals, as round trips are read.
-    static func milliseconds(_ duration: Duration) -> String {
-        let hundredths = Int((duration.seconds * 100_000).rounded())
+extension Duration {
+    /// In milliseconds with two decimals, as round trips are read: `0.41 ms`.
+    public var millisecondsText: String {
+        let hundredths = Int((seconds * 100_000).rounded())
         let fraction = hundredths % 100
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) ms"
     }
