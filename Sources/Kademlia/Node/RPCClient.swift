@@ -75,6 +75,7 @@ extension DHTNode {
             if let expectedID {
                 let repairs = state.withLock { $0.recordTimeout(of: expectedID, now: now) }
                 if !repairs.isEmpty {
+                    log(.debug, .maintenance, "\(expectedID.hex.prefix(8)) went bad: repairing \(repairs.count) values")
                     inBackground { node in await node.forEach(repairs, width: Self.replicationWidth) { await node.repair($0) } }
                 }
             }
