@@ -16,7 +16,7 @@ private func errorCode(_ message: Message) -> Int64? {
 private func makeState(seed: UInt64 = 1) -> (NodeState, SeededGenerator) {
     var generator = SeededGenerator(seed: seed)
     let local = NodeID.random(using: &generator)
-    let state = NodeState(localID: local, configuration: NodeConfiguration(), random: SeededGenerator(seed: seed &+ 100), now: start)
+    let state = NodeState(localID: local, configuration: NodeConfiguration(), random: NodeRandom(seed: seed &+ 100), now: start)
     return (state, generator)
 }
 

@@ -23,7 +23,7 @@ public final class DHTNode: Sendable {
 
     /// Creates a node on a transport and starts answering queries at once.
     public init(transport: any DatagramTransport, clock: any NodeClock = SystemClock(), configuration: NodeConfiguration = .init()) {
-        var random = configuration.seed.map(SeededGenerator.init(seed:)) ?? SeededGenerator()
+        var random = NodeRandom(seed: configuration.seed)
         let id = configuration.id ?? NodeID.random(using: &random)
         self.id = id
         self.configuration = configuration

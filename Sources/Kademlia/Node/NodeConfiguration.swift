@@ -15,6 +15,7 @@ public struct NodeConfiguration: Sendable {
     /// The node's id; random when nil.
     public var id: NodeID?
     /// Seeds the node's random choices (id, transaction ids, secrets) for replayable runs.
+    /// Simulations and tests only: a seeded node's replies reveal its token secret.
     public var seed: UInt64?
     /// Receives log lines at `logLevel` and above.
     public var log: LogSink?

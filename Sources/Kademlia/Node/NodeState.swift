@@ -8,7 +8,7 @@ struct NodeState: Sendable {
     /// The values this node's user put, which it republishes.
     var publications: Publications
     var tokens: TokenIssuer
-    var random: SeededGenerator
+    var random: NodeRandom
     var pending = PendingRequests()
     var roundTrips = RoundTripEstimator()
     /// Contacts being pinged to decide whether a newcomer may take their place.
@@ -25,7 +25,7 @@ struct NodeState: Sendable {
     /// Set by `stop()`: no query goes out after it, since nothing would time it out.
     var stopped = false
 
-    init(localID: NodeID, configuration: NodeConfiguration, random: SeededGenerator, now: Timestamp) {
+    init(localID: NodeID, configuration: NodeConfiguration, random: NodeRandom, now: Timestamp) {
         self.localID = localID
         self.configuration = configuration
         self.random = random
