@@ -15,7 +15,11 @@ private func errorCode(_ message: Message) -> Int64? {
 private func makeState(seed: UInt64) -> (NodeState, Contact) {
     var generator = SeededGenerator(seed: seed)
     let local = NodeID.random(using: &generator)
-    let state = NodeState(localID: local, configuration: NodeConfiguration(), random: NodeRandom(seed: seed &+ 100), now: start)
+    // These contacts share one address; the diversity limits have tests of their own.
+    var configuration = NodeConfiguration()
+    configuration.limits.contactsPerHost = .max
+    configuration.limits.contactsPerNetworkPerBucket = .max
+    let state = NodeState(localID: local, configuration: configuration, random: NodeRandom(seed: seed &+ 100), now: start)
     let asker = Contact(id: NodeID.random(using: &generator), address: SocketAddress(ip: 0x0A00_0007, port: 4100))
     return (state, asker)
 }

@@ -39,11 +39,18 @@ public struct Lookup: Sendable {
     public private(set) var inFlight = 0
     /// Queries sent so far.
     public private(set) var queried = 0
+    /// The most queries the lookup sends: replies that keep naming ever closer nodes that
+    /// do not exist cannot keep it going (10 K: real lookups of 100,000 nodes take 3 K).
+    public let maxQueries: Int
+    /// Candidates kept at most; farther unqueried ones are dropped, so a reply packed with
+    /// contacts cannot grow the lookup's memory.
+    public var maxCandidates: Int { 8 * k }
 
     public init(target: NodeID, k: Int = 8, alpha: Int = 3, seeds: some Sequence<Contact>, excluding localID: NodeID? = nil) {
         self.target = target
         self.k = k
         self.alpha = alpha
+        maxQueries = 10 * k
         self.excluded = localID
         add(seeds, round: 0)
     }
@@ -66,7 +73,7 @@ public struct Lookup: Sendable {
             considered += 1
             if considered == k { break }
         }
-        if let index = firstUnqueried {
+        if let index = firstUnqueried, queried < maxQueries {
             guard inFlight < alpha else { return .wait }
             candidates[index].progress = .inFlight
             inFlight += 1
@@ -149,6 +156,9 @@ public struct Lookup: Sendable {
             let index = insertionIndex(for: distance)
             guard index == candidates.count || candidates[index].distance != distance else { continue }
             candidates.insert(Candidate(contact: contact, distance: distance, progress: .unqueried, round: round), at: index)
+        }
+        while candidates.count > maxCandidates, let last = candidates.last, last.progress == .unqueried {
+            candidates.removeLast()
         }
     }
 

@@ -12,6 +12,8 @@ public final class UDPTransport: DatagramTransport {
 
     /// The address other nodes reach this transport at (127.0.0.1 when bound to 0.0.0.0).
     public let localAddress: SocketAddress
+    /// The socket's file descriptor, for tests that check it is closed.
+    var descriptor: Int32 { socket.fd }
 
     private let socket: UDPSocket
     private let poller: UDPPoller

@@ -20,6 +20,8 @@ public final class DHTNode: Sendable {
     let clock: any NodeClock
     let state: Mutex<NodeState>
     let counters = NodeCounters()
+    /// Bounds the lookups under way (`NodeLimits.maxLookupsInFlight`).
+    let lookupGate: LookupGate
 
     /// Creates a node on a transport and starts answering queries at once.
     public init(transport: any DatagramTransport, clock: any NodeClock = SystemClock(), configuration: NodeConfiguration = .init()) {
@@ -29,6 +31,7 @@ public final class DHTNode: Sendable {
         self.configuration = configuration
         self.transport = transport
         self.clock = clock
+        lookupGate = LookupGate(limit: configuration.limits.maxLookupsInFlight)
         state = Mutex(NodeState(localID: id, configuration: configuration, random: random, now: clock.now()))
         transport.start(delegate: self)
         transport.wake(at: clock.now())
@@ -55,6 +58,7 @@ public final class DHTNode: Sendable {
         transport.close()
         let waiting = state.withLock { state in
             state.stopped = true
+            state.pacedSends = DeadlineHeap()
             return state.pending.removeAll()
         }
         for completion in waiting { completion(.failure(.cancelled)) }

@@ -4,6 +4,14 @@ extension DHTNode: TransportDelegate {
     public func transport(received datagram: UnsafeRawBufferPointer, from sender: SocketAddress) {
         counters.received.add(1, ordering: .relaxed)
         guard datagram.count <= Self.maxDatagramSize else { return }
+        // A host already over its query rate is dropped before decoding, so a flood costs one
+        // table look-up per datagram; replies to our own queries never spend its tokens.
+        let source = TrafficSource.host(sender, relaxLoopback: configuration.limits.relaxLoopback)
+        let now = clock.now()
+        guard !state.withLock({ $0.inboundLimiter.isExhausted(source, now: now) }) else {
+            counters.rateLimited.add(1, ordering: .relaxed)
+            return
+        }
         let message: Message
         do {
             message = try Message.decode(datagram)
@@ -18,25 +26,32 @@ extension DHTNode: TransportDelegate {
         }
         switch message.body {
         case .query(let senderID, let query):
-            answer(query, transactionID: message.transactionID, from: Contact(id: senderID, address: sender))
+            answer(query, transactionID: message.transactionID, from: Contact(id: senderID, address: sender), source: source)
         case .response, .error:
             resolvePending(message, from: sender)
         }
     }
 
     public func transportTick() {
+        sendPacedQueries()
         sweepTimeouts()
         runMaintenanceIfDue()
     }
 
-    private func answer(_ query: Query, transactionID: [UInt8], from sender: Contact) {
+    private func answer(_ query: Query, transactionID: [UInt8], from sender: Contact, source: TrafficSource) {
         let now = clock.now()
-        let (reply, observation, deadline) = state.withLock { state in
+        let answered = state.withLock { state -> (Message, NodeState.Observation, Timestamp?)? in
+            // A flooding host is answered less, then not at all, and teaches the table nothing.
+            guard state.inboundLimiter.allow(source, now: now) else { return nil }
             let reply = state.answer(query, transactionID: transactionID, from: sender, now: now)
             let deadline: Timestamp? = if case .store = query { state.storeDeadline } else { nil }
             var observation = sender.id == id ? NodeState.Observation() : state.observe(sender, now: now)
             if case .findNode(_, let grant?) = query { observation.grant = grant }
             return (reply, observation, deadline)
+        }
+        guard let (reply, observation, deadline) = answered else {
+            counters.rateLimited.add(1, ordering: .relaxed)
+            return
         }
         send(reply, to: sender.address)
         log(.debug, .query, RPCTrace.answered(query, from: sender, with: reply))

@@ -24,6 +24,10 @@ extension DHTNode {
     /// refilling its slot, until the K closest seen have answered (or, to read a value,
     /// until the closest one standing has answered with it).
     func lookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause = .user) async -> LookupOutcome {
+        await lookupGate.run { await runLookup(target, for: purpose, cause: cause) }
+    }
+
+    private func runLookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause) async -> LookupOutcome {
         let now = clock.now()
         let seeds = state.withLock { state in
             state.routingTable.noteLookup(toward: target, now: now)

@@ -14,6 +14,8 @@ public struct NodeConfiguration: Sendable {
     public var minimumStallTimeout: Duration = .milliseconds(50)
     /// The node's id; random when nil.
     public var id: NodeID?
+    /// Store quotas, rate limits, routing-table diversity and query bounds.
+    public var limits = NodeLimits()
     /// Seeds the node's random choices (id, transaction ids, secrets) for replayable runs.
     /// Simulations and tests only: a seeded node's replies reveal its token secret.
     public var seed: UInt64?

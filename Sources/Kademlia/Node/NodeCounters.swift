@@ -5,6 +5,8 @@ final class NodeCounters: Sendable {
     let sent = Atomic<Int>(0)
     let received = Atomic<Int>(0)
     let timeouts = Atomic<Int>(0)
+    /// Queries left unanswered because their host was over its rate.
+    let rateLimited = Atomic<Int>(0)
     let pings = Atomic<Int>(0)
     let findNodes = Atomic<Int>(0)
     let findValues = Atomic<Int>(0)

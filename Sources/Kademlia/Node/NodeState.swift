@@ -10,6 +10,11 @@ struct NodeState: Sendable {
     var tokens: TokenIssuer
     var random: NodeRandom
     var pending = PendingRequests()
+    /// Incoming queries per source host.
+    var inboundLimiter: RateLimiter
+    /// Our own queries per destination host, and the datagrams waiting their turn.
+    var outboundPacer: RateLimiter
+    var pacedSends = DeadlineHeap<PacedDatagram>()
     var roundTrips = RoundTripEstimator()
     /// Contacts being pinged to decide whether a newcomer may take their place.
     var challenged: Set<NodeID> = []
@@ -31,12 +36,19 @@ struct NodeState: Sendable {
         self.random = random
         nextMaintenance = now
         lastMaintenance = now
-        routingTable = RoutingTable(localID: localID, bucketSize: configuration.k,
-                                    failureLimit: configuration.failureLimit, now: now)
+        let limits = configuration.limits
+        routingTable = RoutingTable(localID: localID, bucketSize: configuration.k, failureLimit: configuration.failureLimit,
+                                    diversity: RoutingDiversity(perHost: limits.contactsPerHost,
+                                                                perNetworkPerBucket: limits.contactsPerNetworkPerBucket,
+                                                                relaxLoopback: limits.relaxLoopback), now: now)
         store = ValueStore(maximumLifetime: configuration.valueLifetime, replicationInterval: configuration.replicationInterval)
         publications = Publications(interval: configuration.republishInterval)
         rejoin = RejoinSchedule(initialDelay: configuration.rejoinInitialDelay, maximumDelay: configuration.rejoinMaximumDelay)
         tokens = TokenIssuer(now: now, using: &self.random)
+        inboundLimiter = RateLimiter(rate: limits.queriesPerSecondPerHost, burst: limits.queryBurstPerHost,
+                                     capacity: limits.rateLimiterHosts)
+        outboundPacer = RateLimiter(rate: limits.queriesPerSecondToHost, burst: limits.queryBurstToHost,
+                                    capacity: limits.rateLimiterHosts)
     }
 
     /// What the node must do after the routing table saw a contact.
@@ -61,7 +73,7 @@ struct NodeState: Sendable {
             guard now - oldest.lastSeen >= configuration.questionableAfter || oldest.failures > 0,
                   challenged.insert(oldest.contact.id).inserted else { return Observation() }
             return Observation(challenge: oldest.contact)
-        case .refreshed, .ignored:
+        case .refreshed, .ignored, .refused:
             return Observation()
         }
     }
@@ -118,4 +130,10 @@ extension NodeState {
     var storeDeadline: Timestamp? {
         [store.earliestExpiry, store.earliestReplication, publications.earliest].compactMap { $0 }.min()
     }
+}
+
+/// A query held back by the outbound pacer until its destination's budget allows it.
+struct PacedDatagram: Sendable {
+    var bytes: [UInt8]
+    var address: SocketAddress
 }

@@ -14,16 +14,24 @@ extension DHTNode {
         _ query: Query, to address: SocketAddress, expecting expectedID: NodeID? = nil, for cause: QueryCause = .user,
         onStall: (@Sendable () -> Void)? = nil, completion: @escaping @Sendable (RPCResult) -> Void
     ) -> PendingRequests.Key {
-        let sentAt = clock.now()
+        let now = clock.now()
+        let limits = configuration.limits
+        let paced = !(limits.relaxLoopback && address.isLoopback)
         let settled: PendingRequests.Completion = { [self] result in
             let outcome = settle(result, from: address, expecting: expectedID)
-            log(.debug, .rpc, RPCTrace.sent(query, to: address, outcome: outcome, after: clock.now() - sentAt))
+            log(.debug, .rpc, RPCTrace.sent(query, to: address, outcome: outcome, after: clock.now() - now))
             completion(outcome)
         }
-        let reserved = state.withLock { state in
-            state.stopped ? nil : state.pending.reserve(to: address, sentAt: sentAt, using: &state.random, completion: settled)
+        // Full table or a destination whose budget is spent for the next `maxPacingDelay`:
+        // the query fails at once rather than growing memory or flooding one host.
+        let reserved = state.withLock { state -> (key: PendingRequests.Key, sentAt: Timestamp)? in
+            guard !state.stopped, state.pending.count < limits.maxPendingQueries else { return nil }
+            let sendAt = paced ? state.outboundPacer.schedule(.host(address, relaxLoopback: false), now: now,
+                                                              maxDelay: limits.maxPacingDelay) : now
+            guard let sendAt else { return nil }
+            return (state.pending.reserve(to: address, sentAt: sendAt, using: &state.random, completion: settled), sendAt)
         }
-        guard let key = reserved else {
+        guard let (key, sentAt) = reserved else {
             completion(.failure(.cancelled))
             // Matches nothing: a stopped node holds no queries.
             return PendingRequests.Key(transactionID: 0, address: address)
@@ -32,7 +40,12 @@ extension DHTNode {
         let datagram = Message(transactionID: transactionID, body: .query(sender: id, query), version: Message.ourVersion).encoded()
         counters.sent.add(1, ordering: .relaxed)
         counters.countQuery(query, cause: cause)
-        transport.send(datagram, to: address)
+        if sentAt > now {
+            state.withLock { $0.pacedSends.push(sentAt, PacedDatagram(bytes: datagram, address: address)) }
+            transport.wake(at: sentAt)
+        } else {
+            transport.send(datagram, to: address)
+        }
         let wake = state.withLock { state in
             let stallTimeout = state.roundTrips.stallTimeout(
                 floor: configuration.minimumStallTimeout, ceiling: configuration.stallTimeout)
@@ -111,6 +124,18 @@ extension DHTNode {
         case .query:
             completion(.failure(.cancelled))
         }
+    }
+
+    /// Sends the paced queries whose turn has come.
+    func sendPacedQueries() {
+        let now = clock.now()
+        let (due, next) = state.withLock { state -> ([PacedDatagram], Timestamp?) in
+            var due: [PacedDatagram] = []
+            while let item = state.pacedSends.popDue(now: now) { due.append(item.target) }
+            return (due, state.pacedSends.earliest)
+        }
+        for datagram in due { transport.send(datagram.bytes, to: datagram.address) }
+        if let next { transport.wake(at: next) }
     }
 
     /// Fails every query whose deadline has passed and reports the ones gone quiet.

@@ -43,13 +43,38 @@ extension NodeState {
         let jitter = replicationJitter()
         let known = routingTable.closest(to: request.target, limit: configuration.k).map(\.id)
         let asReplica = HandOffRule.isAmongClosest(request.target, localID: localID, known: known, k: configuration.k)
+        let source = TrafficSource.network(sender.address, relaxLoopback: configuration.limits.relaxLoopback)
+        if let refusal = admit(request, from: source, asReplica: asReplica, transactionID: transactionID, now: now) { return refusal }
         switch store.store(request.value, seq: request.seq, for: request.target, key: request.key, ttl: ttl,
                            tombstone: request.deleted, now: now, from: sender.id, replicationDelay: jitter,
-                           asReplica: asReplica) {
+                           asReplica: asReplica, source: source) {
         case .stored, .refreshed, .keptExisting:
             return reply(Response(id: localID), to: transactionID)
         case .rejectedOlder(let current):
             return .error(.sequenceTooLow, "Sequence number \(request.seq) lower than stored \(current)", transactionID: transactionID)
+        }
+    }
+
+    /// Applies the store quotas: nil when the store may take its space (a cached copy may
+    /// have been dropped for it), else the 202 error to answer. A copy of the version held
+    /// takes no new space, so it is never refused.
+    private mutating func admit(_ request: StoreRequest, from source: TrafficSource, asReplica: Bool,
+                                transactionID: [UInt8], now: Timestamp) -> Message? {
+        if let held = store.entry(for: request.target, now: now), held.seq == request.seq, held.isTombstone == request.deleted,
+           request.deleted || held.value == request.value { return nil }
+        let stored = StoredValue(value: request.deleted ? [] : request.value, seq: request.seq, key: request.key,
+                                 isTombstone: request.deleted, storedAt: now, expiresAt: now)
+        switch store.admission(cost: StoreUsage.cost(of: stored), for: request.target, from: source, asReplica: asReplica,
+                               limits: configuration.limits) {
+        case .admit:
+            return nil
+        case .admitEvicting(let victim):
+            store.remove(victim)
+            return nil
+        case .sourceOverQuota:
+            return .error(.server, "Store quota used up for \(source)", transactionID: transactionID)
+        case .full:
+            return .error(.server, "Store full", transactionID: transactionID)
         }
     }
 

@@ -10,6 +10,28 @@ public enum InsertOutcome: Equatable, Sendable {
     case full(oldest: RoutingEntry)
     /// Our own id, or a known id claiming a different address.
     case ignored
+    /// Its host already holds its places in the table, or its /24 its places in the
+    /// bucket (`RoutingDiversity`): one machine or network cannot fill a bucket.
+    case refused
+}
+
+/// How many places one host and one network may take (see `TrafficSource`).
+public struct RoutingDiversity: Sendable, Equatable {
+    /// Contacts one host may hold in the whole table.
+    public var perHost: Int
+    /// Contacts one /24 may hold in one bucket.
+    public var perNetworkPerBucket: Int
+    /// Count each loopback address and port as its own host.
+    public var relaxLoopback: Bool
+
+    public init(perHost: Int, perNetworkPerBucket: Int, relaxLoopback: Bool) {
+        self.perHost = perHost
+        self.perNetworkPerBucket = perNetworkPerBucket
+        self.relaxLoopback = relaxLoopback
+    }
+
+    /// No limits: for tests of the table's other rules.
+    public static let unlimited = RoutingDiversity(perHost: .max, perNetworkPerBucket: .max, relaxLoopback: true)
 }
 
 /// The 160-bucket XOR-metric routing table of a node. Plain value, no I/O: the node
@@ -22,12 +44,18 @@ public struct RoutingTable: Sendable {
     public let failureLimit: Int
     private var buckets: [KBucket]
     public private(set) var count = 0
+    /// The places hosts and networks may take.
+    public let diversity: RoutingDiversity
+    /// Contacts in the table per host.
+    private var hostCounts: [TrafficSource: Int] = [:]
     /// Every bucket below this index is empty. Buckets near our own id are empty in all but
     /// huge networks, so `closest`, which runs for every query answered, starts here.
     private var lowestOccupied = NodeID.bitCount
 
-    public init(localID: NodeID, bucketSize: Int = 8, failureLimit: Int = 2, now: Timestamp) {
+    public init(localID: NodeID, bucketSize: Int = 8, failureLimit: Int = 2, diversity: RoutingDiversity = .unlimited,
+                now: Timestamp) {
         self.localID = localID
+        self.diversity = diversity
         self.bucketSize = bucketSize
         self.failureLimit = failureLimit
         buckets = Array(repeating: KBucket(now: now), count: NodeID.bitCount)
@@ -38,8 +66,10 @@ public struct RoutingTable: Sendable {
         guard let index = localID.bucketIndex(of: contact.id) else { return .ignored }
         if buckets[index].refresh(contact, now: now) { return .refreshed }
         if buckets[index].index(of: contact.id) != nil { return .ignored }
+        if !hasRoom(for: contact.address, in: index) { return .refused }
         if buckets[index].entries.count < bucketSize {
             buckets[index].append(contact, now: now)
+            hostCounts[host(contact.address), default: 0] += 1
             count += 1
             lowestOccupied = min(lowestOccupied, index)
             return .added
@@ -52,9 +82,9 @@ public struct RoutingTable: Sendable {
     @discardableResult
     public mutating func recordFailure(of id: NodeID) -> Bool {
         guard let index = localID.bucketIndex(of: id) else { return false }
-        let before = buckets[index].entries.count
+        let before = buckets[index].entries
         let removed = buckets[index].recordFailure(of: id, limit: failureLimit)
-        count += buckets[index].entries.count - before
+        noteChange(in: index, from: before)
         if removed { noteEmptied(index) }
         return removed
     }
@@ -63,11 +93,41 @@ public struct RoutingTable: Sendable {
     @discardableResult
     public mutating func remove(_ id: NodeID) -> Bool {
         guard let index = localID.bucketIndex(of: id) else { return false }
-        let before = buckets[index].entries.count
+        let before = buckets[index].entries
         let removed = buckets[index].remove(id)
-        count += buckets[index].entries.count - before
+        noteChange(in: index, from: before)
         if removed { noteEmptied(index) }
         return removed
+    }
+
+    /// The host `address` counts as.
+    private func host(_ address: SocketAddress) -> TrafficSource {
+        .host(address, relaxLoopback: diversity.relaxLoopback)
+    }
+
+    /// Whether a newcomer at `address` may take a place in bucket `index`.
+    private func hasRoom(for address: SocketAddress, in index: Int) -> Bool {
+        guard hostCounts[host(address), default: 0] < diversity.perHost else { return false }
+        guard diversity.perNetworkPerBucket < bucketSize else { return true }
+        let network = TrafficSource.network(address, relaxLoopback: diversity.relaxLoopback)
+        let sameNetwork = buckets[index].entries.count {
+            TrafficSource.network($0.contact.address, relaxLoopback: diversity.relaxLoopback) == network
+        }
+        return sameNetwork < diversity.perNetworkPerBucket
+    }
+
+    /// Brings `count` and the host counts up to date after bucket `index` changed from
+    /// `before` (a removal may also have promoted a replacement).
+    private mutating func noteChange(in index: Int, from before: [RoutingEntry]) {
+        let after = buckets[index].entries
+        count += after.count - before.count
+        for entry in before where !after.contains(where: { $0.contact.id == entry.contact.id }) {
+            let key = host(entry.contact.address)
+            hostCounts[key] = (hostCounts[key] ?? 1) > 1 ? (hostCounts[key] ?? 1) - 1 : nil
+        }
+        for entry in after where !before.contains(where: { $0.contact.id == entry.contact.id }) {
+            hostCounts[host(entry.contact.address), default: 0] += 1
+        }
     }
 
     /// Moves `lowestOccupied` up past bucket `index` if a removal left it empty.

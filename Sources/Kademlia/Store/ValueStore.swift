@@ -56,9 +56,16 @@ public struct ValueStore: Sendable {
         /// which it replicates and hands on, rather than a copy cached along a lookup's
         /// path, which it only serves until it expires.
         var isReplica = true
+        /// Who stored this version, as the quotas count it; nil for this node's own writes.
+        var source: TrafficSource?
+
+        /// What it is charged against the limits.
+        var cost: Int { StoreUsage.cost(of: stored) }
     }
 
-    private var entries: [NodeID: Entry] = [:]
+    private(set) var entries: [NodeID: Entry] = [:]
+    /// What is held, in all and per source, for the quotas (`StoreQuota.swift`).
+    private(set) var usage = StoreUsage()
     private var expiries = DeadlineHeap<NodeID>()
     private var replications = DeadlineHeap<NodeID>()
 
@@ -74,7 +81,7 @@ public struct ValueStore: Sendable {
     public mutating func store(
         _ value: [UInt8], seq: Int64, for target: NodeID, key: [UInt8]? = nil, ttl: Duration? = nil,
         tombstone: Bool = false, now: Timestamp, from holder: NodeID? = nil, replicationDelay: Duration = .zero,
-        asReplica: Bool = true
+        asReplica: Bool = true, source: TrafficSource? = nil
     ) -> StoreOutcome {
         let lifetime = max(.zero, min(ttl ?? maximumLifetime, maximumLifetime))
         var offered = StoredValue(value: tombstone ? [] : value, seq: seq, key: key, isTombstone: tombstone,
@@ -93,19 +100,19 @@ public struct ValueStore: Sendable {
                 outcome = .refreshed
             } else if Self.wins(offered, over: held.stored) {
                 offered.key = key ?? held.stored.key
-                entry = Entry(stored: offered, replicateAt: now)
+                entry = Entry(stored: offered, replicateAt: now, source: source)
                 outcome = .stored
             } else {
                 return seq < held.stored.seq ? .rejectedOlder(current: held.stored.seq) : .keptExisting
             }
         } else {
-            entry = Entry(stored: offered, replicateAt: now)
+            entry = Entry(stored: offered, replicateAt: now, source: source)
             outcome = .stored
         }
         entry.isReplica = asReplica || entries[target]?.isReplica == true
         entry.replicateAt = now + replicationInterval + replicationDelay
         if let holder { entry.holders[holder] = now }
-        entries[target] = entry
+        replace(target, with: entry)
         // Push only deadlines that moved: a pair equal to the current one would count as
         // current too, and could never be told apart and dropped.
         if previous?.stored.expiresAt != entry.stored.expiresAt { expiries.push(entry.stored.expiresAt, target) }
@@ -143,7 +150,7 @@ public struct ValueStore: Sendable {
         var removed = 0
         while let due = expiries.popDue(now: now) {
             guard let held = entries[due.target], held.stored.expiresAt == due.deadline else { continue }
-            entries[due.target] = nil
+            replace(due.target, with: nil)
             removed += 1
         }
         return removed
@@ -151,7 +158,14 @@ public struct ValueStore: Sendable {
 
     /// Removes what is held for a target.
     public mutating func remove(_ target: NodeID) {
-        entries[target] = nil
+        replace(target, with: nil)
+    }
+
+    /// The one place an entry comes or goes, so the quotas' tally always matches.
+    private mutating func replace(_ target: NodeID, with entry: Entry?) {
+        if let old = entries[target] { usage.remove(old, target) }
+        entries[target] = entry
+        if let entry { usage.add(entry, target) }
     }
 
     /// Targets whose replication is due at `now`, each once. They are not due again until
@@ -190,6 +204,7 @@ public struct ValueStore: Sendable {
     /// Marks the copy of `target` a replica: this node is among its K closest.
     public mutating func markReplica(_ target: NodeID) {
         entries[target]?.isReplica = true
+        usage.caches.remove(target)
     }
 
     /// Records that `holder` holds the version of `target` held here.

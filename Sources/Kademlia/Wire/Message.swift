@@ -104,8 +104,13 @@ public struct Message: Sendable, Equatable {
     /// Our client version: `KS`, major 0, minor 1.
     public static let ourVersion: [UInt8] = [UInt8(ascii: "K"), UInt8(ascii: "S"), 0, 1]
 
-    /// An error reply to the query with this transaction id.
+    /// The longest error text sent: what a reply quotes of a bad query is cut to this, so
+    /// an error never echoes a large argument back (an amplification).
+    public static let maxErrorText = 120
+
+    /// An error reply to the query with this transaction id; `text` is cut to `maxErrorText` characters.
     public static func error(_ code: ErrorCode, _ text: String, transactionID: [UInt8]) -> Message {
-        Message(transactionID: transactionID, body: .error(code: code.rawValue, message: text), version: ourVersion)
+        let shown = text.count <= maxErrorText ? text : String(text.prefix(maxErrorText - 3)) + "..."
+        return Message(transactionID: transactionID, body: .error(code: code.rawValue, message: shown), version: ourVersion)
     }
 }

@@ -1,0 +1,51 @@
+/// The bounds a node keeps whatever arrives: what it stores, how fast it answers one
+/// source, whom its routing table admits, and how many queries it has out.
+///
+/// The defaults suit a small machine on the open internet; PROTOCOL.md lists them and
+/// why. Loopback tests that run many nodes on 127.0.0.1 keep `relaxLoopback` on.
+public struct NodeLimits: Sendable, Equatable {
+    /// Values and tombstones held at most. 50,000 is about 5,000 publishers' worth of keys
+    /// on a 1,000-node network (each key lives on 8 nodes).
+    public var maxStoredValues = 50_000
+    /// Bytes held at most, counting each value's bytes, its key and `storedValueOverhead`:
+    /// 32 MiB, so the store stays a small part of a small machine's memory.
+    public var maxStoredBytes = 32 << 20
+    /// The share of either limit one source (a /24, see `TrafficSource`) may fill: 1/8,
+    /// so filling a node takes at least 8 networks, as many as hold each key.
+    public var maxShareOfStorePerSource = 0.125
+    /// Queries per second one host may send before answers thin out.
+    public var queriesPerSecondPerHost = 50.0
+    /// Queries a quiet host may send at once.
+    public var queryBurstPerHost = 100.0
+    /// Hosts the rate limiter remembers; the least recently heard is forgotten first.
+    public var rateLimiterHosts = 4096
+    /// Queries per second this node sends one foreign host, and the burst: stock
+    /// libtorrent blocks an address that sends it much more than 5 a second. Queries past
+    /// the budget wait their turn (up to `maxPacingDelay`). Loopback is not paced while
+    /// `relaxLoopback` is on.
+    public var queriesPerSecondToHost = 5.0
+    public var queryBurstToHost = 10.0
+    /// The longest a query waits for its turn before it fails at once.
+    public var maxPacingDelay: Duration = .seconds(30)
+    /// Routing-table contacts one host (IP address) may hold.
+    public var contactsPerHost = 1
+    /// Contacts one /24 may hold in one bucket.
+    public var contactsPerNetworkPerBucket = 2
+    /// On 127.0.0.0/8 count address and port as the host (see `TrafficSource`).
+    public var relaxLoopback = true
+    /// Queries this node may have awaiting an answer; past it new queries fail at once.
+    public var maxPendingQueries = 4096
+    /// Lookups under way at once; more wait for a slot.
+    public var maxLookupsInFlight = 64
+
+    /// What a held value is charged beyond its bytes and key: the entry, its two heap
+    /// slots and dictionary slack, measured at about this.
+    public static let storedValueOverhead = 192
+
+    public init() {}
+
+    /// The most values one source may have stored here.
+    public var maxStoredValuesPerSource: Int { max(1, Int(Double(maxStoredValues) * maxShareOfStorePerSource)) }
+    /// The most bytes one source may have stored here.
+    public var maxStoredBytesPerSource: Int { max(1, Int(Double(maxStoredBytes) * maxShareOfStorePerSource)) }
+}

@@ -1,0 +1,89 @@
+/// Token buckets per source, in a table of bounded size: a source may send `rate` a second
+/// with bursts of `burst`; past that its datagrams are refused, and each refused one costs
+/// a further token, so a source that keeps flooding sinks deeper and is refused entirely
+/// until it has been quiet for a while. Pure: the caller passes `now`.
+///
+/// The table holds at most `capacity` sources; a new source beyond that replaces the one
+/// that arrived first (a ring), so a flood of forged addresses costs O(1) each and bounded
+/// memory, and at worst gives a forgotten source a fresh bucket.
+public struct RateLimiter: Sendable {
+    /// Tokens added per second.
+    public let rate: Double
+    /// The most tokens a quiet source holds.
+    public let burst: Double
+    /// How deep a flooding source's debt may go, in tokens: ten bursts.
+    public var floor: Double { -10 * burst }
+    /// Sources remembered at most.
+    public let capacity: Int
+
+    private struct Bucket: Sendable {
+        var tokens: Double
+        var updated: Timestamp
+    }
+
+    private var buckets: [TrafficSource: Bucket] = [:]
+    private var arrivals: [TrafficSource] = []
+    private var oldest = 0
+
+    public init(rate: Double, burst: Double, capacity: Int) {
+        self.rate = max(rate, 0)
+        self.burst = max(burst, 1)
+        self.capacity = max(capacity, 1)
+    }
+
+    /// Whether `source` may be served now; counts the attempt either way.
+    public mutating func allow(_ source: TrafficSource, now: Timestamp) -> Bool {
+        var bucket = buckets[source] ?? admitNew(source, now: now)
+        let elapsed = max(0, (now - bucket.updated).seconds)
+        bucket.tokens = min(burst, bucket.tokens + elapsed * rate)
+        bucket.updated = now
+        let allowed = bucket.tokens >= 1
+        bucket.tokens = max(floor, bucket.tokens - 1)
+        buckets[source] = bucket
+        return allowed
+    }
+
+    /// Whether `source` is out of tokens now, without counting an attempt: its datagrams can
+    /// be dropped before they are even decoded.
+    public func isExhausted(_ source: TrafficSource, now: Timestamp) -> Bool {
+        guard let bucket = buckets[source] else { return false }
+        return bucket.tokens + max(0, (now - bucket.updated).seconds) * rate < 1
+    }
+
+    /// When a datagram to `source` may go out: `now` while tokens last, else once one has
+    /// refilled, queued behind the earlier ones; nil when that is more than `maxDelay` away.
+    public mutating func schedule(_ source: TrafficSource, now: Timestamp, maxDelay: Duration) -> Timestamp? {
+        var bucket = buckets[source] ?? admitNew(source, now: now)
+        let elapsed = max(0, (now - bucket.updated).seconds)
+        bucket.tokens = min(burst, bucket.tokens + elapsed * rate)
+        bucket.updated = now
+        var sendAt = now
+        if bucket.tokens < 1 {
+            guard rate > 0 else { return nil }
+            let wait = (1 - bucket.tokens) / rate
+            guard wait <= maxDelay.seconds else {
+                buckets[source] = bucket
+                return nil
+            }
+            sendAt = now + .nanoseconds(Int64(wait * 1e9))
+        }
+        bucket.tokens -= 1
+        buckets[source] = bucket
+        return sendAt
+    }
+
+    /// Sources remembered now.
+    public var count: Int { buckets.count }
+
+    /// A full bucket for a source not in the table, making room first.
+    private mutating func admitNew(_ source: TrafficSource, now: Timestamp) -> Bucket {
+        if arrivals.count < capacity {
+            arrivals.append(source)
+        } else {
+            buckets[arrivals[oldest]] = nil
+            arrivals[oldest] = source
+            oldest = (oldest + 1) % capacity
+        }
+        return Bucket(tokens: burst, updated: now)
+    }
+}
