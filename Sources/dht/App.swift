@@ -67,6 +67,7 @@ enum App {
         configuration.log = Console.logSink(format: options.logFormat, screen: screen)
         configuration.logLevel = options.logLevel
         options.tuning.apply(to: &configuration)
+        options.limits.apply(to: &configuration)
         let node: DHTNode
         do {
             node = try DHTNode.udp(port: options.port, host: options.bindAddress, configuration: configuration)

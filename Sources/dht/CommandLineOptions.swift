@@ -45,9 +45,11 @@ struct CommandLineOptions: Equatable {
     var historyFile: String?
     /// Overrides of the node's lifetime and timing settings.
     var tuning = NodeTuning()
+    /// Overrides of the node's store, rate and routing-table limits.
+    var limits = LimitOptions()
 
     /// The options that take no value.
-    static let flags = ["--no-repl", "--json"]
+    static let flags = ["--no-repl", "--json", LimitOptions.strictLoopbackFlag]
     /// The options with a value that this type sets itself (the timing ones are `NodeTuning`'s).
     static let valueOptions = ["--bind", "--log-level", "--log-format", "--history-file"]
 
@@ -102,6 +104,9 @@ struct CommandLineOptions: Equatable {
                 case "--json" where inlineValue == nil:
                     options.jsonReplies = true
                     given.insert(name)
+                case LimitOptions.strictLoopbackFlag where inlineValue == nil:
+                    options.limits.strictLoopback = true
+                    given.insert(name)
                 default:
                     guard takesValue(name) else { return fail("unknown option '\(argument)'") }
                     let value: String
@@ -151,9 +156,14 @@ struct CommandLineOptions: Equatable {
             let name = Self.environmentName(of: flag)
             guard let text = environment[name] else { continue }
             guard let on = Self.parseSwitch(text) else { return "invalid \(name) '\(text)' (expected 1 or 0)" }
-            if flag == "--no-repl" { serviceMode = on } else { jsonReplies = on }
+            switch flag {
+            case "--no-repl": serviceMode = on
+            case "--json": jsonReplies = on
+            default: limits.strictLoopback = on
+            }
         }
-        for option in Self.valueOptions + NodeTuning.durationOptions + [NodeTuning.failureLimitOption] where !given.contains(option) {
+        let valued = Self.valueOptions + NodeTuning.durationOptions + [NodeTuning.failureLimitOption] + LimitOptions.valueOptions
+        for option in valued where !given.contains(option) {
             let name = Self.environmentName(of: option)
             guard let text = environment[name], !text.isEmpty || option == "--history-file" else { continue }
             if let problem = set(option, to: text) { return "\(name): \(problem)" }
@@ -172,7 +182,7 @@ struct CommandLineOptions: Equatable {
 
     /// Whether `name` is an option followed by a value (`--name VALUE` or `--name=VALUE`).
     private static func takesValue(_ name: String) -> Bool {
-        valueOptions.contains(name) || NodeTuning.handles(name)
+        valueOptions.contains(name) || NodeTuning.handles(name) || LimitOptions.valueOptions.contains(name)
     }
 
     /// Sets the value option `name` from `value`; returns the usage message if `value` cannot be used.
@@ -193,6 +203,8 @@ struct CommandLineOptions: Equatable {
             logFormat = format
         case "--history-file":
             historyFile = value
+        case _ where LimitOptions.valueOptions.contains(name):
+            return limits.set(name, to: value)
         default:
             return tuning.set(name, to: value)
         }

@@ -24,6 +24,15 @@ extension Output {
                              where the line editor keeps history (default ~/.dht_history; empty: none)
           -h, --help         show this help
           --version          show the version
+        Limits (defaults in docs/PROTOCOL.md):
+          --max-values N     values held at most (default \(NodeLimits().maxStoredValues))
+          --max-store-bytes N
+                             bytes held at most, K, M or G allowed (default 32M)
+          --query-rate N     queries per second one host may send (default \(Int(NodeLimits().queriesPerSecondPerHost)))
+          --query-burst N    queries a quiet host may send at once (default \(Int(NodeLimits().queryBurstPerHost)))
+          --contacts-per-host N
+                             routing-table places per IP address (default \(NodeLimits().contactsPerHost))
+          --strict-loopback  count each 127.x.y.z as one host (default: each address and port)
         Timing options (DURATION: a whole number and a unit ms, s, m, h or d, such as 90s or 2h):
         \(timingOptions)
 

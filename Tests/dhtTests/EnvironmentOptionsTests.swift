@@ -66,4 +66,20 @@ import Testing
         #expect(options(["1", "--json"], [:])?.jsonReplies == true)
         #expect(problem(["1", "--no-repl=1"], [:]) == "unknown option '--no-repl=1'")
     }
+
+    @Test func limitOptionsByFlagAndVariable() {
+        let parsed = options(["1", "--max-values", "1000", "--max-store-bytes=4M", "--query-rate", "500", "--strict-loopback"],
+                             ["DHT_QUERY_BURST": "900", "DHT_CONTACTS_PER_HOST": "2", "DHT_QUERY_RATE": "7"])
+        #expect(parsed?.limits == LimitOptions(maxStoredValues: 1000, maxStoredBytes: 4 << 20, queriesPerSecondPerHost: 500,
+                                               queryBurstPerHost: 900, contactsPerHost: 2, strictLoopback: true))
+        var configuration = NodeConfiguration()
+        parsed?.limits.apply(to: &configuration)
+        #expect(configuration.limits.maxStoredBytes == 4 << 20 && !configuration.limits.relaxLoopback)
+        #expect(problem(["1", "--max-values", "0"], [:]) == "invalid number '0' for --max-values (expected a whole number of 1 or more)")
+        #expect(problem(["1", "--max-store-bytes", "5T"], [:])?.hasSuffix("optionally with K, M or G)") == true)
+        #expect(problem(["1", "--query-rate", String(repeating: "9", count: 100_000)], [:])?.count ?? 0 < 200,
+                "a long bad argument is not echoed whole")
+        #expect(LimitOptions.parseCount("2G", allowingUnits: true) == 2 << 30)
+        #expect(LimitOptions.parseCount("2G", allowingUnits: false) == nil)
+    }
 }
