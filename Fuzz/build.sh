@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer target .build-fuzz/datagram-fuzzer (see Fuzz/README.md).
+#
+# SwiftPM cannot build a libFuzzer binary (it would link its own main), so swiftc does it
+# directly: the Kademlia sources as one static library module, instrumented for libFuzzer
+# and ASan, then the harness against it. The library is built -enable-testing only so the
+# harness can hold the decoder to the internal reference decoder (Message.decodeViaTree).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [ -d /opt/swift/usr/bin ]; then
+    export PATH="/opt/swift/usr/bin:$PATH"
+fi
+
+SWIFTC="${SWIFTC:-swiftc}"
+THREADS="$(nproc 2>/dev/null || echo 2)"
+OUT=.build-fuzz
+mkdir -p "$OUT/modules"
+
+# -O with -g: fast enough to fuzz, symbolised stacks when something crashes.
+# lld: gold warns about ASan's local symbols.
+FLAGS=(-swift-version 6 -parse-as-library -O -g -sanitize=fuzzer,address -use-ld=lld
+       -I Sources/CLinux -module-cache-path "$OUT/ModuleCache")
+
+mapfile -t LIBRARY < <(find Sources/Kademlia -name '*.swift' | LC_ALL=C sort)
+mapfile -t HARNESS < <(find Fuzz/DatagramFuzzer -name '*.swift' | LC_ALL=C sort)
+
+"$SWIFTC" "${FLAGS[@]}" -module-name Kademlia -enable-testing -wmo -num-threads "$THREADS" \
+    -emit-module -emit-module-path "$OUT/modules/Kademlia.swiftmodule" \
+    -emit-library -static -o "$OUT/libKademlia.a" \
+    "${LIBRARY[@]}"
+
+"$SWIFTC" "${FLAGS[@]}" -module-name DatagramFuzzer -warnings-as-errors \
+    -I "$OUT/modules" "${HARNESS[@]}" "$OUT/libKademlia.a" \
+    -o "$OUT/datagram-fuzzer"
+
+echo "built $OUT/datagram-fuzzer"
