@@ -4,12 +4,15 @@
 #   make test                        every test, built optimised (the simulated days need it; also builds
 #                                    the dht binary the end-to-end tests launch)
 #   make test-debug                  the same tests in a debug build
+#   make fuzz-build                  the libFuzzer target over the datagram handler (Fuzz/build.sh)
+#   make fuzz FUZZ_SECONDS=600       fuzz it, 60 s by default; new inputs go to .build-fuzz/corpus
 
 SWIFT ?= swift
 PORT ?= 8001
 ARGS ?=
+FUZZ_SECONDS ?= 60
 
-.PHONY: all build release run test test-debug clean bench-compare
+.PHONY: all build release run test test-debug clean bench-compare fuzz fuzz-build
 
 all: build
 
@@ -34,3 +37,22 @@ clean:
 	rm -rf .build ./dht
 
 bench-compare: ; bash bench/compare/run.sh
+
+# The fuzzer is built by swiftc, not SwiftPM, into .build-fuzz (see Fuzz/README.md).
+FUZZER := .build-fuzz/datagram-fuzzer
+FUZZ_SOURCES := $(shell find Sources/Kademlia Fuzz/DatagramFuzzer -name '*.swift') Sources/CLinux/CLinux.h Sources/CLinux/module.modulemap Fuzz/build.sh
+
+fuzz-build:
+	bash Fuzz/build.sh
+
+$(FUZZER): $(FUZZ_SOURCES)
+	bash Fuzz/build.sh
+
+# One core, -max_len 1500 as the node drops longer datagrams. New inputs go to the first
+# corpus directory only, so Fuzz/corpus stays as committed; crashes go to .build-fuzz/.
+# Leaks are checked once, at exit: checking after every input, as -detect_leaks=1 does,
+# scans the long-lived node's whole heap each time and fuzzes a third as fast.
+fuzz: $(FUZZER)
+	mkdir -p .build-fuzz/corpus
+	SWIFT_DETERMINISTIC_HASHING=1 $(FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=1500 -rss_limit_mb=2048 \
+		-timeout=10 -detect_leaks=0 -print_final_stats=1 -artifact_prefix=.build-fuzz/ .build-fuzz/corpus Fuzz/corpus
