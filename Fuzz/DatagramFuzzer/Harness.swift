@@ -46,6 +46,9 @@ final class Harness: Sendable {
         self.network = network
         var configuration = NodeConfiguration()
         configuration.id = Self.nodeID
+        // Seeded, so transaction ids and token secrets are the same from run to run and a
+        // crash replays as it happened.
+        configuration.seed = 0x5EED_F022
         configuration.valueLifetime = Self.valueLifetime
         node = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
         stranger = Listener(id: NodeID(key: "fuzz-stranger"), on: network)
