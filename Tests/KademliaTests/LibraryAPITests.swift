@@ -26,6 +26,31 @@ import Testing
         #expect(message.encoded().count <= DHTNode.maxDatagramSize)
     }
 
+    @Test func theLargestReplyFitsOneDatagram() {
+        let contacts = (0..<8).map { Contact(id: NodeID(key: "n\($0)"), address: SocketAddress(ip: .max, port: .max)) }
+        let response = Response(id: NodeID(key: "me"), nodes: contacts, token: Array(repeating: 0xFF, count: 8),
+                                value: Array(repeating: 0xAB, count: DHTNode.maxValueSize), seq: .max, ttl: 86_400)
+        let reply = Message(transactionID: Array(repeating: 0xEE, count: Message.maxTransactionIDSize), body: .response(response),
+                            version: Message.ourVersion)
+        #expect(reply.encoded().count <= DHTNode.maxDatagramSize, "\(reply.encoded().count) bytes")
+    }
+
+    @Test func aQueryWithAnOverlongTransactionIDIsNotAnswered() async throws {
+        let node = try DHTNode.udp(port: 0, host: "127.0.0.1")
+        defer { node.stop() }
+        let prober = try UDPTransport.bind(host: "127.0.0.1", port: 0)
+        defer { prober.close() }
+        let query = Message(transactionID: Array(repeating: 1, count: Message.maxTransactionIDSize + 1),
+                            body: .query(sender: NodeID(key: "p"), .findValue(target: NodeID(key: "k"))))
+        let before = node.traffic.datagramsSent
+        query.encoded().withUnsafeBytes { node.transport(received: $0, from: prober.localAddress) }
+        #expect(node.traffic.datagramsSent == before)
+        let fine = Message(transactionID: Array(repeating: 1, count: Message.maxTransactionIDSize),
+                           body: .query(sender: NodeID(key: "p"), .findValue(target: NodeID(key: "k"))))
+        fine.encoded().withUnsafeBytes { node.transport(received: $0, from: prober.localAddress) }
+        #expect(node.traffic.datagramsSent == before + 1)
+    }
+
     @Test func limitsAreRefusedBeforeAnythingIsSent() async throws {
         let node = try DHTNode.udp(port: 0, host: "127.0.0.1")
         defer { node.stop() }

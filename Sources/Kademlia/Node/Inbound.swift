@@ -18,6 +18,7 @@ extension DHTNode: TransportDelegate {
         } catch {
             if case .malformedQuery(let transactionID, let reason) = error {
                 log(.debug, .datagram, "malformed query from \(sender): \(reason)")
+                guard transactionID.count <= Message.maxTransactionIDSize, spendQueryToken(of: source, now: now) else { return }
                 send(.error(.protocolError, reason, transactionID: transactionID), to: sender)
             } else {
                 log(.debug, .datagram, "dropped datagram from \(sender): \(error)")
@@ -26,10 +27,24 @@ extension DHTNode: TransportDelegate {
         }
         switch message.body {
         case .query(let senderID, let query):
+            // An echo of a long `t` could push a reply past 1,500 bytes; real ones are 2 to 4.
+            guard message.transactionID.count <= Message.maxTransactionIDSize else {
+                log(.debug, .datagram, "dropped query from \(sender): transaction id of \(message.transactionID.count) bytes")
+                return
+            }
             answer(query, transactionID: message.transactionID, from: Contact(id: senderID, address: sender), source: source)
         case .response, .error:
             resolvePending(message, from: sender)
         }
+    }
+
+    /// Spends one of `source`'s query tokens; false (and counted) when it has none left.
+    private func spendQueryToken(of source: TrafficSource, now: Timestamp) -> Bool {
+        guard state.withLock({ $0.inboundLimiter.allow(source, now: now) }) else {
+            counters.rateLimited.add(1, ordering: .relaxed)
+            return false
+        }
+        return true
     }
 
     public func transportTick() {

@@ -104,6 +104,10 @@ public struct Message: Sendable, Equatable {
     /// Our client version: `KS`, major 0, minor 1.
     public static let ourVersion: [UInt8] = [UInt8(ascii: "K"), UInt8(ascii: "S"), 0, 1]
 
+    /// The longest transaction id a node answers: a reply echoes it, and the largest reply
+    /// (a find_value with a 1000-byte value) must still fit 1,500 bytes. Real ones are 2 to 4.
+    public static let maxTransactionIDSize = 32
+
     /// The longest error text sent: what a reply quotes of a bad query is cut to this, so
     /// an error never echoes a large argument back (an amplification).
     public static let maxErrorText = 120
