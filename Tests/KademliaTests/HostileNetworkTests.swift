@@ -67,10 +67,18 @@ import Testing
         let stop = Atomic<Bool>(false)
         let sent = Atomic<Int>(0)
         let ping = Message(transactionID: [0xAA, 0xBB], body: .query(sender: NodeID(key: "flooder"), .ping)).encoded()
+        // About 150,000 datagrams a second (the flood was 330,000): enough to starve
+        // an unprotected node, while leaving the other tests running beside this one some CPU.
         let thread = Thread {
+            var clock = ContinuousClock.now
             while !stop.load(ordering: .relaxed) {
-                let ok = ping.withUnsafeBytes { (try? flooder.send($0, to: victim.address)) ?? false }
-                if ok { sent.add(1, ordering: .relaxed) }
+                for _ in 0..<1500 {
+                    let ok = ping.withUnsafeBytes { (try? flooder.send($0, to: victim.address)) ?? false }
+                    if ok { sent.add(1, ordering: .relaxed) }
+                }
+                clock += .milliseconds(10)
+                let wait = clock - ContinuousClock.now
+                if wait > .zero { usleep(UInt32(wait.components.attoseconds / 1_000_000_000_000)) }
             }
         }
         thread.start()

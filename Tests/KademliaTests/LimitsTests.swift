@@ -158,6 +158,15 @@ private let start = Timestamp(nanoseconds: 1_000_000_000_000)
         #expect(steps <= 80)
     }
 
+    @Test func overlongTokensAreNotUsed() {
+        // A store sent back with a 1,400-byte token would outgrow a datagram (found by the fuzzer's harness).
+        #expect(Response(id: .zero, token: Array(repeating: 1, count: Message.maxTokenSize)).usableToken?.count == Message.maxTokenSize)
+        #expect(Response(id: .zero, token: Array(repeating: 1, count: 1400)).usableToken == nil)
+        var outcome = LookupOutcome(target: .zero)
+        outcome.record(Response(id: .zero, token: Array(repeating: 1, count: 33)), from: NodeID(key: "a"))
+        #expect(outcome.tokens.isEmpty)
+    }
+
     @Test func errorTextsAreCut() {
         let message = Message.error(.protocolError, String(repeating: "x", count: 100_000), transactionID: [1, 2])
         guard case .error(_, let text) = message.body else { return }

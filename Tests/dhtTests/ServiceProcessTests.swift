@@ -31,14 +31,16 @@ import Testing
         defer { seed.kill() }
         let holder = try ReplProcess(["0", "--bind", "127.0.0.1", endpoint])
         defer { holder.kill() }
-        #expect(try await holder.command("put held by-the-leaver") == "Stored key 'held' at 2 nodes")
+        let stored = try await holder.command("put held by-the-leaver")
+        #expect(stored == "Stored key 'held' at 2 nodes", "stderr: \(holder.errorOutput)")
         holder.signal(signal)
         #expect(try await holder.readLine() == "Goodbye!")
         #expect(try await holder.waitForExit() == 0)
 
         let reader = try ReplProcess(["0", "--bind", "127.0.0.1", endpoint])
         defer { reader.kill() }
-        #expect(try await reader.command("get held") == "Value: by-the-leaver")
+        let read = try await reader.command("get held")
+        #expect(read == "Value: by-the-leaver", "stderr: \(reader.errorOutput)")
         seed.signal(SIGTERM)
         #expect(try await seed.waitForExit() == 0)
     }

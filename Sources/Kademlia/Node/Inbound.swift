@@ -61,7 +61,7 @@ extension DHTNode: TransportDelegate {
             let reply = state.answer(query, transactionID: transactionID, from: sender, now: now)
             let deadline: Timestamp? = if case .store = query { state.storeDeadline } else { nil }
             var observation = sender.id == id ? NodeState.Observation() : state.observe(sender, now: now)
-            if case .findNode(_, let grant?) = query { observation.grant = grant }
+            if case .findNode(_, let grant?) = query, grant.count <= Message.maxTokenSize { observation.grant = grant }
             return (reply, observation, deadline)
         }
         guard let (reply, observation, deadline) = answered else {

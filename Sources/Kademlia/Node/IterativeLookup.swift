@@ -57,7 +57,7 @@ extension LookupOutcome {
     /// it supersedes the one held; true if the reply carried a usable value or tombstone.
     @discardableResult
     mutating func record(_ response: Response, from responder: NodeID) -> Bool {
-        if let token = response.token { tokens[responder] = token }
+        if let token = response.usableToken { tokens[responder] = token }
         guard let found = response.foundValue else { return false }
         returned[responder] = found
         if self.value.map(found.supersedes) ?? true {
@@ -69,6 +69,12 @@ extension LookupOutcome {
 }
 
 extension Response {
+    /// The write token, unless it is too long to send back: a `store` carrying it must
+    /// still fit a datagram (`Message.maxTokenSize`).
+    var usableToken: [UInt8]? {
+        token.flatMap { $0.count <= Message.maxTokenSize ? $0 : nil }
+    }
+
     /// The value or tombstone a find_value reply carries, if it carries a usable one.
     var foundValue: FoundValue? {
         if deleted {

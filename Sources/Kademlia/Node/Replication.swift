@@ -34,7 +34,7 @@ extension DHTNode {
                 result.silent.append(contact.id)
                 continue
             }
-            if let token = response.token { result.tokens[contact.id] = token }
+            if let token = response.usableToken { result.tokens[contact.id] = token }
             if let theirs = response.foundValue {
                 if theirs == ours { result.holders.append(contact.id); continue }
                 if theirs.supersedes(ours) {

@@ -108,6 +108,10 @@ public struct Message: Sendable, Equatable {
     /// (a find_value with a 1000-byte value) must still fit 1,500 bytes. Real ones are 2 to 4.
     public static let maxTransactionIDSize = 32
 
+    /// The longest write token a node uses: it is sent back in a `store` beside up to 1000
+    /// bytes of value and 256 of key. Ours are 8 bytes, Mainline's usually 4 to 20.
+    public static let maxTokenSize = 32
+
     /// The longest error text sent: what a reply quotes of a bad query is cut to this, so
     /// an error never echoes a large argument back (an amplification).
     public static let maxErrorText = 120
