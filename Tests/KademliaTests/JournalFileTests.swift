@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import Kademlia
+
+/// The journal file: created with its header, appended, reopened, locked to one owner,
+/// its torn tail cut, foreign files refused, and compaction atomic.
+@Suite struct JournalFileTests {
+    private func temporaryDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("dht-journal-\(UUID().uuidString)").path
+    }
+
+    private func entries(_ count: Int) -> [JournalEntry] {
+        (0..<count).map { .withdrawn(target: NodeID(key: "k\($0)")) }
+    }
+
+    @Test(arguments: FsyncPolicy.allCases)
+    func appendsSurviveAReopen(policy: FsyncPolicy) throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (file, first) = try JournalFile.open(directory: directory, policy: policy)
+        #expect(first.payloads.isEmpty && first.damage == nil)
+        try file.append(entries(3))
+        try file.append(entries(2))
+        try file.flushIfDue()
+        file.close()
+        let (again, scan) = try JournalFile.open(directory: directory, policy: policy)
+        defer { again.close() }
+        #expect(scan.payloads == (entries(3) + entries(2)).map(\.payload))
+        #expect(scan.damage == nil)
+    }
+
+    @Test func aSecondOwnerIsRefused() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (owner, _) = try JournalFile.open(directory: directory, policy: .always)
+        #expect(throws: JournalFileError(description: "\(directory) is in use by another dht process (its journal is locked)")) {
+            _ = try JournalFile.open(directory: directory, policy: .always)
+        }
+        owner.close()
+        let (next, _) = try JournalFile.open(directory: directory, policy: .always)
+        next.close()
+    }
+
+    @Test func aTornTailIsCutAndReported() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (file, _) = try JournalFile.open(directory: directory, policy: .always)
+        try file.append(entries(4))
+        let intact = file.size
+        file.close()
+        let path = directory + "/" + JournalFile.fileName
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: JournalFormat.frame(entries(1)[0].payload).dropLast(3))
+        try handle.close()
+
+        let (reopened, scan) = try JournalFile.open(directory: directory, policy: .always)
+        #expect(scan.payloads == entries(4).map(\.payload))
+        #expect(scan.damage == .tornRecord(offset: intact))
+        #expect(reopened.size == intact, "the torn record was cut off")
+        try reopened.append(entries(1))
+        reopened.close()
+        let (_, clean) = try JournalFile.open(directory: directory, policy: .always)
+        #expect(clean.payloads == (entries(4) + entries(1)).map(\.payload) && clean.damage == nil)
+    }
+
+    @Test func foreignFilesAndPathsAreClearErrors() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/" + JournalFile.fileName
+        try Data("hello, not a journal".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: JournalFileError(description: "\(path) is not a dht journal; move it away to start afresh")) {
+            _ = try JournalFile.open(directory: directory, policy: .always)
+        }
+        #expect(throws: JournalFileError(description: "\(path) is not a directory")) {
+            _ = try JournalFile.open(directory: path, policy: .always)
+        }
+        // An empty file, as a crash right after creating it leaves, is an empty journal.
+        try Data().write(to: URL(fileURLWithPath: path))
+        let (file, scan) = try JournalFile.open(directory: directory, policy: .always)
+        #expect(scan.payloads.isEmpty && file.size == JournalFormat.header.count)
+        file.close()
+    }
+
+    @Test func compactionReplacesTheJournalWhole() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (file, _) = try JournalFile.open(directory: directory, policy: .always)
+        try file.append(entries(200))
+        let before = file.size
+        try file.compact(to: entries(2))
+        #expect(file.size < before)
+        #expect(throws: JournalFileError.self, "the compacted journal is still locked") {
+            _ = try JournalFile.open(directory: directory, policy: .always)
+        }
+        try file.append(entries(1))
+        file.close()
+        #expect(!FileManager.default.fileExists(atPath: directory + "/" + JournalFile.fileName + ".tmp"))
+        let (_, scan) = try JournalFile.open(directory: directory, policy: .always)
+        #expect(scan.payloads == (entries(2) + entries(1)).map(\.payload))
+    }
+}
