@@ -111,7 +111,7 @@ public final class JournalFile: Sendable {
             guard out >= 0 else { throw Self.failure("cannot write \(temporary)") }
             // The new file takes the lock before it replaces the old one, so no other
             // process can open the journal between the two.
-            guard Self.writeAll(bytes, to: out), fsync(out) == 0, flock(out, LOCK_EX | LOCK_NB) == 0, rename(temporary, path) == 0 else {
+            guard FileIO.writeAll(bytes, to: out), fsync(out) == 0, flock(out, LOCK_EX | LOCK_NB) == 0, rename(temporary, path) == 0 else {
                 let error = Self.failure("cannot replace \(path)")
                 Glibc.close(out)
                 unlink(temporary)
@@ -149,7 +149,7 @@ public final class JournalFile: Sendable {
 
     private func write(_ bytes: [UInt8], into state: inout State, sync shouldSync: Bool) throws(JournalFileError) {
         guard state.fd >= 0 else { throw JournalFileError(description: "the journal is closed") }
-        guard Self.writeAll(bytes, to: state.fd) else { throw Self.failure("cannot append to \(path)") }
+        guard FileIO.writeAll(bytes, to: state.fd) else { throw Self.failure("cannot append to \(path)") }
         state.dirty = true
         if shouldSync { try sync(&state) }
     }
@@ -184,19 +184,6 @@ public final class JournalFile: Sendable {
                 throw failure("cannot read the journal")
             }
         }
-    }
-
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written > 0 {
-                offset += written
-            } else if !(written < 0 && errno == EINTR) {
-                return false
-            }
-        }
-        return true
     }
 
     private static func monotonic() -> UInt64 {

@@ -62,9 +62,8 @@ extension NodeState {
                                 transactionID: [UInt8], now: Timestamp) -> Message? {
         if let held = store.entry(for: request.target, now: now), held.seq == request.seq, held.isTombstone == request.deleted,
            request.deleted || held.value == request.value { return nil }
-        let stored = StoredValue(value: request.deleted ? [] : request.value, seq: request.seq, key: request.key,
-                                 isTombstone: request.deleted, storedAt: now, expiresAt: now)
-        switch store.admission(cost: StoreUsage.cost(of: stored), for: request.target, from: source, asReplica: asReplica,
+        let cost = StoreUsage.cost(valueBytes: request.deleted ? 0 : request.value.count, keyBytes: request.key?.count ?? 0)
+        switch store.admission(cost: cost, for: request.target, from: source, asReplica: asReplica,
                                limits: configuration.limits) {
         case .admit:
             return nil

@@ -11,9 +11,14 @@ struct StoreUsage: Sendable {
     /// Held copies this node is not responsible for (caches): the first to go when full.
     var caches: Set<NodeID> = []
 
-    /// What `stored` costs: its bytes, its key and the entry's own overhead.
+    /// What a held version costs: its bytes, its key and the entry's own overhead.
+    static func cost(valueBytes: Int, keyBytes: Int) -> Int {
+        valueBytes + keyBytes + NodeLimits.storedValueOverhead
+    }
+
+    /// What `stored` costs.
     static func cost(of stored: StoredValue) -> Int {
-        stored.value.count + (stored.key?.count ?? 0) + NodeLimits.storedValueOverhead
+        cost(valueBytes: stored.value.count, keyBytes: stored.key?.count ?? 0)
     }
 
     mutating func add(_ entry: ValueStore.Entry, _ target: NodeID) {

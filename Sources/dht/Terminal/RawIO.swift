@@ -1,4 +1,5 @@
 import Glibc
+import Kademlia
 
 /// Plain `read(2)`/`write(2)` loops on file descriptors, retrying what may be retried.
 ///
@@ -8,18 +9,7 @@ enum RawIO {
     /// Writes every byte of `text`; false if the descriptor failed before all were written.
     @discardableResult
     static func writeAll(_ text: String, to fd: Int32) -> Bool {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written > 0 {
-                bytes = bytes.dropFirst(written)
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return false
-            }
-        }
-        return true
+        FileIO.writeAll(Array(text.utf8), to: fd)
     }
 
     /// Reads up to `count` bytes (fewer only at end of file); nil on an error.
