@@ -68,9 +68,18 @@ enum App {
         configuration.logLevel = options.logLevel
         options.tuning.apply(to: &configuration)
         options.limits.apply(to: &configuration)
+        var storage: NodeStorage?
+        if let directory = options.dataDirectory {
+            do {
+                storage = try NodeStorage.open(directory: directory, fsync: options.fsync)
+            } catch {
+                Console.printError(Output.error(error.description))
+                return .failure
+            }
+        }
         let node: DHTNode
         do {
-            node = try DHTNode.udp(port: options.port, host: options.bindAddress, configuration: configuration)
+            node = try DHTNode.udp(port: options.port, host: options.bindAddress, configuration: configuration, storage: storage)
         } catch {
             Console.printError(bindFailure(error, options))
             return .failure
@@ -82,7 +91,8 @@ enum App {
         let interfaces = Banner.interfaceAddresses()
         banner.say(Banner.started(id: node.id, bindAddress: options.bindAddress, port: node.address.port, interfaces: interfaces))
         let reachable = "\(Banner.reachable(options.bindAddress, interfaces)):\(node.address.port)"
-        if seeds.isEmpty {
+        if let storage { banner.say([Banner.restored(storage)]) }
+        if seeds.isEmpty && storage?.savedContacts.isEmpty != false {
             banner.say([Banner.newNetwork(reachableAt: reachable)])
         } else {
             do {

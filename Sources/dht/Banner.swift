@@ -32,6 +32,14 @@ enum Banner {
         "dht: no bootstrap node answered; running alone and retrying (others can still join at \(address))"
     }
 
+    /// What the data directory gave back; a damaged journal is the node's own warning.
+    static func restored(_ storage: NodeStorage) -> String {
+        let recovery = storage.recovery
+        guard recovery.hadIdentity else { return "data directory \(storage.directory): new, fsync \(storage.fsync.rawValue)" }
+        return "data directory \(storage.directory): restored \(recovery.values) values, \(recovery.publications) publications "
+            + "and \(recovery.contacts) contacts (journal \(Output.byteCount(storage.size)), fsync \(storage.fsync.rawValue))"
+    }
+
     /// No bootstrap node was given.
     static func newNetwork(reachableAt address: String) -> String {
         "no bootstrap node given: a new network; others join with dht <port> \(address)"

@@ -43,6 +43,10 @@ struct CommandLineOptions: Equatable {
     var jsonReplies = false
     /// `--history-file`: where the line editor keeps history; nil for the default, "" for none.
     var historyFile: String?
+    /// `--data-dir`: where the node keeps its id, values and contacts; nil for memory only.
+    var dataDirectory: String?
+    /// `--fsync`: how soon a write to the data directory must reach the disk.
+    var fsync: FsyncPolicy = .always
     /// Overrides of the node's lifetime and timing settings.
     var tuning = NodeTuning()
     /// Overrides of the node's store, rate and routing-table limits.
@@ -51,7 +55,7 @@ struct CommandLineOptions: Equatable {
     /// The options that take no value.
     static let flags = ["--no-repl", "--json", LimitOptions.strictLoopbackFlag]
     /// The options with a value that this type sets itself (the timing ones are `NodeTuning`'s).
-    static let valueOptions = ["--bind", "--log-level", "--log-format", "--history-file"]
+    static let valueOptions = ["--bind", "--log-level", "--log-format", "--history-file", "--data-dir", "--fsync"]
 
     /// The environment variable for `option`: `--log-level` is `DHT_LOG_LEVEL`.
     static func environmentName(of option: String) -> String {
@@ -203,6 +207,15 @@ struct CommandLineOptions: Equatable {
             logFormat = format
         case "--history-file":
             historyFile = value
+        case "--data-dir":
+            guard !value.isEmpty else { return "option '--data-dir' needs a directory" }
+            guard !value.utf8.contains(0) else { return "invalid data directory (it contains a NUL byte)" }
+            dataDirectory = value
+        case "--fsync":
+            guard let policy = FsyncPolicy(rawValue: value.lowercased()) else {
+                return "invalid fsync policy '\(value.prefix(40))' (expected always, batch or never)"
+            }
+            fsync = policy
         case _ where LimitOptions.valueOptions.contains(name):
             return limits.set(name, to: value)
         default:

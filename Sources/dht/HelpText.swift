@@ -22,6 +22,13 @@ extension Output {
                              text or json (default text)
           --history-file PATH
                              where the line editor keeps history (default ~/.dht_history; empty: none)
+          --data-dir DIR     keep the id, values, own puts and contacts in DIR across restarts
+                             (default: none, in memory only); restarted with no host:port, the
+                             node rejoins through the contacts it saved
+          --fsync POLICY     when writes to DIR reach the disk: always (before a put or store is
+                             acknowledged; the default), batch (within 100 ms: a power cut may
+                             lose the last 100 ms) or never (the kernel decides: a power cut may
+                             lose seconds); a crash of dht alone loses nothing with any of them
           -h, --help         show this help
           --version          show the version
         Limits (defaults in docs/PROTOCOL.md):

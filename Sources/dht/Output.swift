@@ -119,17 +119,39 @@ enum Output {
             id: status.id.hex, address: status.address.description,
             buckets: status.buckets.map { (index: $0.index, count: $0.count) },
             totalNodes: status.totalNodes, storedKeys: status.storedKeys,
-            expiringWithinHour: status.expiringWithinHour, tombstones: status.tombstones)
+            expiringWithinHour: status.expiringWithinHour, tombstones: status.tombstones,
+            data: status.storage.map(dataLine))
     }
 
-    /// The status block from plain values, so tests need no library initialisers.
+    /// The status block from plain values, so tests need no library initialisers. `data`
+    /// (where the state is kept) is shown only for a node with a data directory, so the
+    /// block of a node in memory is as it always was.
     static func status(id: String, address: String, buckets: [(index: Int, count: Int)], totalNodes: Int, storedKeys: Int,
-                       expiringWithinHour: Int = 0, tombstones: Int = 0) -> String {
+                       expiringWithinHour: Int = 0, tombstones: Int = 0, data: String? = nil) -> String {
         var lines = ["=== Node Status ===", "Node ID: \(id)", "Address: \(address)"]
         lines += buckets.map { "Bucket \($0.index): \($0.count) nodes" }
         lines += ["Total known nodes: \(totalNodes)", "Stored keys: \(storedKeys)"]
-        lines += ["Values expiring within 1 h: \(expiringWithinHour)", "Tombstones: \(tombstones)", "=================="]
+        lines += ["Values expiring within 1 h: \(expiringWithinHour)", "Tombstones: \(tombstones)"]
+        lines += data.map { ["Data: \($0)"] } ?? []
+        lines += ["=================="]
         return lines.joined(separator: "\n")
+    }
+
+    /// `<dir> (journal 1.5 MiB, fsync always)`, and the reason while writes fail.
+    static func dataLine(_ storage: StorageStatus) -> String {
+        let failing = storage.failure.map { "; writes failing: \($0)" } ?? ""
+        return "\(storage.directory) (journal \(byteCount(storage.journalBytes)), fsync \(storage.fsync.rawValue)\(failing))"
+    }
+
+    /// Bytes in B, KiB, MiB or GiB with one decimal past bytes.
+    static func byteCount(_ bytes: Int) -> String {
+        guard bytes >= 1024 else { return "\(bytes) B" }
+        var value = Double(bytes) / 1024
+        for unit in ["KiB", "MiB"] {
+            if value < 1024 { return "\((value * 10).rounded() / 10) \(unit)" }
+            value /= 1024
+        }
+        return "\((value * 10).rounded() / 10) GiB"
     }
 
     /// The reply to a line whose first word is no command.

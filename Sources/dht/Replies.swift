@@ -70,7 +70,10 @@ enum Replies {
             ("op", "status"), ("id", .string(status.id.hex)), ("address", .string(status.address.description)),
             ("buckets", .array(buckets)), ("total_nodes", .int(status.totalNodes)), ("stored_keys", .int(status.storedKeys)),
             ("expiring_within_hour", .int(status.expiringWithinHour)), ("tombstones", .int(status.tombstones)),
-        ]))
+        ] + (status.storage.map { storage in
+            [("data_dir", .string(storage.directory)), ("journal_bytes", .int(storage.journalBytes)),
+             ("fsync", .string(storage.fsync.rawValue))] + (storage.failure.map { [("journal_failure", JSONValue.string($0))] } ?? [])
+        } ?? [])))
     }
 
     static func keys(_ held: [HeldValue]) -> Reply {

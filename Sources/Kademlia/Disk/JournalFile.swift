@@ -42,12 +42,7 @@ public final class JournalFile: Sendable {
     /// another process holds it. Returns the file and what its bytes say, the torn or
     /// corrupt tail already cut off (`scan.damage` says what was cut).
     public static func open(directory: String, policy: FsyncPolicy) throws(JournalFileError) -> (JournalFile, JournalFormat.Scan) {
-        var info = stat()
-        if stat(directory, &info) != 0 {
-            guard mkdir(directory, 0o700) == 0 || errno == EEXIST else { throw failure("cannot create data directory \(directory)") }
-        } else if info.st_mode & S_IFMT != S_IFDIR {
-            throw JournalFileError(description: "\(directory) is not a directory")
-        }
+        try makeDirectories(directory)
         let path = directory + "/" + fileName
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw failure("cannot open \(path)") }
@@ -55,8 +50,14 @@ public final class JournalFile: Sendable {
             Glibc.close(fd)
             throw JournalFileError(description: "\(directory) is in use by another dht process (its journal is locked)")
         }
-        let file = JournalFile(directory: directory, path: path, policy: policy, fd: fd)
-        let bytes = try file.state.withLock { state throws(JournalFileError) in try readAll(state.fd) }
+        let bytes: [UInt8]
+        do {
+            bytes = try readAll(fd)
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+        let file = JournalFile(directory: directory, path: path, policy: policy, fd: fd, openedLength: bytes.count)
         let scan = JournalFormat.scan(bytes)
         guard scan.damage != .foreignHeader else {
             file.close()
@@ -73,21 +74,45 @@ public final class JournalFile: Sendable {
         return (file, scan)
     }
 
-    private init(directory: String, path: String, policy: FsyncPolicy, fd: Int32) {
+    /// The file's length when it was opened, before a damaged tail was cut.
+    public let openedLength: Int
+
+    /// Creates `directory` and any missing parents (mode 0700, as `mkdir -p`); throws if a
+    /// part of the path is not a directory.
+    private static func makeDirectories(_ directory: String) throws(JournalFileError) {
+        var info = stat()
+        if stat(directory, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else { throw JournalFileError(description: "\(directory) is not a directory") }
+            return
+        }
+        var path = directory.hasPrefix("/") ? "" : "."
+        for part in directory.split(separator: "/") {
+            path += "/" + part
+            guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw failure("cannot create data directory \(directory)") }
+        }
+        guard stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw JournalFileError(description: "\(directory) is not a directory")
+        }
+    }
+
+    private init(directory: String, path: String, policy: FsyncPolicy, fd: Int32, openedLength: Int) {
         self.directory = directory
         self.path = path
         self.policy = policy
+        self.openedLength = openedLength
         state = Mutex(State(fd: fd))
     }
 
     deinit { close() }
 
-    /// Appends `entries` as records; on disk before returning under `.always`.
-    public func append(_ entries: [JournalEntry]) throws(JournalFileError) {
+    /// Appends `entries` as records; on disk before returning under `.always` when
+    /// `durable` (contacts are not: losing the last few costs nothing).
+    public func append(_ entries: [JournalEntry], durable: Bool = true) throws(JournalFileError) {
         guard !entries.isEmpty else { return }
         let bytes = entries.flatMap { JournalFormat.frame($0.payload) }
         try state.withLock { state throws(JournalFileError) in
-            let due = policy == .always || (policy == .batch && Self.monotonic() - state.lastSync >= Self.batchNanoseconds)
+            let due = (policy == .always && durable)
+                || (policy == .batch && Self.monotonic() - state.lastSync >= Self.batchNanoseconds)
             try write(bytes, into: &state, sync: due)
         }
     }

@@ -17,29 +17,46 @@ public final class DHTNode: Sendable {
     public let configuration: NodeConfiguration
     /// The transport the node speaks through.
     public let transport: any DatagramTransport
+    /// The data directory the node's state is kept in; nil for a node in memory only.
+    public let storage: NodeStorage?
     let clock: any NodeClock
     let state: Mutex<NodeState>
     let counters = NodeCounters()
     /// Bounds the lookups under way (`NodeLimits.maxLookupsInFlight`).
     let lookupGate: LookupGate
 
-    /// Creates a node on a transport and starts answering queries at once.
-    public init(transport: any DatagramTransport, clock: any NodeClock = SystemClock(), configuration: NodeConfiguration = .init()) {
+    /// Creates a node on a transport and starts answering queries at once. With `storage`
+    /// the node takes up the id, values, publications and contacts kept there (an id in
+    /// `configuration` wins over the saved one), records every change there, and closes
+    /// it when it stops.
+    public init(transport: any DatagramTransport, clock: any NodeClock = SystemClock(), configuration: NodeConfiguration = .init(),
+                storage: NodeStorage? = nil) {
         var random = NodeRandom(seed: configuration.seed)
-        let id = configuration.id ?? NodeID.random(using: &random)
+        let snapshot = storage?.takeRecovered()
+        let id = configuration.id ?? snapshot?.id ?? NodeID.random(using: &random)
         self.id = id
         self.configuration = configuration
         self.transport = transport
         self.clock = clock
+        self.storage = storage
         lookupGate = LookupGate(limit: configuration.limits.maxLookupsInFlight)
-        state = Mutex(NodeState(localID: id, configuration: configuration, random: random, now: clock.now()))
+        var initial = NodeState(localID: id, configuration: configuration, random: random, now: clock.now())
+        if let storage, let snapshot { Self.restoring(&initial, from: storage, snapshot: snapshot, clock: clock) }
+        state = Mutex(initial)
+        if let storage {
+            commitJournal()
+            log(storage.recovery.damage == nil ? .info : .warning, .data, "\(storage.directory): \(storage.recovery)")
+        }
         transport.start(delegate: self)
         transport.wake(at: clock.now())
     }
 
-    /// Binds UDP on `host:port` (port 0 picks a free one) and starts a node there.
-    public static func udp(port: UInt16, host: String = "0.0.0.0", configuration: NodeConfiguration = .init()) throws -> DHTNode {
-        DHTNode(transport: try UDPTransport.bind(host: host, port: port, tickInterval: udpTickInterval), configuration: configuration)
+    /// Binds UDP on `host:port` (port 0 picks a free one) and starts a node there, keeping
+    /// its state in `storage` if given.
+    public static func udp(port: UInt16, host: String = "0.0.0.0", configuration: NodeConfiguration = .init(),
+                           storage: NodeStorage? = nil) throws -> DHTNode {
+        DHTNode(transport: try UDPTransport.bind(host: host, port: port, tickInterval: udpTickInterval), configuration: configuration,
+                storage: storage)
     }
 
     /// The idle tick of a node on UDP: deadlines ask for their own wake-ups, so the tick
@@ -56,11 +73,14 @@ public final class DHTNode: Sendable {
     /// query sent afterwards, so lookups under way end at once.
     public func stop() {
         transport.close()
+        let time = WallTime(clock)
         let waiting = state.withLock { state in
+            queueJournal(&state, at: time)
             state.stopped = true
             state.pacedSends = DeadlineHeap()
             return state.pending.removeAll()
         }
+        storage?.close()
         for completion in waiting { completion(.failure(.cancelled)) }
     }
 
@@ -74,7 +94,8 @@ public final class DHTNode: Sendable {
                 totalNodes: state.routingTable.count,
                 storedKeys: state.store.targets(now: now).count,
                 expiringWithinHour: state.store.valuesExpiring(within: .seconds(3600), now: now),
-                tombstones: state.store.tombstoneCount(now: now))
+                tombstones: state.store.tombstoneCount(now: now),
+                storage: storage.map { StorageStatus(directory: $0.directory, journalBytes: $0.size, fsync: $0.fsync, failure: $0.failure) })
         }
     }
 
@@ -112,6 +133,20 @@ public struct NodeStatus: Sendable {
     public var expiringWithinHour: Int = 0
     /// Deletion markers held here.
     public var tombstones: Int = 0
+    /// Where the node's state is kept; nil in memory only.
+    public var storage: StorageStatus?
+}
+
+/// Where a node keeps its state, for `status`.
+public struct StorageStatus: Sendable, Equatable {
+    /// The data directory.
+    public var directory: String
+    /// The journal's size on disk.
+    public var journalBytes: Int
+    /// How soon writes reach the disk.
+    public var fsync: FsyncPolicy
+    /// Why writes are failing, while they are.
+    public var failure: String?
 }
 
 /// A value found by `get`, with its version.

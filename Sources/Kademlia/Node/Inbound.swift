@@ -51,10 +51,12 @@ extension DHTNode: TransportDelegate {
         sendPacedQueries()
         sweepTimeouts()
         runMaintenanceIfDue()
+        journalTick()
     }
 
     private func answer(_ query: Query, transactionID: [UInt8], from sender: Contact, source: TrafficSource) {
         let now = clock.now()
+        let time = storage.map { _ in WallTime(now: now, milliseconds: clock.wallMilliseconds()) }
         let answered = state.withLock { state -> (Message, NodeState.Observation, Timestamp?)? in
             // A flooding host is answered less, then not at all, and teaches the table nothing.
             guard state.inboundLimiter.allow(source, now: now) else { return nil }
@@ -62,12 +64,15 @@ extension DHTNode: TransportDelegate {
             let deadline: Timestamp? = if case .store = query { state.storeDeadline } else { nil }
             var observation = sender.id == id ? NodeState.Observation() : state.observe(sender, now: now)
             if case .findNode(_, let grant?) = query, grant.count <= Message.maxTokenSize { observation.grant = grant }
+            if let time { queueJournal(&state, at: time) }
             return (reply, observation, deadline)
         }
         guard let (reply, observation, deadline) = answered else {
             counters.rateLimited.add(1, ordering: .relaxed)
             return
         }
+        // A store is acknowledged only once the journal has it.
+        if storage != nil { commitJournal() }
         send(reply, to: sender.address)
         log(.debug, .query, RPCTrace.answered(query, from: sender, with: reply))
         act(on: observation, about: sender)

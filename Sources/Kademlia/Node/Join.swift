@@ -4,12 +4,14 @@ extension DHTNode {
     /// Joins the network through `seeds`: pings each, then looks up our own id and
     /// refreshes every bucket farther than our closest neighbour (the paper's join).
     /// The seeds are remembered: while the table is short of contacts the node retries
-    /// them with backoff, so nodes started in any order find each other. Throws
-    /// `noAnswer` when no seed answered (the retries go on in the background).
+    /// them with backoff, so nodes started in any order find each other. A node with a
+    /// data directory adds the contacts it saved, so after a restart `bootstrap([])`
+    /// rejoins. Throws `noAnswer` when no seed answered (the retries go on in the background).
     public func bootstrap(_ seeds: [SocketAddress]) async throws(JoinError) -> JoinResult {
         guard !isStopped else { throw .stopped }
         let now = clock.now()
-        let others = seeds.filter { $0 != address }
+        var seen = Set<SocketAddress>()
+        let others = (seeds + rejoinAddresses).filter { $0 != address && seen.insert($0).inserted }
         guard !others.isEmpty else { throw .noBootstrapNodes }
         let retryAt = state.withLock { state -> Timestamp? in
             state.rejoin.remember(others, now: now)

@@ -29,6 +29,10 @@ struct NodeState: Sendable {
     var rejoin: RejoinSchedule
     /// Set by `stop()`: no query goes out after it, since nothing would time it out.
     var stopped = false
+    /// Whether changes are noted for a journal (`StateJournal.swift`); off without a data directory.
+    var isJournaled = false
+    /// Contacts new to the table since the journal last took its entries.
+    var journalContacts: [Contact] = []
 
     init(localID: NodeID, configuration: NodeConfiguration, random: NodeRandom, now: Timestamp) {
         self.localID = localID
@@ -68,6 +72,7 @@ struct NodeState: Sendable {
         recentFailures.forget(contact.id)
         switch routingTable.insert(contact, now: now) {
         case .added:
+            if isJournaled { journalContacts.append(contact) }
             return Observation(handOff: handOffTargets(for: contact, now: now))
         case .full(let oldest):
             guard now - oldest.lastSeen >= configuration.questionableAfter || oldest.failures > 0,

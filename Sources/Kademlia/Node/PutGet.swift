@@ -49,7 +49,7 @@ extension DHTNode {
         log(.info, .data, "put '\(key)' seq \(write.seq): stored at \(stored.count) nodes after \(outcome.queries) queries")
         guard stored.count > 0 else { throw .notStored }
         let now = clock.now()
-        state.withLock { $0.publications.publish(key: write.key, value: value, seq: write.seq, ttl: ttl, for: target, now: now) }
+        mutate { $0.publications.publish(key: write.key, value: value, seq: write.seq, ttl: ttl, for: target, now: now) }
         scheduleMaintenance(by: now + configuration.republishInterval)
         return stored.result(seq: write.seq)
     }
@@ -62,7 +62,7 @@ extension DHTNode {
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .write)
         let write = Write(target: target, key: Array(key.utf8), value: [], seq: nextSeq(after: outcome), tombstone: true)
-        state.withLock { $0.publications.withdraw(target) }
+        mutate { $0.publications.withdraw(target) }
         let stored = await storeAtClosest(write, outcome)
         log(.info, .data, "delete '\(key)' seq \(write.seq): tombstone at \(stored.count) nodes")
         guard stored.count > 0 else { throw .notStored }
@@ -123,7 +123,7 @@ extension DHTNode {
 
     /// Stores `write` in this node's own store, noting the holders it was also sent to.
     func storeLocally(_ write: Write, now: Timestamp, confirmed: [NodeID] = []) -> Bool {
-        let (held, deadline) = state.withLock { state -> (Bool, Timestamp?) in
+        let (held, deadline) = mutate { state -> (Bool, Timestamp?) in
             let jitter = state.replicationJitter()
             let outcome = state.store.store(write.value, seq: write.seq, for: write.target, key: write.key,
                                             ttl: write.ttl.map { .seconds($0) }, tombstone: write.tombstone,

@@ -54,7 +54,7 @@ extension DHTNode {
     /// Records what an offer found: who holds the version, and a newer one to adopt.
     func absorb(_ result: OfferOutcome, for target: NodeID) {
         let now = clock.now()
-        state.withLock { state in
+        mutate { state in
             for holder in result.holders { state.store.confirm(holder, holds: target, now: now) }
             guard let (newer, ttl) = result.newer, let held = state.store.entry(for: target, now: now) else { return }
             let jitter = state.replicationJitter()
@@ -103,7 +103,7 @@ extension DHTNode {
             absorb(result, for: target)
         }
         let done = clock.now()
-        state.withLock { state in
+        mutate { state in
             state.store.markReplicated(target, now: done)
             state.store.pruneHolders(of: target, keeping: Set(plan.closest.map(\.id)))
             if plan.mayDrop(confirmed: state.store.confirmedHolders(of: target, since: now)) {
@@ -174,7 +174,7 @@ extension DHTNode {
         let outcome = await lookup(target, for: .write, cause: .data)
         let ours = FoundValue(value: publication.value, seq: publication.seq)
         if let newer = outcome.value, newer.supersedes(ours) {
-            state.withLock { $0.publications.withdraw(target) }
+            mutate { $0.publications.withdraw(target) }
             log(.info, .maintenance, "stopped republishing \(target.hex.prefix(8)): superseded by seq \(newer.seq)")
             return
         }

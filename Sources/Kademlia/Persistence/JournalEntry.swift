@@ -48,13 +48,16 @@ public enum JournalEntry: Equatable, Sendable {
         public var seq: Int64
         /// When the user's TTL runs out, in wall-clock milliseconds; nil for no TTL.
         public var expiresAt: Int64?
+        /// When the next republication is due, in wall-clock milliseconds; nil for at once.
+        public var republishAt: Int64?
 
-        public init(target: NodeID, key: [UInt8], value: [UInt8], seq: Int64, expiresAt: Int64?) {
+        public init(target: NodeID, key: [UInt8], value: [UInt8], seq: Int64, expiresAt: Int64?, republishAt: Int64? = nil) {
             self.target = target
             self.key = key
             self.value = value
             self.seq = seq
             self.expiresAt = expiresAt
+            self.republishAt = republishAt
         }
     }
 
@@ -77,6 +80,7 @@ public enum JournalEntry: Equatable, Sendable {
             [("k", .string("pub")), ("t", .bytes(published.target.bytes)), ("key", .bytes(published.key)),
              ("v", .bytes(published.value)), ("s", .integer(published.seq))]
                 + (published.expiresAt.map { [("e", BencodeValue.integer($0))] } ?? [])
+                + (published.republishAt.map { [("r", BencodeValue.integer($0))] } ?? [])
         case .withdrawn(let target): [("k", .string("unpub")), ("t", .bytes(target.bytes))]
         case .contact(let contact):
             [("k", .string("peer")), ("id", .bytes(contact.id.bytes)), ("ip", .integer(Int64(contact.address.ip))),
@@ -104,7 +108,8 @@ public enum JournalEntry: Equatable, Sendable {
         case "pub":
             self = .published(PublishedRecord(target: try fields.id("t"), key: try fields.bytes("key"), value: try fields.bytes("v"),
                                               seq: try fields.integer("s", in: 0...Int64.max),
-                                              expiresAt: try fields.optionalInteger("e", in: 0...Int64.max)))
+                                              expiresAt: try fields.optionalInteger("e", in: 0...Int64.max),
+                                              republishAt: try fields.optionalInteger("r", in: 0...Int64.max)))
         case "unpub": self = .withdrawn(target: try fields.id("t"))
         case "peer":
             let ip = try fields.integer("ip", in: 0...Int64(UInt32.max))

@@ -25,6 +25,10 @@ public struct Publications: Sendable {
     public let interval: Duration
     private var entries: [NodeID: Publication] = [:]
     private var schedule = DeadlineHeap<NodeID>()
+    /// Whether to note the targets whose publication changed, for the journal to record.
+    var tracksChanges = false
+    /// Targets published, moved on or withdrawn since `takeChangedTargets`.
+    private(set) var changedTargets: Set<NodeID> = []
 
     public init(interval: Duration = .seconds(86_400)) {
         self.interval = interval
@@ -32,15 +36,31 @@ public struct Publications: Sendable {
 
     /// Records a put of `value` at `now`; `ttl` bounds its whole life.
     public mutating func publish(key: [UInt8], value: [UInt8], seq: Int64, ttl: Duration?, for target: NodeID, now: Timestamp) {
-        let entry = Publication(key: key, value: value, seq: seq, endsAt: ttl.map { now + $0 }, republishAt: now + interval)
-        entries[target] = entry
-        schedule.push(entry.republishAt, target)
+        restore(Publication(key: key, value: value, seq: seq, endsAt: ttl.map { now + $0 }, republishAt: now + interval), for: target)
+        noteChange(target)
+    }
+
+    /// Puts back a publication the journal recorded, due again at its `republishAt`.
+    mutating func restore(_ publication: Publication, for target: NodeID) {
+        entries[target] = publication
+        schedule.push(publication.republishAt, target)
         schedule.compact(limit: 2 * entries.count + 64) { [entries] in entries[$1]?.republishAt == $0 }
     }
 
     /// Stops republishing `target` (deleted, overwritten by someone else, or past its TTL).
     public mutating func withdraw(_ target: NodeID) {
-        entries[target] = nil
+        guard entries.removeValue(forKey: target) != nil else { return }
+        noteChange(target)
+    }
+
+    /// The targets changed since the last call, and forgets them.
+    mutating func takeChangedTargets() -> Set<NodeID> {
+        defer { changedTargets = [] }
+        return changedTargets
+    }
+
+    private mutating func noteChange(_ target: NodeID) {
+        if tracksChanges { changedTargets.insert(target) }
     }
 
     /// The publication for `target`, if this node republishes it.
@@ -52,6 +72,7 @@ public struct Publications: Sendable {
         var due: [(NodeID, Publication)] = []
         while let next = schedule.popDue(now: now) {
             guard var entry = entries[next.target], entry.republishAt == next.deadline else { continue }
+            // Past its TTL: the journal drops it at load without being told.
             if let endsAt = entry.endsAt, endsAt <= now {
                 entries[next.target] = nil
                 continue
@@ -60,6 +81,7 @@ public struct Publications: Sendable {
             entry.republishAt = now + interval
             entries[next.target] = entry
             schedule.push(entry.republishAt, next.target)
+            noteChange(next.target)
         }
         return due
     }
@@ -69,4 +91,7 @@ public struct Publications: Sendable {
 
     /// How many values this node publishes.
     public var count: Int { entries.count }
+
+    /// Every publication, by target.
+    var all: [(target: NodeID, publication: Publication)] { entries.map { ($0.key, $0.value) } }
 }

@@ -68,6 +68,10 @@ public struct ValueStore: Sendable {
     private(set) var usage = StoreUsage()
     private var expiries = DeadlineHeap<NodeID>()
     private var replications = DeadlineHeap<NodeID>()
+    /// Whether to note the targets whose entry changed, for the journal to record.
+    var tracksChanges = false
+    /// Targets changed since `takeChangedTargets`; expiry needs no record, so it adds none.
+    private(set) var changedTargets: Set<NodeID> = []
 
     public init(maximumLifetime: Duration = .seconds(86_400), replicationInterval: Duration = .seconds(3600)) {
         self.maximumLifetime = maximumLifetime
@@ -150,7 +154,7 @@ public struct ValueStore: Sendable {
         var removed = 0
         while let due = expiries.popDue(now: now) {
             guard let held = entries[due.target], held.stored.expiresAt == due.deadline else { continue }
-            replace(due.target, with: nil)
+            replace(due.target, with: nil, journaled: false)
             removed += 1
         }
         return removed
@@ -161,11 +165,34 @@ public struct ValueStore: Sendable {
         replace(target, with: nil)
     }
 
-    /// The one place an entry comes or goes, so the quotas' tally always matches.
-    private mutating func replace(_ target: NodeID, with entry: Entry?) {
+    /// The one place an entry comes or goes, so the quotas' tally and the journal always match.
+    private mutating func replace(_ target: NodeID, with entry: Entry?, journaled: Bool = true) {
         if let old = entries[target] { usage.remove(old, target) }
         entries[target] = entry
         if let entry { usage.add(entry, target) }
+        if tracksChanges && journaled { changedTargets.insert(target) }
+    }
+
+    /// The targets changed since the last call, and forgets them.
+    mutating func takeChangedTargets() -> Set<NodeID> {
+        defer { changedTargets = [] }
+        return changedTargets
+    }
+
+    /// What is held for `target` with its replica flag, live or not yet swept, for the journal.
+    func journaled(_ target: NodeID) -> (stored: StoredValue, isReplica: Bool)? {
+        entries[target].map { ($0.stored, $0.isReplica) }
+    }
+
+    /// Puts back a version the journal recorded, as it was: the journal's last word on a
+    /// target is the truth, so no versioning rule or quota applies. Replication is due at
+    /// `replicateAt`.
+    mutating func restore(_ stored: StoredValue, for target: NodeID, isReplica: Bool, replicateAt: Timestamp) {
+        var entry = Entry(stored: stored, replicateAt: replicateAt)
+        entry.isReplica = isReplica
+        replace(target, with: entry, journaled: false)
+        expiries.push(stored.expiresAt, target)
+        replications.push(replicateAt, target)
     }
 
     /// Targets whose replication is due at `now`, each once. They are not due again until
@@ -203,8 +230,10 @@ public struct ValueStore: Sendable {
 
     /// Marks the copy of `target` a replica: this node is among its K closest.
     public mutating func markReplica(_ target: NodeID) {
+        guard entries[target]?.isReplica == false else { return }
         entries[target]?.isReplica = true
         usage.caches.remove(target)
+        if tracksChanges { changedTargets.insert(target) }
     }
 
     /// Records that `holder` holds the version of `target` held here.
