@@ -21,6 +21,21 @@ import Testing
         #expect(options(["08001"])?.port == 8001)
     }
 
+    @Test func dataDirectoryAndFsyncPolicy() {
+        #expect(options(["0"])?.dataDirectory == nil)
+        #expect(options(["0"])?.fsync == .always)
+        #expect(options(["0", "--data-dir", "/var/lib/dht", "--fsync=batch"])?.dataDirectory == "/var/lib/dht")
+        #expect(options(["0", "--data-dir", "d", "--fsync", "NEVER"])?.fsync == .never)
+        #expect(errorMessage(["0", "--fsync", "sometimes"]) == "invalid fsync policy 'sometimes' (expected always, batch or never)")
+        #expect(errorMessage(["0", "--data-dir="]) == "option '--data-dir' needs a directory")
+        #expect(errorMessage(["0", "--data-dir"]) == "option '--data-dir' needs a value")
+        if case .success(.run(let fromEnvironment)) = CommandLineOptions.parse(["0"], environment: ["DHT_DATA_DIR": "/srv/dht", "DHT_FSYNC": "batch"]) {
+            #expect(fromEnvironment.dataDirectory == "/srv/dht" && fromEnvironment.fsync == .batch)
+        } else {
+            Issue.record("DHT_DATA_DIR and DHT_FSYNC were not taken")
+        }
+    }
+
     @Test func bootstrapNodesFollowThePort() {
         #expect(options(["8002", "localhost:8001"])?.bootstrap == ["localhost:8001"])
         #expect(options(["8003", "127.0.0.1:8001", "example.org:9"])?.bootstrap == ["127.0.0.1:8001", "example.org:9"])
