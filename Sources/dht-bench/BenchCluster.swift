@@ -22,19 +22,21 @@ final class BenchCluster: Sendable {
         nodes.reserveCapacity(options.nodes)
         // Spreading the sockets over several epoll threads lets receive work use every core.
         let pollers = options.transport == .udp ? try (0..<options.pollers).map { _ in try UDPPoller() } : []
+        let dataRoot = BenchStorage.root()
         for _ in 0..<options.nodes {
+            let storage = try options.fsync.map { try NodeStorage.open(directory: "\(dataRoot)/node\(nodes.count)", fsync: $0) }
             var configuration = NodeConfiguration()
             configuration.seed = random.next()
             configuration.rpcTimeout = .milliseconds(options.rpcTimeoutMilliseconds)
             configuration.onLookup = { report in log.append(report) }
             let node: DHTNode
             if let network {
-                node = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
+                node = DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration, storage: storage)
             } else {
                 let poller = pollers[nodes.count % pollers.count]
                 let transport = try UDPTransport.bind(
                     host: "127.0.0.1", port: 0, poller: poller, tickInterval: DHTNode.udpTickInterval)
-                node = DHTNode(transport: transport, configuration: configuration)
+                node = DHTNode(transport: transport, configuration: configuration, storage: storage)
             }
             if let seed = nodes.randomElement(using: &random) {
                 let address = seed.address

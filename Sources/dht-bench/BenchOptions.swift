@@ -1,4 +1,5 @@
 import Glibc
+import Kademlia
 
 /// The benchmark's command line: `dht-bench [--nodes N] [--puts P] [--gets G]
 /// [--concurrency C] [--seed S] [--transport udp|memory] [--silent FRACTION]`.
@@ -19,8 +20,11 @@ struct BenchOptions {
     var pollers = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
     /// Skip the one-at-a-time and concurrent put/get phases (scale runs want only some).
     var skipConcurrent = false
-    /// `workload` (the put/get phases) or `churn` (the lifetime scenario, in memory).
+    /// `workload` (the put/get phases), `churn` (the lifetime scenario, in memory) or
+    /// `restart` (how long a node with `--keys` values takes to serve again).
     var scenario = "workload"
+    /// Give every node a data directory with this fsync policy; nil keeps them in memory.
+    var fsync: FsyncPolicy?
     /// Churn: keys put at the start, simulated hours, median session, graceful departures.
     var keys = 1000
     var hours = 24
@@ -30,9 +34,14 @@ struct BenchOptions {
     static let usage = """
         usage: dht-bench [--nodes N] [--puts P] [--gets G] [--concurrency C] [--seed S]
                          [--transport udp|memory] [--pollers P] [--silent FRACTION] [--timeout-ms MS] [--no-concurrent]
+                         [--fsync always|batch|never]
                dht-bench --scenario churn [--nodes N] [--keys K] [--hours H] [--median-session-min M] [--graceful] [--seed S]
-        Starts N nodes in one process, runs the workload, prints one JSON object.
+               dht-bench --scenario restart [--keys K] [--fsync always|batch|never]
+        Starts N nodes in one process, runs the workload, prints one JSON object; with
+        --fsync every node keeps its state in a data directory under /tmp.
         The churn scenario runs N nodes on simulated time and prints a table row per hour.
+        The restart scenario fills a node's data directory with K values, stops it and
+        times its start until it answers with a value again.
         """
 
     /// Parses the arguments after the program name; returns a message on a bad one.
@@ -56,7 +65,8 @@ struct BenchOptions {
             case "--seed": parsed = UInt64(value).map { options.seed = $0 } != nil
             case "--transport": parsed = Transport(rawValue: value).map { options.transport = $0 } != nil
             case "--silent": parsed = Double(value).map { options.silentFraction = $0 } != nil && (0..<1).contains(options.silentFraction)
-            case "--scenario": parsed = ["workload", "churn"].contains(value) && { options.scenario = value; return true }()
+            case "--scenario": parsed = ["workload", "churn", "restart"].contains(value) && { options.scenario = value; return true }()
+            case "--fsync": parsed = FsyncPolicy(rawValue: value).map { options.fsync = $0 } != nil
             case "--keys": parsed = Int(value).map { options.keys = $0 } != nil && options.keys >= 1
             case "--hours": parsed = Int(value).map { options.hours = $0 } != nil && options.hours >= 1
             case "--median-session-min": parsed = Int(value).map { options.medianSessionMinutes = $0 } != nil && options.medianSessionMinutes >= 1

@@ -42,7 +42,12 @@ func runBenchmark(_ options: BenchOptions) async throws -> Report {
         report.add("get_with_silent", Report.phase(phase))
     }
     report.add("datagrams_dropped", cluster.transportDrops + SystemProbe.udpReceiveBufferErrors() - kernelDropsBefore)
+    if let fsync = options.fsync {
+        report.add("fsync", fsync.rawValue)
+        report.add("journal_kib_per_node", Double(cluster.nodes.reduce(0) { $0 + ($1.storage?.size ?? 0) }) / 1024 / Double(options.nodes))
+    }
     cluster.nodes.forEach { $0.stop() }
+    BenchStorage.removeRoot()
     return report
 }
 
@@ -62,6 +67,13 @@ case .failure(let error):
     exit(64)
 case .success(let options) where options.scenario == "churn":
     await runChurn(options)
+case .success(let options) where options.scenario == "restart":
+    do {
+        print(try await runRestart(options).json())
+    } catch {
+        printError("dht-bench: \(error)")
+        exit(1)
+    }
 case .success(let options):
     do {
         print(try await runBenchmark(options).json())

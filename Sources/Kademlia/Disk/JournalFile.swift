@@ -37,6 +37,8 @@ public final class JournalFile: Sendable {
     public static let fileName = "journal.dht"
     /// The batch policy's longest gap between fsyncs.
     static let batchNanoseconds: UInt64 = 100_000_000
+    /// The batch policy's longest gap between fsyncs.
+    public static let batchInterval: Duration = .nanoseconds(Int64(batchNanoseconds))
 
     /// Opens (creating if needed) the journal in `directory` and takes its lock; throws if
     /// another process holds it. Returns the file and what its bytes say, the torn or
@@ -106,22 +108,34 @@ public final class JournalFile: Sendable {
     deinit { close() }
 
     /// Appends `entries` as records; on disk before returning under `.always` when
-    /// `durable` (contacts are not: losing the last few costs nothing).
+    /// `durable` (contacts are not: losing the last few costs nothing). Under `.batch`
+    /// the caller runs `flushIfDue` within 100 ms.
     public func append(_ entries: [JournalEntry], durable: Bool = true) throws(JournalFileError) {
         guard !entries.isEmpty else { return }
         let bytes = entries.flatMap { JournalFormat.frame($0.payload) }
         try state.withLock { state throws(JournalFileError) in
-            let due = (policy == .always && durable)
-                || (policy == .batch && Self.monotonic() - state.lastSync >= Self.batchNanoseconds)
-            try write(bytes, into: &state, sync: due)
+            // Under `.batch` the fsync is `flushIfDue`'s, off the path of the acknowledgement.
+            try write(bytes, into: &state, sync: policy == .always && durable)
         }
     }
 
-    /// Under `.batch`, fsyncs what was appended if 100 ms have passed; call it periodically.
+    /// Fsyncs what was appended if 100 ms have passed since the last fsync (under `.batch`,
+    /// and for contacts under `.always`); call it within 100 ms of an append.
     public func flushIfDue() throws(JournalFileError) {
-        try state.withLock { state throws(JournalFileError) in
-            guard state.dirty, policy != .never, Self.monotonic() - state.lastSync >= Self.batchNanoseconds else { return }
-            try sync(&state)
+        // The fsync runs on a duplicate descriptor outside the lock, so appends go on
+        // meanwhile (they mark the file dirty again) and a compaction may swap the file.
+        let copy = state.withLock { state -> Int32? in
+            guard state.fd >= 0, state.dirty, policy != .never, Self.monotonic() - state.lastSync >= Self.batchNanoseconds else { return nil }
+            state.dirty = false
+            state.lastSync = Self.monotonic()
+            return dup(state.fd)
+        }
+        guard let copy else { return }
+        defer { Glibc.close(copy) }
+        guard copy >= 0, fsync(copy) == 0 else {
+            let error = Self.failure("cannot fsync \(path)")
+            state.withLock { $0.dirty = true }
+            throw error
         }
     }
 
@@ -153,6 +167,9 @@ public final class JournalFile: Sendable {
             state.dirty = false
         }
     }
+
+    /// Whether something appended is not yet fsynced.
+    public var isDirty: Bool { state.withLock { $0.dirty } }
 
     /// The journal's size in bytes.
     public var size: Int {

@@ -172,6 +172,9 @@ public final class NodeStorage: Sendable {
         try? file.flushIfDue()
     }
 
+    /// Whether something written is not yet fsynced.
+    var hasUnsyncedWrites: Bool { file.isDirty }
+
     /// The journal's size in bytes.
     public var size: Int { file.size }
 

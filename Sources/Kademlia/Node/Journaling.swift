@@ -23,9 +23,13 @@ extension DHTNode {
         storage.enqueue(entries, durable: durable)
     }
 
-    /// Writes what is queued, and logs when writes start or stop failing.
+    /// Writes what is queued, and logs when writes start or stop failing. Under `.batch`
+    /// the fsync follows on a tick asked for within its 100 ms.
     func commitJournal() {
-        switch storage?.commit() {
+        guard let storage else { return }
+        let event = storage.commit()
+        if storage.fsync == .batch, storage.hasUnsyncedWrites { transport.wake(at: clock.now() + JournalFile.batchInterval) }
+        switch event {
         case .failing(let reason)?:
             log(.error, .data, "cannot write the journal (\(reason)); values are kept in memory only until it works again")
         case .recovered?:
@@ -47,7 +51,8 @@ extension DHTNode {
             }
         }
         commitJournal()
-        storage.flushIfDue()
+        // Off the transport's thread, which has datagrams to answer.
+        if storage.hasUnsyncedWrites { Task.detached { storage.flushIfDue() } }
     }
 
     /// Restores what `storage` held into a new node's state and starts journaling; called
