@@ -87,6 +87,14 @@ private struct Tally {
                 tally.check(datagram.encoded())
             }
         }
+        for method in ["get_peers", "announce_peer", "get", "put", "sample_infohashes"] {
+            for arguments in mainlineArgumentCombinations {
+                let datagram = BencodeValue.dictionary([
+                    ("a", arguments), ("q", .string(method)), ("ro", .integer(1)), ("t", .string("aa")), ("y", .string("q")),
+                ])
+                tally.check(datagram.encoded())
+            }
+        }
         for response in responseCombinations {
             tally.check(BencodeValue.dictionary([("r", response), ("t", .string("aa")), ("y", .string("r"))]).encoded())
         }

@@ -20,7 +20,22 @@ let differentialBodies: [Message.Body] = {
         .query(sender: idA, .ping),
         .query(sender: idA, .findNode(target: idB)),
         .query(sender: idA, .findValue(target: idB)),
-        .query(sender: idA, .unknown(method: "get_peers")),
+        .query(sender: idA, .unknown(method: "sample_infohashes", target: idB)),
+        .query(sender: idA, .getPeers(infoHash: idB)),
+        .query(sender: idA, .getPeers(infoHash: idB, noSeed: true)),
+        .query(sender: idA, .announcePeer(AnnounceRequest(infoHash: idB, port: 6881, token: bytes("tok")))),
+        .query(sender: idA, .announcePeer(AnnounceRequest(infoHash: idB, port: 0, impliedPort: true, seed: true, token: []))),
+        .query(sender: idA, .getItem(target: idB)),
+        .query(sender: idA, .getItem(target: idB, seq: 7)),
+        .query(sender: idA, .putItem(ItemPutRequest(token: bytes("tk"), value: bytes("12:Hello World!")))),
+        .query(sender: idA, .putItem(ItemPutRequest(token: bytes("tk"), value: bytes("d1:ai1e1:bli2eee")))),
+        .query(sender: idA, .putItem(ItemPutRequest(token: bytes("tk"), value: bytes("i-5e"),
+                                                    mutable: MutableItemFields(publicKey: Array(repeating: 7, count: 32),
+                                                                               signature: Array(repeating: 9, count: 64),
+                                                                               seq: 4, salt: bytes("foobar")),
+                                                    cas: 3))),
+        .query(sender: idA, .putItem(ItemPutRequest(token: [], value: bytes("0:"),
+                                                    mutable: MutableItemFields(publicKey: [1], signature: [2], seq: -1)))),
         .query(sender: idA, .unknown(method: "")),
         .query(sender: idA, .unknown(method: "pingé")),
         .error(code: 201, message: "A Generic Error Ocurred"),
@@ -45,6 +60,16 @@ let differentialBodies: [Message.Body] = {
                 }
             }
         }
+    }
+    for peers in [[], [SocketAddress(ip: 0x0A00_0001, port: 1)], contacts.map(\.address)] {
+        result.append(.response(Response(id: idB, nodes: contacts, token: bytes("t"), peers: peers)))
+    }
+    for item in ["le", "d1:xi1ee", "i0e", "3:abc"] {
+        var response = Response(id: idB, token: bytes("t"), seq: 2)
+        response.item = bytes(item)
+        response.publicKey = Array(repeating: 3, count: 32)
+        response.signature = Array(repeating: 4, count: 64)
+        result.append(.response(response))
     }
     return result
 }()
@@ -156,6 +181,20 @@ let storeArgumentCombinations: [BencodeValue] = dictionaryProduct([
     ("target", [nil, validID, shortID, .integer(1)]),
 ])
 
+/// BEP 5 and BEP 44 arguments in every combination of absent, valid and invalid fields.
+let mainlineArgumentCombinations: [BencodeValue] = dictionaryProduct([
+    ("id", [nil, validID]),
+    ("info_hash", [nil, validID, shortID]),
+    ("target", [nil, validID, .integer(1)]),
+    ("port", [nil, .integer(6881), .integer(0), .integer(70_000), .string("1")]),
+    ("implied_port", [nil, .integer(1), .integer(2)]),
+    ("token", [nil, .string("tok"), .integer(1)]),
+    ("v", [nil, .string("x"), .list([.integer(1)])]),
+    ("k", [nil, .bytes(Array(repeating: 1, count: 32)), .integer(1)]),
+    ("sig", [nil, .bytes(Array(repeating: 2, count: 64))]),
+    ("seq", [nil, .integer(1), .string("1")]),
+])
+
 /// `r` dictionaries in every combination of absent, valid and invalid fields.
 let responseCombinations: [BencodeValue] = dictionaryProduct([
     ("id", [nil, validID, shortID, .integer(1)]),
@@ -163,6 +202,7 @@ let responseCombinations: [BencodeValue] = dictionaryProduct([
     ("token", [nil, .string("tok"), .integer(1)]),
     ("v", [nil, .string("value"), .list([])]),
     ("seq", [nil, .integer(1), .string("1")]),
+    ("values", [nil, .list([.bytes([1, 2, 3, 4, 5, 6]), .bytes([1])]), .bytes([1, 2, 3, 4, 5, 6, 7]), .integer(1)]),
 ])
 
 /// `e` lists of up to three elements of each kind.

@@ -62,7 +62,8 @@ private func storeArguments(dropping omitted: String? = nil, replacing: (String,
         .query(sender: askerID, .store(StoreRequest(
             token: [0xFF], target: NodeID(key: "k"), value: [], seq: .max, key: bytes("k"), ttl: 60))),
         .query(sender: askerID, .store(StoreRequest(token: [], target: answererID, value: [0], seq: 7, ttl: 0))),
-        .query(sender: askerID, .unknown(method: "get_peers")),
+        .query(sender: askerID, .unknown(method: "vote")),
+        .query(sender: askerID, .unknown(method: "sample_infohashes", target: answererID)),
         .response(Response(id: answererID)),
         .response(Response(id: answererID, nodes: [])),
         .response(Response(id: answererID, nodes: [
@@ -139,9 +140,9 @@ private func storeArguments(dropping omitted: String? = nil, replacing: (String,
         #expect(transactionID == bytes("xy"), "\(reason)")
     }
 
-    @Test func unknownMethodDecodesAsUnknownQuery() throws {
-        let message = try Message.decode(query("get_peers", [("id", .bytes(askerID.bytes)), ("info_hash", .bytes(answererID.bytes))]))
-        #expect(message.body == .query(sender: askerID, .unknown(method: "get_peers")))
+    @Test func unknownMethodDecodesAsUnknownQueryWithItsTarget() throws {
+        let message = try Message.decode(query("sample_infohashes", [("id", .bytes(askerID.bytes)), ("info_hash", .bytes(answererID.bytes))]))
+        #expect(message.body == .query(sender: askerID, .unknown(method: "sample_infohashes", target: answererID)))
         #expect(message.transactionID == bytes("xy"))
     }
 

@@ -73,7 +73,8 @@ private func store(_ state: inout NodeState, _ value: [UInt8], seq: Int64, targe
         let later = start + .seconds(10)
         // The tombstone's `v` is ignored: a tombstone holds no bytes.
         let deletion = try store(&state, Array("junk".utf8), seq: 4, target: target, deleted: true, from: asker, now: later)
-        #expect(deletion == Message(transactionID: tid, body: .response(Response(id: state.localID)), version: Message.ourVersion))
+        #expect(deletion == Message(transactionID: tid, body: .response(Response(id: state.localID)), version: Message.ourVersion,
+                                    observedAddress: asker.address))
         let held = try #require(state.store.entry(for: target, now: later))
         #expect(held.isTombstone && held.seq == 4 && held.value.isEmpty)
         #expect(state.store.value(for: target, now: later) == nil)

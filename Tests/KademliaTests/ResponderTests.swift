@@ -43,8 +43,10 @@ private func store(_ state: inout NodeState, _ value: [UInt8], seq: Int64, targe
 @Suite struct ResponderTests {
     @Test func pingAnswersWithOurIDAndEchoesTransaction() {
         var (state, generator) = makeState()
-        let reply = state.answer(.ping, transactionID: tid, from: peer(NodeID.random(using: &generator)), now: start)
-        #expect(reply == Message(transactionID: tid, body: .response(Response(id: state.localID)), version: Message.ourVersion))
+        let asker = peer(NodeID.random(using: &generator))
+        let reply = state.answer(.ping, transactionID: tid, from: asker, now: start)
+        #expect(reply == Message(transactionID: tid, body: .response(Response(id: state.localID)), version: Message.ourVersion,
+                                 observedAddress: asker.address))
     }
 
     @Test func findNodeReturnsKClosestFromRoutingTable() throws {
@@ -80,7 +82,8 @@ private func store(_ state: inout NodeState, _ value: [UInt8], seq: Int64, targe
         // Same IP from another port is the same asker as far as tokens go.
         let samehost = peer(asker.id, ip: asker.address.ip, port: asker.address.port &+ 1)
         let stored = store(&state, Array("hi".utf8), seq: 4, target: target, token: writeToken, key: Array("greeting".utf8), from: samehost, now: start)
-        #expect(stored == Message(transactionID: tid, body: .response(Response(id: state.localID)), version: Message.ourVersion))
+        #expect(stored == Message(transactionID: tid, body: .response(Response(id: state.localID)), version: Message.ourVersion,
+                                  observedAddress: samehost.address))
         let found = try #require(response(state.answer(.findValue(target: target), transactionID: tid, from: asker, now: start + .seconds(1))))
         #expect(found.value == Array("hi".utf8))
         #expect(found.seq == 4)

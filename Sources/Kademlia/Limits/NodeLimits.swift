@@ -37,6 +37,11 @@ public struct NodeLimits: Sendable, Equatable {
     public var maxPendingQueries = 4096
     /// Lookups under way at once; more wait for a slot.
     public var maxLookupsInFlight = 64
+    /// BEP 5: torrents whose peers are tracked, and peers per torrent (about 6 MiB at most).
+    public var maxTorrents = 2000
+    public var maxPeersPerTorrent = 128
+    /// BEP 44: items held at most (each at most 1,000 bytes; libtorrent keeps 700).
+    public var maxItems = 1000
 
     /// What a held value is charged beyond its bytes and key: the entry, its two heap
     /// slots and dictionary slack, measured at about this.

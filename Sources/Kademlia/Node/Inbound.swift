@@ -32,7 +32,8 @@ extension DHTNode: TransportDelegate {
                 log(.debug, .datagram, "dropped query from \(sender): transaction id of \(message.transactionID.count) bytes")
                 return
             }
-            answer(query, transactionID: message.transactionID, from: Contact(id: senderID, address: sender), source: source)
+            answer(query, transactionID: message.transactionID, from: Contact(id: senderID, address: sender), source: source,
+                   readOnly: message.readOnly)
         case .response, .error:
             resolvePending(message, from: sender)
         }
@@ -54,7 +55,8 @@ extension DHTNode: TransportDelegate {
         journalTick()
     }
 
-    private func answer(_ query: Query, transactionID: [UInt8], from sender: Contact, source: TrafficSource) {
+    /// Answers a query; a `readOnly` sender (BEP 43) answers none itself, so it is not offered to the table.
+    private func answer(_ query: Query, transactionID: [UInt8], from sender: Contact, source: TrafficSource, readOnly: Bool) {
         let now = clock.now()
         let time = storage.map { _ in WallTime(now: now, milliseconds: clock.wallMilliseconds()) }
         let answered = state.withLock { state -> (Message, NodeState.Observation, Timestamp?)? in
@@ -62,7 +64,7 @@ extension DHTNode: TransportDelegate {
             guard state.inboundLimiter.allow(source, now: now) else { return nil }
             let reply = state.answer(query, transactionID: transactionID, from: sender, now: now)
             let deadline: Timestamp? = if case .store = query { state.storeDeadline } else { nil }
-            var observation = sender.id == id ? NodeState.Observation() : state.observe(sender, now: now)
+            var observation = sender.id == id || readOnly ? NodeState.Observation() : state.observe(sender, now: now)
             if case .findNode(_, let grant?) = query, grant.count <= Message.maxTokenSize { observation.grant = grant }
             if let time { queueJournal(&state, at: time) }
             return (reply, observation, deadline)

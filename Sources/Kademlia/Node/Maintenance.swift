@@ -36,6 +36,8 @@ extension DHTNode {
             let held = state.store.count
             state.store.removeExpired(now: now)
             due.expired = held - state.store.count
+            state.peers.removeExpired(now: now)
+            state.items.removeExpired(now: now)
             due.replications = state.store.dueForReplication(now: now)
             if now - state.lastMaintenance >= Self.resyncAfter {
                 due.resync = true

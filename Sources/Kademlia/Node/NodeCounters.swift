@@ -29,7 +29,7 @@ final class NodeCounters: Sendable {
         case .findNode: findNodes.add(1, ordering: .relaxed)
         case .findValue: findValues.add(1, ordering: .relaxed)
         case .store: stores.add(1, ordering: .relaxed)
-        case .unknown: break
+        case .getPeers, .announcePeer, .getItem, .putItem, .unknown: break
         }
     }
 }

@@ -7,6 +7,10 @@ struct NodeState: Sendable {
     var store: ValueStore
     /// The values this node's user put, which it republishes.
     var publications: Publications
+    /// BEP 5: the peers announced to this node, by torrent.
+    var peers: PeerStore
+    /// BEP 44: the items put on this node.
+    var items: ItemStore
     var tokens: TokenIssuer
     var random: NodeRandom
     var pending = PendingRequests()
@@ -47,6 +51,8 @@ struct NodeState: Sendable {
                                                                 relaxLoopback: limits.relaxLoopback), now: now)
         store = ValueStore(maximumLifetime: configuration.valueLifetime, replicationInterval: configuration.replicationInterval)
         publications = Publications(interval: configuration.republishInterval)
+        peers = PeerStore(maxTorrents: limits.maxTorrents, maxPeersPerTorrent: limits.maxPeersPerTorrent)
+        items = ItemStore(maxItems: limits.maxItems)
         rejoin = RejoinSchedule(initialDelay: configuration.rejoinInitialDelay, maximumDelay: configuration.rejoinMaximumDelay)
         tokens = TokenIssuer(now: now, using: &self.random)
         inboundLimiter = RateLimiter(rate: limits.queriesPerSecondPerHost, burst: limits.queryBurstPerHost,

@@ -1,7 +1,14 @@
 /// Answering queries: the inbound direction, pure so it is tested without a network.
 extension NodeState {
-    /// The reply to one query from `sender`.
+    /// The reply to one query from `sender`; a response tells the sender the address it
+    /// was seen at (BEP 42's `ip`), which is how a node behind a NAT learns its own.
     mutating func answer(_ query: Query, transactionID: [UInt8], from sender: Contact, now: Timestamp) -> Message {
+        var message = reply(to: query, transactionID: transactionID, from: sender, now: now)
+        if case .response = message.body { message.observedAddress = sender.address }
+        return message
+    }
+
+    private mutating func reply(to query: Query, transactionID: [UInt8], from sender: Contact, now: Timestamp) -> Message {
         let k = configuration.k
         switch query {
         case .ping:
@@ -24,7 +31,18 @@ extension NodeState {
             return reply(response, to: transactionID)
         case .store(let request):
             return answerStore(request, transactionID: transactionID, from: sender, now: now)
-        case .unknown(let method):
+        case .getPeers(let infoHash, let noSeed):
+            return answerGetPeers(infoHash, noSeed: noSeed, transactionID: transactionID, from: sender, now: now)
+        case .announcePeer(let request):
+            return answerAnnounce(request, transactionID: transactionID, from: sender, now: now)
+        case .getItem(let target, let seq):
+            return answerGetItem(target, newerThan: seq, transactionID: transactionID, from: sender, now: now)
+        case .putItem(let request):
+            return answerPutItem(request, transactionID: transactionID, from: sender, now: now)
+        case .unknown(_, let target?):
+            // As libtorrent does: an extension we lack still gets the nodes nearest its target.
+            return reply(Response(id: localID, nodes: routingTable.closest(to: target, limit: k)), to: transactionID)
+        case .unknown(let method, nil):
             return .error(.methodUnknown, "Method Unknown: \(method.prefix(32))", transactionID: transactionID)
         }
     }
@@ -92,7 +110,7 @@ extension NodeState {
         return id.distance(to: target) <= farthest.id.distance(to: target)
     }
 
-    private func reply(_ response: Response, to transactionID: [UInt8]) -> Message {
+    func reply(_ response: Response, to transactionID: [UInt8]) -> Message {
         Message(transactionID: transactionID, body: .response(response), version: Message.ourVersion)
     }
 }

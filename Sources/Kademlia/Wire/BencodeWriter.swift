@@ -43,6 +43,9 @@ struct BencodeWriter {
         CompactNode.encode(contacts, into: &bytes)
     }
 
+    /// Writes bytes that are already a bencoded value (a BEP 44 item, kept as it came).
+    mutating func raw(_ bencoded: [UInt8]) { bytes.append(contentsOf: bencoded) }
+
     /// Writes a dictionary key: a short ASCII byte string.
     mutating func key(_ text: StaticString) { string(text) }
 

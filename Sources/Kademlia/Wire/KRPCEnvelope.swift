@@ -6,23 +6,36 @@ enum KRPCSlot {
     case integer(Int64)
     /// A byte string; the range locates its payload in the datagram.
     case bytes(Range<Int>)
-    /// A list, validated but not kept.
-    case list
-    /// A dictionary, validated but not kept.
-    case dictionary
+    /// A list, validated; the range is its whole bencoding (`l` to `e`).
+    case list(Range<Int>)
+    /// A dictionary, validated; the range is its whole bencoding (`d` to `e`).
+    case dictionary(Range<Int>)
 }
 
-/// The direct children of an `a` or `r` dictionary that any method reads.
+/// The direct children of an `a` or `r` dictionary that any method reads: ours, BEP 5's
+/// and BEP 44's.
 struct KRPCFields {
+    var cas = KRPCSlot.absent
     var del = KRPCSlot.absent
     var id = KRPCSlot.absent
+    var impliedPort = KRPCSlot.absent
+    var infoHash = KRPCSlot.absent
+    var k = KRPCSlot.absent
     var key = KRPCSlot.absent
     var nodes = KRPCSlot.absent
+    var noseed = KRPCSlot.absent
+    var port = KRPCSlot.absent
+    var salt = KRPCSlot.absent
+    var seed = KRPCSlot.absent
     var seq = KRPCSlot.absent
+    var sig = KRPCSlot.absent
     var target = KRPCSlot.absent
     var token = KRPCSlot.absent
     var ttl = KRPCSlot.absent
     var v = KRPCSlot.absent
+    /// The whole bencoding of `v`, whatever its type: a BEP 44 item is any bencoded value.
+    var rawV: Range<Int>?
+    var values = KRPCSlot.absent
 }
 
 /// Everything `Message.decode` reads from a datagram, as positions rather than copies.
@@ -36,6 +49,10 @@ struct KRPCEnvelope {
     var a = KRPCSlot.absent
     var r = KRPCSlot.absent
     var e = KRPCSlot.absent
+    /// BEP 42: the address the sender saw us at, in replies.
+    var ip = KRPCSlot.absent
+    /// BEP 43: a read-only sender's queries carry `ro` 1.
+    var ro = KRPCSlot.absent
     /// The children of `a` when it is a dictionary.
     var arguments = KRPCFields()
     /// The children of `r` when it is a dictionary.

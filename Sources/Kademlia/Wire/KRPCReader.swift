@@ -36,7 +36,13 @@ struct KRPCReader {
         try open(depth: depth)
         var previous: Range<Int>? = nil
         while let key = try nextKey(after: &previous) {
-            // Top-level KRPC keys are all one byte long.
+            if key.count == 2 {
+                if matches(key, "ip") { envelope.ip = try readValue(depth: depth) }
+                else if matches(key, "ro") { envelope.ro = try readValue(depth: depth) }
+                else { _ = try readValue(depth: depth) }
+                continue
+            }
+            // The other top-level KRPC keys are one byte long.
             let name = key.count == 1 ? input[key.lowerBound] : 0
             switch name {
             case UInt8(ascii: "a"): envelope.a = try readFields(depth: depth, into: &envelope.arguments)
@@ -54,32 +60,50 @@ struct KRPCReader {
     /// Reads the value of `a` or `r`, recording its children when it is a dictionary.
     private mutating func readFields(depth: Int, into fields: inout KRPCFields) throws(BencodeError) -> KRPCSlot {
         guard position < input.count, input[position] == UInt8(ascii: "d") else { return try readValue(depth: depth) }
+        let start = position
         try open(depth: depth + 1)
         var previous: Range<Int>? = nil
         while let key = try nextKey(after: &previous) {
+            let valueStart = position
             let value = try readValue(depth: depth + 1)
             // Dispatching on the length first leaves at most one or two byte comparisons per key.
             switch key.count {
-            case 1: if matches(key, "v") { fields.v = value }
+            case 1:
+                if matches(key, "v") {
+                    fields.v = value
+                    fields.rawV = valueStart..<position
+                } else if matches(key, "k") { fields.k = value }
             case 2: if matches(key, "id") { fields.id = value }
             case 3:
                 if matches(key, "seq") { fields.seq = value }
                 else if matches(key, "key") { fields.key = value }
                 else if matches(key, "ttl") { fields.ttl = value }
                 else if matches(key, "del") { fields.del = value }
+                else if matches(key, "sig") { fields.sig = value }
+                else if matches(key, "cas") { fields.cas = value }
+            case 4:
+                if matches(key, "port") { fields.port = value }
+                else if matches(key, "salt") { fields.salt = value }
+                else if matches(key, "seed") { fields.seed = value }
             case 5:
                 if matches(key, "nodes") { fields.nodes = value }
                 else if matches(key, "token") { fields.token = value }
-            case 6: if matches(key, "target") { fields.target = value }
+            case 6:
+                if matches(key, "target") { fields.target = value }
+                else if matches(key, "values") { fields.values = value }
+                else if matches(key, "noseed") { fields.noseed = value }
+            case 9: if matches(key, "info_hash") { fields.infoHash = value }
+            case 12: if matches(key, "implied_port") { fields.impliedPort = value }
             default: break
             }
         }
-        return .dictionary
+        return .dictionary(start..<position)
     }
 
     /// Reads the value of `e`, recording its first two elements when it is a list.
     private mutating func readErrorList(depth: Int, into envelope: inout KRPCEnvelope) throws(BencodeError) -> KRPCSlot {
         guard position < input.count, input[position] == UInt8(ascii: "l") else { return try readValue(depth: depth) }
+        let start = position
         try open(depth: depth + 1)
         var index = 0
         while try !atEnd() {
@@ -87,7 +111,7 @@ struct KRPCReader {
             if index == 0 { envelope.errorCode = value } else if index == 1 { envelope.errorText = value }
             index += 1
         }
-        return .list
+        return .list(start..<position)
     }
 
     /// Reads any value; `depth` counts the containers already open around it.
@@ -100,14 +124,16 @@ struct KRPCReader {
         case asciiZero...asciiNine:
             return .bytes(try BencodeScalars.byteString(in: input, at: &position))
         case UInt8(ascii: "l"):
+            let start = position
             try open(depth: depth + 1)
             while try !atEnd() { _ = try readValue(depth: depth + 1) }
-            return .list
+            return .list(start..<position)
         case UInt8(ascii: "d"):
+            let start = position
             try open(depth: depth + 1)
             var previous: Range<Int>? = nil
             while try nextKey(after: &previous) != nil { _ = try readValue(depth: depth + 1) }
-            return .dictionary
+            return .dictionary(start..<position)
         default:
             throw .unexpectedByte(byte, offset: position)
         }

@@ -1,10 +1,16 @@
-/// KRPC error codes (BEP 5, plus 302 from BEP 44).
+/// KRPC error codes (BEP 5, and BEP 44's).
 public enum ErrorCode: Int64, Sendable {
     case generic = 201
     case server = 202
     case protocolError = 203
     case methodUnknown = 204
     case valueTooBig = 205
+    /// BEP 44: the signature does not verify.
+    case invalidSignature = 206
+    /// BEP 44: the salt is over 64 bytes.
+    case saltTooBig = 207
+    /// BEP 44: `cas` does not match the seq held.
+    case casMismatch = 301
     case sequenceTooLow = 302
 }
 
@@ -41,8 +47,17 @@ public enum Query: Sendable, Equatable {
     /// `holding`: the asker holds this seq of the target and is replicating it (optional).
     case findValue(target: NodeID, holding: Int64? = nil)
     case store(StoreRequest)
-    /// A method we do not implement (answered with error 204).
-    case unknown(method: String)
+    /// BEP 5: who are the peers of `infoHash`; `noSeed` leaves seeds out (BEP 33).
+    case getPeers(infoHash: NodeID, noSeed: Bool = false)
+    /// BEP 5: the sender is a peer of a torrent.
+    case announcePeer(AnnounceRequest)
+    /// BEP 44 `get`: the item stored under `target`; `seq` asks for it only if newer.
+    case getItem(target: NodeID, seq: Int64? = nil)
+    /// BEP 44 `put`.
+    case putItem(ItemPutRequest)
+    /// A method we do not implement. With a `target` or `info_hash` it is answered like
+    /// `find_node`, as libtorrent does, so extensions route through us; else error 204.
+    case unknown(method: String, target: NodeID? = nil)
 
     /// The method name on the wire.
     public var method: String {
@@ -51,7 +66,11 @@ public enum Query: Sendable, Equatable {
         case .findNode: "find_node"
         case .findValue: "find_value"
         case .store: "store"
-        case .unknown(let method): method
+        case .getPeers: "get_peers"
+        case .announcePeer: "announce_peer"
+        case .getItem: "get"
+        case .putItem: "put"
+        case .unknown(let method, _): method
         }
     }
 }
@@ -67,9 +86,17 @@ public struct Response: Sendable, Equatable {
     public var ttl: Int64?
     /// The responder holds a tombstone for the target as of `seq` (find_value; no `v`).
     public var deleted: Bool
+    /// BEP 5 `values`: peers of the torrent asked about (get_peers).
+    public var peers: [SocketAddress]?
+    /// BEP 44 `get`: the whole bencoding of `v` when it is not a byte string (a string is
+    /// in `value`); see `item`.
+    public var structuredValue: [UInt8]?
+    /// BEP 44 `get` of a mutable item: `k` and `sig` (its `seq` is `seq`).
+    public var publicKey: [UInt8]?
+    public var signature: [UInt8]?
 
     public init(id: NodeID, nodes: [Contact]? = nil, token: [UInt8]? = nil, value: [UInt8]? = nil, seq: Int64? = nil,
-                ttl: Int64? = nil, deleted: Bool = false) {
+                ttl: Int64? = nil, deleted: Bool = false, peers: [SocketAddress]? = nil) {
         self.id = id
         self.nodes = nodes
         self.token = token
@@ -77,6 +104,18 @@ public struct Response: Sendable, Equatable {
         self.seq = seq
         self.ttl = ttl
         self.deleted = deleted
+        self.peers = peers
+    }
+
+    /// The whole bencoding of `v`, whatever its type: a BEP 44 item.
+    public var item: [UInt8]? {
+        get { structuredValue ?? value.map { BencodeValue.bytes($0).encoded() } }
+        set {
+            structuredValue = nil
+            value = nil
+            guard let newValue else { return }
+            if case .bytes(let bytes)? = try? BencodeDecoder.decode(newValue) { value = bytes } else { structuredValue = newValue }
+        }
     }
 }
 
@@ -94,11 +133,18 @@ public struct Message: Sendable, Equatable {
     public var body: Body
     /// The sender's client version (`v`), if it sent one.
     public var version: [UInt8]?
+    /// BEP 42 `ip`: in a reply, the address the responder saw the query come from.
+    public var observedAddress: SocketAddress?
+    /// BEP 43 `ro` 1: the sender of this query answers no queries; it must not be added.
+    public var readOnly: Bool
 
-    public init(transactionID: [UInt8], body: Body, version: [UInt8]? = nil) {
+    public init(transactionID: [UInt8], body: Body, version: [UInt8]? = nil, observedAddress: SocketAddress? = nil,
+                readOnly: Bool = false) {
         self.transactionID = transactionID
         self.body = body
         self.version = version
+        self.observedAddress = observedAddress
+        self.readOnly = readOnly
     }
 
     /// Our client version: `KS`, major 0, minor 1.

@@ -26,12 +26,15 @@ extension Message {
         guard envelope.isDictionary else { throw .malformed(reason: "not a dictionary") }
         guard let transactionID = fields.bytes(envelope.t) else { throw .malformed(reason: "no transaction id") }
         let version = fields.bytes(envelope.v)
+        // Extensions a node may ignore: a malformed one is dropped, not the message.
+        let observed = fields.bytes(envelope.ip).flatMap(CompactPeer.decode)
+        let readOnly: Bool = if case .integer(1) = envelope.ro { true } else { false }
         switch fields.singleByte(envelope.y) {
         case UInt8(ascii: "r"):
             if case .absent = envelope.r { throw .malformed(reason: "response without r") }
             do {
                 let response = try fields.response(envelope.r, envelope.response)
-                return Message(transactionID: transactionID, body: .response(response), version: version)
+                return Message(transactionID: transactionID, body: .response(response), version: version, observedAddress: observed)
             } catch {
                 throw .malformed(reason: error.reason)
             }
@@ -40,11 +43,12 @@ extension Message {
                   case .bytes(let text) = envelope.errorText else {
                 throw .malformed(reason: "error without [code, message]")
             }
-            return Message(transactionID: transactionID, body: .error(code: code, message: fields.string(text)), version: version)
+            return Message(transactionID: transactionID, body: .error(code: code, message: fields.string(text)), version: version,
+                           observedAddress: observed)
         case UInt8(ascii: "q"):
             do {
                 let (sender, query) = try fields.query(method: envelope.q, arguments: envelope.a, envelope.arguments)
-                return Message(transactionID: transactionID, body: .query(sender: sender, query), version: version)
+                return Message(transactionID: transactionID, body: .query(sender: sender, query), version: version, readOnly: readOnly)
             } catch {
                 throw .malformedQuery(transactionID: transactionID, reason: error.reason)
             }
@@ -68,7 +72,7 @@ struct FieldError: Error {
 
 /// The methods we implement, told apart without building a String for them.
 private enum KnownMethod {
-    case ping, findNode, findValue, store
+    case ping, findNode, findValue, store, getPeers, announcePeer, getItem, putItem
 }
 
 /// Turns the slots `KRPCReader` recorded into the values `Message` holds, copying only those.
@@ -134,11 +138,23 @@ private struct FieldReader {
             throw FieldError("nodes is not a string")
         }
         response.token = try optionalBytes(fields.token, "token")
-        response.value = try optionalBytes(fields.v, "v")
+        switch fields.v {
+        case .absent: break
+        case .bytes(let range): response.value = [UInt8](slice(range))
+        default: response.structuredValue = fields.rawV.map { [UInt8](slice($0)) }
+        }
         response.seq = try optionalInteger(fields.seq, "seq")
         response.ttl = try optionalInteger(fields.ttl, "ttl")
         if let ttl = response.ttl, ttl < 0 { throw FieldError("negative ttl") }
         response.deleted = try flag(fields.del, "del")
+        response.publicKey = try optionalBytes(fields.k, "k")
+        response.signature = try optionalBytes(fields.sig, "sig")
+        switch fields.values {
+        case .absent: break
+        case .list(let range): response.peers = MainlineFields.peers(inList: [UInt8](slice(range)))
+        case .bytes(let range): response.peers = MainlineFields.peers(inString: [UInt8](slice(range)))
+        default: throw FieldError("values is not a list")
+        }
         return response
     }
 
@@ -158,7 +174,11 @@ private struct FieldReader {
             case "find_node": known = .findNode
             case "find_value": known = .findValue
             case "store": known = .store
-            default: return (sender, .unknown(method: name))
+            case "get_peers": known = .getPeers
+            case "announce_peer": known = .announcePeer
+            case "get": known = .getItem
+            case "put": known = .putItem
+            default: return (sender, .unknown(method: name, target: anyTarget(fields)))
             }
         }
         switch known {
@@ -173,7 +193,46 @@ private struct FieldReader {
             return (sender, .findValue(target: try nodeID(fields.target, "target"), holding: holding))
         case .store:
             return (sender, .store(try store(fields)))
+        case .getPeers:
+            let infoHash = try nodeID(fields.infoHash, "info_hash")
+            return (sender, .getPeers(infoHash: infoHash, noSeed: try flag(fields.noseed, "noseed")))
+        case .announcePeer:
+            return (sender, .announcePeer(try announce(fields)))
+        case .getItem:
+            let target = try nodeID(fields.target, "target")
+            return (sender, .getItem(target: target, seq: try optionalInteger(fields.seq, "seq")))
+        case .putItem:
+            return (sender, .putItem(try putItem(fields)))
         }
+    }
+
+    /// An unknown method's `target`, or else its `info_hash`, when it is 20 bytes.
+    func anyTarget(_ fields: KRPCFields) -> NodeID? {
+        (try? nodeID(fields.target, "target")) ?? (try? nodeID(fields.infoHash, "info_hash"))
+    }
+
+    /// The `announce_peer` arguments: a port is needed unless `implied_port` is 1.
+    func announce(_ fields: KRPCFields) throws(FieldError) -> AnnounceRequest {
+        let infoHash = try nodeID(fields.infoHash, "info_hash")
+        let implied = try flag(fields.impliedPort, "implied_port")
+        let port = try optionalInteger(fields.port, "port")
+        guard let port = MainlineFields.port(port, implied: implied) else { throw FieldError("announce_peer without a valid port") }
+        guard let token = bytes(fields.token) else { throw FieldError("announce_peer without token") }
+        return AnnounceRequest(infoHash: infoHash, port: port, impliedPort: implied, seed: try flag(fields.seed, "seed"), token: token)
+    }
+
+    /// The `put` arguments: `v` of any type; `k` brings `sig` and `seq` with it.
+    func putItem(_ fields: KRPCFields) throws(FieldError) -> ItemPutRequest {
+        guard let token = bytes(fields.token) else { throw FieldError("put without token") }
+        guard let raw = fields.rawV else { throw FieldError("put without v") }
+        var request = ItemPutRequest(token: token, value: [UInt8](slice(raw)), cas: try optionalInteger(fields.cas, "cas"))
+        if let publicKey = try optionalBytes(fields.k, "k") {
+            guard let signature = bytes(fields.sig) else { throw FieldError("put with k but no sig") }
+            guard case .integer(let seq) = fields.seq else { throw FieldError("put with k but no seq") }
+            request.mutable = MutableItemFields(publicKey: publicKey, signature: signature, seq: seq,
+                                                salt: try optionalBytes(fields.salt, "salt") ?? [])
+        }
+        return request
     }
 
     /// The `store` arguments; the order of the checks decides which reason a peer is sent.
@@ -204,6 +263,10 @@ private struct FieldReader {
         if KRPCReader.spells(name, "find_node") { return .findNode }
         if KRPCReader.spells(name, "find_value") { return .findValue }
         if KRPCReader.spells(name, "store") { return .store }
+        if KRPCReader.spells(name, "get_peers") { return .getPeers }
+        if KRPCReader.spells(name, "announce_peer") { return .announcePeer }
+        if KRPCReader.spells(name, "get") { return .getItem }
+        if KRPCReader.spells(name, "put") { return .putItem }
         return nil
     }
 }

@@ -9,14 +9,13 @@ extension Message {
             writer.key("a")
             Self.writeArguments(of: query, sender: sender, to: &writer)
             writer.key("q")
-            switch query {
-            case .ping: writer.string("ping")
-            case .findNode: writer.string("find_node")
-            case .findValue: writer.string("find_value")
-            case .store: writer.string("store")
-            case .unknown(let method): writer.string(Array(method.utf8))
+            writer.string(Array(query.method.utf8))
+            if readOnly {
+                writer.key("ro")
+                writer.integer(1)
             }
         case .response(let response):
+            writeObservedAddress(to: &writer)
             writer.key("r")
             Self.writeResponse(response, to: &writer)
         case .error(let code, let message):
@@ -25,6 +24,7 @@ extension Message {
             writer.integer(code)
             writer.string(Array(message.utf8))
             writer.end()
+            writeObservedAddress(to: &writer)
         }
         writer.key("t")
         writer.string(transactionID)
@@ -42,17 +42,83 @@ extension Message {
         return writer.bytes
     }
 
+    /// BEP 42's `ip`, between `e` and `r` in key order.
+    private func writeObservedAddress(to writer: inout BencodeWriter) {
+        guard let observedAddress else { return }
+        writer.key("ip")
+        writer.string(CompactPeer.encode(observedAddress))
+    }
+
     private static func writeArguments(of query: Query, sender: NodeID, to writer: inout BencodeWriter) {
         writer.beginDictionary()
-        if case .store(let request) = query, request.deleted {
+        switch query {
+        case .store(let request) where request.deleted:
             writer.key("del")
             writer.integer(1)
+        case .putItem(let request):
+            if let cas = request.cas {
+                writer.key("cas")
+                writer.integer(cas)
+            }
+        default:
+            break
         }
         writer.key("id")
         writer.nodeID(sender)
         switch query {
-        case .ping, .unknown:
+        case .ping:
             break
+        case .unknown(_, let target):
+            if let target {
+                writer.key("target")
+                writer.nodeID(target)
+            }
+        case .getPeers(let infoHash, let noSeed):
+            writer.key("info_hash")
+            writer.nodeID(infoHash)
+            if noSeed {
+                writer.key("noseed")
+                writer.integer(1)
+            }
+        case .announcePeer(let request):
+            if request.impliedPort {
+                writer.key("implied_port")
+                writer.integer(1)
+            }
+            writer.key("info_hash")
+            writer.nodeID(request.infoHash)
+            writer.key("port")
+            writer.integer(Int64(request.port))
+            if request.seed {
+                writer.key("seed")
+                writer.integer(1)
+            }
+            writer.key("token")
+            writer.string(request.token)
+        case .getItem(let target, let seq):
+            if let seq {
+                writer.key("seq")
+                writer.integer(seq)
+            }
+            writer.key("target")
+            writer.nodeID(target)
+        case .putItem(let request):
+            if let mutable = request.mutable {
+                writer.key("k")
+                writer.string(mutable.publicKey)
+                if !mutable.salt.isEmpty {
+                    writer.key("salt")
+                    writer.string(mutable.salt)
+                }
+                writer.key("seq")
+                writer.integer(mutable.seq)
+                writer.key("sig")
+                writer.string(mutable.signature)
+            }
+            writer.key("token")
+            writer.string(request.token)
+            writer.key("v")
+            writer.raw(request.value)
         case .findNode(let target, let grant):
             writer.key("target")
             writer.nodeID(target)
@@ -96,6 +162,10 @@ extension Message {
         }
         writer.key("id")
         writer.nodeID(response.id)
+        if let publicKey = response.publicKey {
+            writer.key("k")
+            writer.string(publicKey)
+        }
         if let nodes = response.nodes {
             writer.key("nodes")
             writer.compactNodes(nodes)
@@ -103,6 +173,10 @@ extension Message {
         if let seq = response.seq {
             writer.key("seq")
             writer.integer(seq)
+        }
+        if let signature = response.signature {
+            writer.key("sig")
+            writer.string(signature)
         }
         if let token = response.token {
             writer.key("token")
@@ -112,9 +186,18 @@ extension Message {
             writer.key("ttl")
             writer.integer(ttl)
         }
-        if let value = response.value {
+        if let structured = response.structuredValue {
+            writer.key("v")
+            writer.raw(structured)
+        } else if let value = response.value {
             writer.key("v")
             writer.string(value)
+        }
+        if let peers = response.peers {
+            writer.key("values")
+            writer.beginList()
+            for peer in peers { writer.string(CompactPeer.encode(peer)) }
+            writer.end()
         }
         writer.end()
     }

@@ -11,11 +11,14 @@ extension Message {
         guard case .dictionary = root else { throw .malformed(reason: "not a dictionary") }
         guard let transactionID = root["t"]?.bytesValue else { throw .malformed(reason: "no transaction id") }
         let version = root["v"]?.bytesValue
+        let observed = root["ip"]?.bytesValue.flatMap(CompactPeer.decode)
+        let readOnly = root["ro"]?.integerValue == 1
         switch root["y"]?.bytesValue {
         case [UInt8(ascii: "r")]:
             guard let body = root["r"] else { throw .malformed(reason: "response without r") }
             do {
-                return Message(transactionID: transactionID, body: .response(try decodeResponse(body)), version: version)
+                return Message(transactionID: transactionID, body: .response(try decodeResponse(body)), version: version,
+                               observedAddress: observed)
             } catch {
                 throw .malformed(reason: error.reason)
             }
@@ -24,11 +27,12 @@ extension Message {
                   let code = list[0].integerValue, let text = list[1].bytesValue else {
                 throw .malformed(reason: "error without [code, message]")
             }
-            return Message(transactionID: transactionID, body: .error(code: code, message: String(decoding: text, as: UTF8.self)), version: version)
+            return Message(transactionID: transactionID, body: .error(code: code, message: String(decoding: text, as: UTF8.self)),
+                           version: version, observedAddress: observed)
         case [UInt8(ascii: "q")]:
             do {
                 let (sender, query) = try decodeQuery(method: root["q"], arguments: root["a"])
-                return Message(transactionID: transactionID, body: .query(sender: sender, query), version: version)
+                return Message(transactionID: transactionID, body: .query(sender: sender, query), version: version, readOnly: readOnly)
             } catch {
                 throw .malformedQuery(transactionID: transactionID, reason: error.reason)
             }
@@ -62,8 +66,34 @@ extension Message {
             let target = try arguments.nodeID("target")
             let deleted = try arguments.flag("del")
             return (sender, .store(StoreRequest(token: token, target: target, value: value, seq: seq, key: key, ttl: ttl, deleted: deleted)))
+        case "get_peers":
+            let infoHash = try arguments.nodeID("info_hash")
+            return (sender, .getPeers(infoHash: infoHash, noSeed: try arguments.flag("noseed")))
+        case "announce_peer":
+            let infoHash = try arguments.nodeID("info_hash")
+            let implied = try arguments.flag("implied_port")
+            let port = try arguments.optionalInteger("port")
+            guard let port = MainlineFields.port(port, implied: implied) else { throw FieldError("announce_peer without a valid port") }
+            guard let token = arguments["token"]?.bytesValue else { throw FieldError("announce_peer without token") }
+            return (sender, .announcePeer(AnnounceRequest(infoHash: infoHash, port: port, impliedPort: implied,
+                                                          seed: try arguments.flag("seed"), token: token)))
+        case "get":
+            let target = try arguments.nodeID("target")
+            return (sender, .getItem(target: target, seq: try arguments.optionalInteger("seq")))
+        case "put":
+            guard let token = arguments["token"]?.bytesValue else { throw FieldError("put without token") }
+            guard let value = arguments["v"] else { throw FieldError("put without v") }
+            var request = ItemPutRequest(token: token, value: value.encoded(), cas: try arguments.optionalInteger("cas"))
+            if let publicKey = try arguments.optionalBytes("k") {
+                guard let signature = arguments["sig"]?.bytesValue else { throw FieldError("put with k but no sig") }
+                guard let seq = arguments["seq"]?.integerValue else { throw FieldError("put with k but no seq") }
+                request.mutable = MutableItemFields(publicKey: publicKey, signature: signature, seq: seq,
+                                                    salt: try arguments.optionalBytes("salt") ?? [])
+            }
+            return (sender, .putItem(request))
         default:
-            return (sender, .unknown(method: methodName))
+            let target = (try? arguments.nodeID("target")) ?? (try? arguments.nodeID("info_hash"))
+            return (sender, .unknown(method: methodName, target: target))
         }
     }
 
@@ -75,11 +105,21 @@ extension Message {
             response.nodes = contacts
         }
         response.token = try body.optionalBytes("token")
-        response.value = try body.optionalBytes("v")
+        if let value = body["v"] {
+            if let bytes = value.bytesValue { response.value = bytes } else { response.structuredValue = value.encoded() }
+        }
         response.seq = try body.optionalInteger("seq")
         response.ttl = try body.optionalInteger("ttl")
         if let ttl = response.ttl, ttl < 0 { throw FieldError("negative ttl") }
         response.deleted = try body.flag("del")
+        response.publicKey = try body.optionalBytes("k")
+        response.signature = try body.optionalBytes("sig")
+        switch body["values"] {
+        case nil: break
+        case .list?: response.peers = MainlineFields.peers(inList: body["values"]?.encoded() ?? [])
+        case .bytes(let bytes)?: response.peers = MainlineFields.peers(inString: bytes)
+        default: throw FieldError("values is not a list")
+        }
         return response
     }
 }
