@@ -9,6 +9,8 @@
 ///   and quotes kept). An empty value is a usage error.
 /// - `get <key>`, `delete <key>`, `where <key>`, `join <host:port>`: exactly one word.
 /// - `status`, `keys`, `peers`, `help`, `quit`, `exit`: no arguments.
+/// - Mainline's: `announce <infohash> [port]`, `peers <infohash>`, `item-put <text>`,
+///   `item-get <hash>` (see `MainlineCommands.swift`).
 /// Command words are case-insensitive; options, keys and values are not.
 enum Command: Equatable {
     /// Store `value` under `key`; `ttl` nil means the node's default lifetime.
@@ -30,6 +32,8 @@ enum Command: Equatable {
     case quit
     /// A first word that is no command; carries the word as typed.
     case unknown(String)
+    /// A Mainline command: BEP 5 announces and peer searches, BEP 44 items.
+    case mainline(MainlineCommand)
     /// A known command with missing or extra arguments; carries the command word.
     case usage(command: String)
     /// An option the command does not take; carries the command word and the option as typed.
@@ -38,11 +42,14 @@ enum Command: Equatable {
     case invalidDuration(option: String, text: String, problem: DurationProblem)
     /// A `join` argument that is not `host:port`; carries the reason.
     case invalidEndpoint(reason: String)
+    /// An argument that should be 40 hexadecimal digits (an info-hash or item target) and is not.
+    case invalidHash(command: String, text: String)
     /// Quotes that do not close, or text glued to a closing quote; carries the command word.
     case badQuoting(command: String, problem: CommandWords.Problem)
 
     /// The command words, for `help` and Tab completion.
-    static let words = ["delete", "exit", "get", "help", "join", "keys", "peers", "put", "quit", "status", "where"]
+    static let words = ["announce", "delete", "exit", "get", "help", "item-get", "item-put", "join", "keys", "peers", "put", "quit",
+                        "status", "where"]
 
     /// Parses one input line; nil for a blank line, which the REPL ignores.
     static func parse(line: String) -> Command? {
@@ -55,6 +62,10 @@ enum Command: Equatable {
             switch name {
             case "put":
                 return try parsePut(rest)
+            case "announce", "item-put", "item-get":
+                return try MainlineCommand.parse(name, rest)
+            case "peers" where try !CommandWords.all(in: rest).isEmpty:
+                return try MainlineCommand.parse(name, rest)
             case "get", "delete", "where", "join":
                 let arguments = try CommandWords.all(in: rest)
                 guard arguments.count == 1 else { return .usage(command: name) }

@@ -92,6 +92,11 @@ extension Output {
           keys               list what this node stores: key, seq, size, time left
           peers              list this node's contacts: id, address, bucket, last seen, round trip
           join <host:port>   join the network through the node at host:port
+          announce <infohash> [port]
+                             tell the network this node is a peer of a torrent (BEP 5)
+          peers <infohash>   find a torrent's peers (BEP 5)
+          item-put <text>    store the text as an immutable item (BEP 44); prints its hash
+          item-get <hash>    read the immutable item with that hash
           status             show this node's ID, address, routing table and stored keys
           help               show this list
           quit, exit         stop the node and leave (so does end of input)

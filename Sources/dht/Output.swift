@@ -24,7 +24,7 @@ enum Output {
         switch error {
         case .valueTooLarge(let size, let limit): valueTooLarge(size: size, limit: limit)
         case .keyTooLarge(let size, let limit): keyTooLarge(size: size, limit: limit)
-        case .notStored, .stopped: "Could not store key '\(key)': \(error)"
+        case .notStored, .stopped, .invalidItem: "Could not store key '\(key)': \(error)"
         }
     }
 
@@ -51,7 +51,7 @@ enum Output {
         switch error {
         case .valueTooLarge(let size, let limit): valueTooLarge(size: size, limit: limit)
         case .keyTooLarge(let size, let limit): keyTooLarge(size: size, limit: limit)
-        case .notStored, .stopped: "Could not delete key '\(key)': \(error)"
+        case .notStored, .stopped, .invalidItem: "Could not delete key '\(key)': \(error)"
         }
     }
 
@@ -167,6 +167,10 @@ enum Output {
         case "delete": "Usage: delete <key>"
         case "where": "Usage: where <key>"
         case "join": "Usage: join <host:port>"
+        case "announce": "Usage: announce <infohash> [port]"
+        case "peers": "Usage: peers [<infohash>]"
+        case "item-put": "Usage: item-put <text>"
+        case "item-get": "Usage: item-get <hash>"
         default: "Usage: \(command) (takes no arguments)"
         }
     }
@@ -190,7 +194,8 @@ enum Output {
         case .unknownOption(let name, let option): unknownOption(command: name, option: option)
         case .invalidDuration(let option, let text, let problem): invalidDuration(option: option, text: text, problem: problem)
         case .invalidEndpoint(let reason): joinFailed(reason)
-        case .put, .get, .delete, .where, .join, .status, .keys, .peers, .quit: nil
+        case .invalidHash(let name, let text): "Invalid hash '\(text.prefix(48))' for \(name): expected 40 hexadecimal digits"
+        case .put, .get, .delete, .where, .join, .status, .keys, .peers, .mainline, .quit: nil
         }
     }
 

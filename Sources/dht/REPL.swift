@@ -16,8 +16,9 @@ struct REPL: Sendable {
         case .status: return Replies.status(node.status())
         case .keys: return Replies.keys(node.heldValues())
         case .peers: return Replies.peers(node.peers())
+        case .mainline(let command): return await reply(to: command)
         case .quit: return nil
-        case .help, .unknown, .usage, .unknownOption, .invalidDuration, .invalidEndpoint, .badQuoting:
+        case .help, .unknown, .usage, .unknownOption, .invalidDuration, .invalidEndpoint, .badQuoting, .invalidHash:
             return Replies.local(to: command)
         }
     }
@@ -25,7 +26,7 @@ struct REPL: Sendable {
     /// Whether `command` talks to the network, so it runs as a task Ctrl-C can cancel.
     static func needsNetwork(_ command: Command) -> Bool {
         switch command {
-        case .put, .get, .delete, .where, .join: true
+        case .put, .get, .delete, .where, .join, .mainline: true
         default: false
         }
     }

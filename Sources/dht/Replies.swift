@@ -121,6 +121,7 @@ enum Replies {
         case .unknownOption(let name, _), .badQuoting(let name, _): return .failure(name, text, error: text)
         case .invalidDuration: return .failure("put", text, error: text)
         case .invalidEndpoint: return .failure("join", text, error: text)
+        case .invalidHash(let name, _): return .failure(name, text, error: text)
         default: return .failure("error", text, error: text)
         }
     }

@@ -17,6 +17,10 @@ struct LookupOutcome: Sendable {
     var queries = 0
     /// Hops to the farthest of the K closest.
     var hops = 0
+    /// BEP 5: every peer the answers named (get_peers lookups).
+    var peers: [SocketAddress] = []
+    /// BEP 44: each responder's item, as it sent it (get lookups); checked by the caller.
+    var items: [NodeID: Response] = [:]
 }
 
 extension DHTNode {
@@ -66,6 +70,18 @@ extension LookupOutcome {
         }
         return true
     }
+}
+
+extension LookupOutcome {
+    /// Keeps a Mainline reply's token and what it carries: peers, or an item.
+    mutating func recordMainline(_ response: Response, from responder: NodeID) {
+        if let token = response.usableToken { tokens[responder] = token }
+        for peer in response.peers ?? [] where !peers.contains(peer) && peers.count < Self.maxPeers { peers.append(peer) }
+        if response.item != nil { items[responder] = response }
+    }
+
+    /// Peers a get_peers lookup keeps at most: K answers of 100 each, but bounded anyway.
+    static let maxPeers = 1000
 }
 
 extension Response {

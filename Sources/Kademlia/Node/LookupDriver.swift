@@ -19,12 +19,20 @@ final class LookupDriver: Sendable {
         /// find_value for a put: runs until the K closest have answered, keeping each one's
         /// token and the highest seq among them.
         case write
+        /// BEP 5 get_peers: until the K closest have answered, keeping their tokens (for an
+        /// announce) and every peer any node returned.
+        case peers(noSeed: Bool)
+        /// BEP 44 get: until the K closest have answered, keeping their tokens (for a put)
+        /// and each one's item.
+        case items
 
         /// The query this lookup sends toward `target`.
         func query(toward target: NodeID) -> Query {
             switch self {
             case .nodes, .join: .findNode(target: target)
             case .read, .write: .findValue(target: target)
+            case .peers(let noSeed): .getPeers(infoHash: target, noSeed: noSeed)
+            case .items: .getItem(target: target)
             }
         }
     }
@@ -148,6 +156,7 @@ final class LookupDriver: Sendable {
                 case .nodes, .join: break
                 case .read: if state.outcome.record(response, from: contact.id) { state.valueHolders.insert(contact.id) }
                 case .write: state.outcome.record(response, from: contact.id)
+                case .peers, .items: state.outcome.recordMainline(response, from: contact.id)
                 }
             case .failure:
                 state.lookup.onFailure(from: contact.id)

@@ -8,6 +8,8 @@ public enum PutError: Error, Equatable, Sendable, CustomStringConvertible {
     case notStored
     /// The node was stopped; nothing was sent.
     case stopped
+    /// A BEP 44 item that is not one bencoded value, or a salt over 64 bytes; nothing was sent.
+    case invalidItem(String)
 
     /// One line fit for a user.
     public var description: String {
@@ -16,6 +18,7 @@ public enum PutError: Error, Equatable, Sendable, CustomStringConvertible {
         case .keyTooLarge(let size, let limit): "key too large: \(size) bytes (limit \(limit))"
         case .notStored: "no node accepted it"
         case .stopped: "the node is stopped"
+        case .invalidItem(let reason): "invalid item: \(reason)"
         }
     }
 }
