@@ -5,9 +5,11 @@ Each process gets its own 127.X.0.1 (libtorrent keeps one routing-table entry pe
 one per /24 in a bucket). Every check prints PASS or FAIL; the exit status is the number
 of failures. Run through `make interop`, which builds `dht` and installs libtorrent.
 """
-import json, os, queue, subprocess, sys, threading, time
+import hashlib, json, os, queue, subprocess, sys, threading, time
 
 import libtorrent as lt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 DHT = os.environ.get("DHT_BINARY", ".build/release/dht")
 OURS = 2
@@ -81,6 +83,16 @@ def alerts(s, kind, wait=10.0):
 banned = []
 
 
+def libtorrent_keypair(seed):
+    """libtorrent's 64-byte ed25519 secret (SHA-512 of the seed, clamped) and the public key."""
+    digest = bytearray(hashlib.sha512(seed).digest())
+    digest[0] &= 248
+    digest[31] &= 127
+    digest[31] |= 64
+    public = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return bytes(digest), public
+
+
 def main():
     ours = []
     for i in range(OURS):
@@ -134,6 +146,21 @@ def main():
     found = [p for a in got for p in a.peers()]
     check("a peer announced through our node is found by libtorrent dht_get_peers",
           any(p[1] == 51413 for p in found), f"{reply}; libtorrent found {found}")
+
+    # A mutable item signed and put by libtorrent, read by our REPL, and ours by libtorrent.
+    secret, public = libtorrent_keypair(bytes(range(32)))
+    theirs[0].dht_put_mutable_item(secret, public, b"mutable by libtorrent", b"salty")
+    alerts(theirs[0], lt.dht_put_alert, wait=15)
+    reply = ours[1].command(f"mutable-get {public.hex()} salty")
+    check("a mutable item put by libtorrent is read by our REPL", reply.get("item") == "mutable by libtorrent", reply)
+    reply = ours[0].command("mutable-put --salt s1 mutable by our node")
+    ok = "key" in reply
+    if ok:
+        theirs[3].dht_get_mutable_item(bytes.fromhex(reply["key"]), b"s1")
+        got = alerts(theirs[3], lt.dht_mutable_item_alert, wait=15)
+        ok = bool(got) and got[0].item == b"mutable by our node" and got[0].seq == reply["seq"]
+        reply["libtorrent"] = [(a.item, a.seq) for a in got]
+    check("a mutable item put by our REPL is read by libtorrent", ok, reply)
 
     check("no libtorrent session banned any of our nodes", not banned, banned)
     for node in ours:

@@ -48,8 +48,8 @@ enum Command: Equatable {
     case badQuoting(command: String, problem: CommandWords.Problem)
 
     /// The command words, for `help` and Tab completion.
-    static let words = ["announce", "delete", "exit", "get", "help", "item-get", "item-put", "join", "keys", "peers", "put", "quit",
-                        "status", "where"]
+    static let words = ["announce", "delete", "exit", "get", "help", "item-get", "item-put", "join", "keys", "mutable-get",
+                        "mutable-put", "peers", "put", "quit", "status", "where"]
 
     /// Parses one input line; nil for a blank line, which the REPL ignores.
     static func parse(line: String) -> Command? {
@@ -62,7 +62,7 @@ enum Command: Equatable {
             switch name {
             case "put":
                 return try parsePut(rest)
-            case "announce", "item-put", "item-get":
+            case "announce", "item-put", "item-get", "mutable-put", "mutable-get":
                 return try MainlineCommand.parse(name, rest)
             case "peers" where try !CommandWords.all(in: rest).isEmpty:
                 return try MainlineCommand.parse(name, rest)

@@ -97,6 +97,10 @@ extension Output {
           peers <infohash>   find a torrent's peers (BEP 5)
           item-put <text>    store the text as an immutable item (BEP 44); prints its hash
           item-get <hash>    read the immutable item with that hash
+          mutable-put [--salt SALT] <text>
+                             store the text as a mutable item signed with this node's key
+          mutable-get <public key> [salt]
+                             read the newest mutable item that key signed
           status             show this node's ID, address, routing table and stored keys
           help               show this list
           quit, exit         stop the node and leave (so does end of input)

@@ -11,6 +11,10 @@ enum MainlineCommand: Equatable {
     case putItem(text: String)
     /// `item-get <hash>`: read the immutable item with that SHA-1.
     case getItem(target: NodeID)
+    /// `mutable-put [--salt S] <text>`: store the text as a mutable item signed with this node's key.
+    case putMutable(text: String, salt: String)
+    /// `mutable-get <public key> [salt]`: read the newest mutable item that key signed.
+    case getMutable(publicKey: [UInt8], salt: String)
 
     /// Parses the arguments of the command word `name` (one of the Mainline ones).
     static func parse(_ name: String, _ rest: Substring) throws(CommandWords.Problem) -> Command {
@@ -18,7 +22,13 @@ enum MainlineCommand: Equatable {
             let text = rest.drop(while: CommandWords.isSeparator)
             return text.isEmpty ? .usage(command: name) : .mainline(.putItem(text: String(text)))
         }
+        if name == "mutable-put" { return parseMutablePut(rest) }
         let arguments = try CommandWords.all(in: rest)
+        if name == "mutable-get" {
+            guard (1...2).contains(arguments.count) else { return .usage(command: name) }
+            guard let key = hexBytes(arguments[0]), key.count == 32 else { return .invalidHash(command: name, text: arguments[0]) }
+            return .mainline(.getMutable(publicKey: key, salt: arguments.count == 2 ? arguments[1] : ""))
+        }
         guard let first = arguments.first else { return .usage(command: name) }
         guard let hash = NodeID(hex: first) else { return .invalidHash(command: name, text: first) }
         switch (name, arguments.count) {
@@ -30,6 +40,34 @@ enum MainlineCommand: Equatable {
         case ("item-get", 1): return .mainline(.getItem(target: hash))
         default: return .usage(command: name)
         }
+    }
+}
+
+extension MainlineCommand {
+    /// `[--salt S] <text>`: the salt is one word; the text is the rest of the line.
+    private static func parseMutablePut(_ rest: Substring) -> Command {
+        var text = rest.drop(while: CommandWords.isSeparator)
+        var salt = ""
+        if text.hasPrefix("--salt") {
+            text = text.dropFirst("--salt".count)
+            if text.hasPrefix("=") { text = text.dropFirst() } else { text = text.drop(while: CommandWords.isSeparator) }
+            salt = String(text.prefix(while: { !CommandWords.isSeparator($0) }))
+            text = text.dropFirst(salt.count).drop(while: CommandWords.isSeparator)
+            guard !salt.isEmpty else { return .usage(command: "mutable-put") }
+        }
+        return text.isEmpty ? .usage(command: "mutable-put") : .mainline(.putMutable(text: String(text), salt: salt))
+    }
+
+    /// Bytes from hexadecimal digits; nil for anything else.
+    static func hexBytes(_ text: String) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(byte)
+        }
+        return bytes
     }
 }
 
@@ -76,7 +114,45 @@ extension REPL {
             } catch {
                 return .failure("item-get", "Could not get item \(target.hex): \(error)", error: error.description)
             }
+        case .putMutable(let text, let salt):
+            return await putMutable(text: text, salt: salt)
+        case .getMutable(let publicKey, let salt):
+            return await getMutable(publicKey: publicKey, salt: salt)
         }
+    }
+
+    /// Signs the text with this node's key and puts it as a mutable item.
+    private func putMutable(text: String, salt: String) async -> Reply {
+        do {
+            let (target, seq, count) = try await node.putItem(BencodeValue.bytes(Array(text.utf8)).encoded(), salt: Array(salt.utf8))
+            let key = Self.hex(node.signingPublicKey)
+            return Reply(text: "Stored mutable item \(target.hex) seq \(seq) at \(count) nodes (key \(key))",
+                         json: .object([("op", "mutable-put"), ("target", .string(target.hex)), ("seq", .integer(seq)),
+                                        ("nodes", .int(count)), ("key", .string(key))]))
+        } catch {
+            return .failure("mutable-put", "Could not store the mutable item: \(error)", error: error.description)
+        }
+    }
+
+    /// Finds the newest mutable item `publicKey` signed under `salt`.
+    private func getMutable(publicKey: [UInt8], salt: String) async -> Reply {
+        let key = Self.hex(publicKey)
+        do {
+            guard let item = try await node.mutableItem(publicKey: publicKey, salt: Array(salt.utf8)) else {
+                return Reply(text: "Mutable item of \(key) not found", json: .object([("op", "mutable-get"), ("key", .string(key)), ("found", false)]))
+            }
+            let shown = Self.describe(item: item.value)
+            return Reply(text: "Item: \(shown) (seq \(item.seq))", json: .object([
+                ("op", "mutable-get"), ("key", .string(key)), ("found", true), ("item", .string(shown)), ("seq", .integer(item.seq)),
+            ]))
+        } catch {
+            return .failure("mutable-get", "Could not get the mutable item of \(key): \(error)", error: error.description)
+        }
+    }
+
+    /// Lowercase hexadecimal.
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 
     /// A string item as its text; any other item as its bencoding, shown as text.

@@ -171,6 +171,8 @@ enum Output {
         case "peers": "Usage: peers [<infohash>]"
         case "item-put": "Usage: item-put <text>"
         case "item-get": "Usage: item-get <hash>"
+        case "mutable-put": "Usage: mutable-put [--salt SALT] <text>"
+        case "mutable-get": "Usage: mutable-get <public key> [salt]"
         default: "Usage: \(command) (takes no arguments)"
         }
     }

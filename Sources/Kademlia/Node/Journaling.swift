@@ -61,6 +61,11 @@ extension DHTNode {
         state.startJournaling()
         state.restore(from: snapshot, at: WallTime(clock))
         if snapshot.id != state.localID { storage.enqueue([.identity(state.localID)], durable: true) }
+        if let seed = snapshot.signingKeySeed, let key = try? Ed25519PrivateKey(seed: seed) {
+            state.signingKey = key
+        } else {
+            storage.enqueue([.signingKey(seed: state.signingKey.seed)], durable: true)
+        }
     }
 
     /// Where a restarted node rejoins: the most recently saved contacts first, at most this many.

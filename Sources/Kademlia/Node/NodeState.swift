@@ -13,6 +13,8 @@ struct NodeState: Sendable {
     var items: ItemStore
     var tokens: TokenIssuer
     var random: NodeRandom
+    /// The key this node signs its BEP 44 mutable items with: kept in the data directory.
+    var signingKey: Ed25519PrivateKey
     var pending = PendingRequests()
     /// Incoming queries per source host.
     var inboundLimiter: RateLimiter
@@ -55,10 +57,18 @@ struct NodeState: Sendable {
         items = ItemStore(maxItems: limits.maxItems)
         rejoin = RejoinSchedule(initialDelay: configuration.rejoinInitialDelay, maximumDelay: configuration.rejoinMaximumDelay)
         tokens = TokenIssuer(now: now, using: &self.random)
+        signingKey = Self.newSigningKey(using: &self.random)
         inboundLimiter = RateLimiter(rate: limits.queriesPerSecondPerHost, burst: limits.queryBurstPerHost,
                                      capacity: limits.rateLimiterHosts)
         outboundPacer = RateLimiter(rate: limits.queriesPerSecondToHost, burst: limits.queryBurstToHost,
                                     capacity: limits.rateLimiterHosts)
+    }
+
+    /// A fresh signing key from the node's random source (seeded in simulations).
+    static func newSigningKey(using random: inout NodeRandom) -> Ed25519PrivateKey {
+        let seed = (0..<Ed25519.seedLength).map { _ in UInt8.random(in: 0...255, using: &random) }
+        // 32 bytes is the one length the initializer accepts.
+        return (try? Ed25519PrivateKey(seed: seed)) ?? Ed25519PrivateKey.generate()
     }
 
     /// What the node must do after the routing table saw a contact.

@@ -85,7 +85,7 @@ extension NodeState {
     /// The fewest entries that rebuild the state now, for compaction: id, the table's
     /// contacts, what is held, what is published.
     func journalImage(at time: WallTime) -> [JournalEntry] {
-        var entries: [JournalEntry] = [.identity(localID)]
+        var entries: [JournalEntry] = [.identity(localID), .signingKey(seed: signingKey.seed)]
         entries += routingTable.contacts.map(JournalEntry.contact)
         entries += store.all(now: time.now).compactMap { heldEntry($0.target, at: time) }
         entries += publications.all.map { .published(Self.record($0.publication, for: $0.target, at: time)) }
@@ -93,7 +93,7 @@ extension NodeState {
     }
 
     /// How many entries `journalImage` would hold, without building it.
-    var journalImageCount: Int { 1 + routingTable.count + store.count + publications.count }
+    var journalImageCount: Int { 2 + routingTable.count + store.count + publications.count }
 
     private func heldEntry(_ target: NodeID, at time: WallTime) -> JournalEntry? {
         guard let (stored, isReplica) = store.journaled(target), stored.expiresAt > time.now else { return nil }

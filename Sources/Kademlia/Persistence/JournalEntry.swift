@@ -17,6 +17,8 @@ public enum JournalEntry: Equatable, Sendable {
     case withdrawn(target: NodeID)
     /// A routing-table contact, to ping on restart.
     case contact(Contact)
+    /// The 32-byte seed of the ed25519 key this node signs its BEP 44 mutable items with.
+    case signingKey(seed: [UInt8])
 
     /// A held version, as the store keeps it.
     public struct HeldRecord: Equatable, Sendable {
@@ -85,6 +87,7 @@ public enum JournalEntry: Equatable, Sendable {
         case .contact(let contact):
             [("k", .string("peer")), ("id", .bytes(contact.id.bytes)), ("ip", .integer(Int64(contact.address.ip))),
              ("port", .integer(Int64(contact.address.port)))]
+        case .signingKey(let seed): [("k", .string("sk")), ("seed", .bytes(seed))]
         }
         return BencodeValue.dictionary(fields).encoded()
     }
@@ -115,6 +118,10 @@ public enum JournalEntry: Equatable, Sendable {
             let ip = try fields.integer("ip", in: 0...Int64(UInt32.max))
             let port = try fields.integer("port", in: 1...Int64(UInt16.max))
             self = .contact(Contact(id: try fields.id("id"), address: SocketAddress(ip: UInt32(ip), port: UInt16(port))))
+        case "sk":
+            let seed = try fields.bytes("seed")
+            guard seed.count == Ed25519.seedLength else { throw DecodeError(description: "'seed' is not 32 bytes") }
+            self = .signingKey(seed: seed)
         case let kind: throw DecodeError(description: "unknown kind '\(kind.prefix(16))'")
         }
     }

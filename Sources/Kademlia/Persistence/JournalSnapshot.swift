@@ -6,6 +6,8 @@ public struct JournalSnapshot: Equatable, Sendable {
 
     /// The node's id, if the journal recorded one.
     public var id: NodeID?
+    /// The seed of the node's BEP 44 signing key, if the journal recorded one.
+    public var signingKeySeed: [UInt8]?
     /// What the node held, by target.
     public var held: [NodeID: JournalEntry.HeldRecord] = [:]
     /// What the node's user published, by target.
@@ -21,6 +23,7 @@ public struct JournalSnapshot: Equatable, Sendable {
     public mutating func apply(_ entry: JournalEntry) {
         switch entry {
         case .identity(let id): self.id = id
+        case .signingKey(let seed): signingKeySeed = seed
         case .held(let record): held[record.target] = record
         case .dropped(let target): held[target] = nil
         case .published(let record): published[record.target] = record
@@ -51,6 +54,7 @@ public struct JournalSnapshot: Equatable, Sendable {
     /// The fewest entries that rebuild this state, for compaction: id, contacts, held, published.
     public var entries: [JournalEntry] {
         var entries: [JournalEntry] = id.map { [.identity($0)] } ?? []
+        entries += signingKeySeed.map { [.signingKey(seed: $0)] } ?? []
         entries += contacts.map(JournalEntry.contact)
         entries += held.values.sorted { $0.target < $1.target }.map(JournalEntry.held)
         entries += published.values.sorted { $0.target < $1.target }.map(JournalEntry.published)

@@ -1,0 +1,77 @@
+/// A BEP 44 mutable item as a get found it: signed by `publicKey`, checked.
+public struct MutableItem: Sendable, Equatable {
+    /// The item's whole bencoding.
+    public var value: [UInt8]
+    public var seq: Int64
+    public var publicKey: [UInt8]
+    public var salt: [UInt8]
+    public var signature: [UInt8]
+}
+
+/// Putting and getting BEP 44 mutable items: values signed with an ed25519 key, found
+/// under SHA-1 of the key and a salt, the highest seq winning.
+extension DHTNode {
+    /// The public key this node signs its mutable items with (kept in its data directory).
+    public var signingPublicKey: [UInt8] { state.withLock { $0.signingKey.publicKey } }
+
+    /// Puts `value` (its whole bencoding) as a mutable item signed with `key` (this node's
+    /// own when nil) under `salt`, with `seq` (one past the highest the network holds when
+    /// nil) at the K closest nodes; returns the target, the seq and how many took it.
+    public func putItem(_ value: [UInt8], signedBy key: Ed25519PrivateKey? = nil, salt: [UInt8] = [],
+                        seq: Int64? = nil) async throws(PutError) -> (target: NodeID, seq: Int64, storedAt: Int) {
+        guard !isStopped else { throw .stopped }
+        guard value.count <= BEP44Rules.maxValueSize else { throw .valueTooLarge(size: value.count, limit: BEP44Rules.maxValueSize) }
+        guard (try? BencodeDecoder.decode(value)) != nil else { throw .invalidItem("not one bencoded value") }
+        guard salt.count <= BEP44Rules.maxSaltSize else { throw .invalidItem("salt over \(BEP44Rules.maxSaltSize) bytes") }
+        let signer = key ?? state.withLock { $0.signingKey }
+        let target = BEP44Rules.mutableTarget(publicKey: signer.publicKey, salt: salt)
+        let outcome = await lookup(target, for: .items)
+        let held = best(of: outcome, publicKey: signer.publicKey, salt: salt)
+        let nextSeq = seq ?? held.map { $0.seq == .max ? .max : $0.seq + 1 } ?? 1
+        let signature = signer.sign(BEP44Rules.signedBytes(salt: salt, seq: nextSeq, value: value))
+        let fields = MutableItemFields(publicKey: signer.publicKey, signature: signature, seq: nextSeq, salt: salt)
+        let taken = await sendToClosest(outcome) { token in .putItem(ItemPutRequest(token: token, value: value, mutable: fields)) }
+        let here = isAmongClosest(target, outcome)
+        if here {
+            let now = clock.now()
+            state.withLock { $0.items.put(value, mutable: fields, at: target, now: now) }
+        }
+        let count = taken + (here ? 1 : 0)
+        log(.info, .data, "put mutable item \(target.hex.prefix(8)) seq \(nextSeq) at \(count) nodes")
+        guard count > 0 else { throw .notStored }
+        return (target, nextSeq, count)
+    }
+
+    /// The newest mutable item `publicKey` signed under `salt` that this node or the K
+    /// closest hold, its signature checked; nil when none holds one.
+    public func mutableItem(publicKey: [UInt8], salt: [UInt8] = []) async throws(GetError) -> MutableItem? {
+        guard !isStopped else { throw .stopped }
+        let target = BEP44Rules.mutableTarget(publicKey: publicKey, salt: salt)
+        let outcome = await lookup(target, for: .items)
+        let now = clock.now()
+        let local = state.withLock { $0.items.item(at: target, now: now) }.flatMap { held -> MutableItem? in
+            guard let fields = held.mutable, fields.publicKey == publicKey, fields.salt == salt else { return nil }
+            return MutableItem(value: held.value, seq: fields.seq, publicKey: publicKey, salt: salt, signature: fields.signature)
+        }
+        let remote = best(of: outcome, publicKey: publicKey, salt: salt)
+        if outcome.closest.isEmpty && local == nil && isCutOff(queried: outcome.queries) { throw .noNodeAnswered }
+        switch (local, remote) {
+        case (let local?, let remote?): return remote.seq > local.seq ? remote : local
+        case (let local, nil): return local
+        case (nil, let remote): return remote
+        }
+    }
+
+    /// The highest-seq item in the lookup's answers that `publicKey` truly signed under `salt`.
+    private func best(of outcome: LookupOutcome, publicKey: [UInt8], salt: [UInt8]) -> MutableItem? {
+        var winner: MutableItem?
+        for response in outcome.items.values {
+            guard let value = response.item, let seq = response.seq, let signature = response.signature,
+                  response.publicKey == publicKey, value.count <= BEP44Rules.maxValueSize,
+                  Ed25519.verify(signature: signature, message: BEP44Rules.signedBytes(salt: salt, seq: seq, value: value), publicKey: publicKey),
+                  winner.map({ seq > $0.seq }) ?? true else { continue }
+            winner = MutableItem(value: value, seq: seq, publicKey: publicKey, salt: salt, signature: signature)
+        }
+        return winner
+    }
+}
