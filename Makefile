@@ -6,13 +6,14 @@
 #   make test-debug                  the same tests in a debug build
 #   make fuzz-build                  the libFuzzer target over the datagram handler (Fuzz/build.sh)
 #   make fuzz FUZZ_SECONDS=600       fuzz it, 60 s by default; new inputs go to .build-fuzz/corpus
+#   make interop                     our nodes beside stock libtorrent 2.1.1 on loopback (interop/run.sh)
 
 SWIFT ?= swift
 PORT ?= 8001
 ARGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build release run test test-debug clean bench-compare fuzz fuzz-build
+.PHONY: all build release run test test-debug clean bench-compare fuzz fuzz-build interop
 
 all: build
 
@@ -37,6 +38,8 @@ clean:
 	rm -rf .build ./dht
 
 bench-compare: ; bash bench/compare/run.sh
+
+interop: ; bash interop/run.sh
 
 # The fuzzer is built by swiftc, not SwiftPM, into .build-fuzz (see Fuzz/README.md).
 FUZZER := .build-fuzz/datagram-fuzzer
