@@ -68,6 +68,11 @@ enum App {
         configuration.logLevel = options.logLevel
         options.tuning.apply(to: &configuration)
         options.limits.apply(to: &configuration)
+        if options.mainline {
+            configuration.secureNodeID = true
+            configuration.routers = Self.resolveRouters(options.routers)
+            seeds += configuration.routers
+        }
         var storage: NodeStorage?
         if let directory = options.dataDirectory {
             do {
@@ -113,6 +118,19 @@ enum App {
         let session = Session(repl: REPL(node: node), format: options.jsonReplies ? .json : .text, screen: screen)
         let ending = await session.run(events: events, post: { post.yield($0) })
         return await shutDown(node, after: ending, screen: screen, signals: signals, format: session.format)
+    }
+
+    /// The routers' addresses; one that does not resolve is skipped with a warning, since the
+    /// others (or the saved contacts) may still do.
+    private static func resolveRouters(_ routers: [String]) -> [SocketAddress] {
+        routers.compactMap { router in
+            do {
+                return try HostResolver.resolve(endpoint: router)
+            } catch {
+                Console.printError("dht: warning: router \(router) skipped: \(error)")
+                return nil
+            }
+        }
     }
 
     /// Leaves the network gracefully and says goodbye; a second signal meanwhile exits at once.

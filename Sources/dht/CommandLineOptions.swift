@@ -47,15 +47,22 @@ struct CommandLineOptions: Equatable {
     var dataDirectory: String?
     /// `--fsync`: how soon a write to the data directory must reach the disk.
     var fsync: FsyncPolicy = .always
+    /// `--mainline`: join the public BitTorrent DHT through its routers, with a BEP 42 id.
+    var mainline = false
+    /// `--routers`: the routers `--mainline` bootstraps from, `host:port` each.
+    var routers = CommandLineOptions.defaultRouters
+
+    /// The well-known public Mainline routers.
+    static let defaultRouters = ["router.bittorrent.com:6881", "dht.transmissionbt.com:6881", "router.utorrent.com:6881"]
     /// Overrides of the node's lifetime and timing settings.
     var tuning = NodeTuning()
     /// Overrides of the node's store, rate and routing-table limits.
     var limits = LimitOptions()
 
     /// The options that take no value.
-    static let flags = ["--no-repl", "--json", LimitOptions.strictLoopbackFlag]
+    static let flags = ["--no-repl", "--json", LimitOptions.strictLoopbackFlag, "--mainline"]
     /// The options with a value that this type sets itself (the timing ones are `NodeTuning`'s).
-    static let valueOptions = ["--bind", "--log-level", "--log-format", "--history-file", "--data-dir", "--fsync"]
+    static let valueOptions = ["--bind", "--log-level", "--log-format", "--history-file", "--data-dir", "--fsync", "--routers"]
 
     /// The environment variable for `option`: `--log-level` is `DHT_LOG_LEVEL`.
     static func environmentName(of option: String) -> String {
@@ -111,6 +118,9 @@ struct CommandLineOptions: Equatable {
                 case LimitOptions.strictLoopbackFlag where inlineValue == nil:
                     options.limits.strictLoopback = true
                     given.insert(name)
+                case "--mainline" where inlineValue == nil:
+                    options.mainline = true
+                    given.insert(name)
                 default:
                     guard takesValue(name) else { return fail("unknown option '\(argument)'") }
                     let value: String
@@ -163,6 +173,7 @@ struct CommandLineOptions: Equatable {
             switch flag {
             case "--no-repl": serviceMode = on
             case "--json": jsonReplies = on
+            case "--mainline": mainline = on
             default: limits.strictLoopback = on
             }
         }
@@ -211,6 +222,13 @@ struct CommandLineOptions: Equatable {
             guard !value.isEmpty else { return "option '--data-dir' needs a directory" }
             guard !value.utf8.contains(0) else { return "invalid data directory (it contains a NUL byte)" }
             dataDirectory = value
+        case "--routers":
+            let list = value.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+            guard !list.isEmpty else { return "option '--routers' needs host:port[,host:port...]" }
+            for router in list {
+                if let problem = Self.endpointProblem(router, role: "router") { return problem }
+            }
+            routers = list
         case "--fsync":
             guard let policy = FsyncPolicy(rawValue: value.lowercased()) else {
                 return "invalid fsync policy '\(value.prefix(40))' (expected always, batch or never)"

@@ -25,6 +25,11 @@ extension Output {
           --data-dir DIR     keep the id, values, own puts and contacts in DIR across restarts
                              (default: none, in memory only); restarted with no host:port, the
                              node rejoins through the contacts it saved
+          --mainline         join the public BitTorrent DHT: bootstrap from its routers (never
+                             kept as contacts), take a BEP 42 id for the external address
+                             others report (kept in --data-dir; applied at the next start)
+          --routers LIST     the routers --mainline uses, host:port,... (default
+                             router.bittorrent.com:6881,dht.transmissionbt.com:6881,router.utorrent.com:6881)
           --fsync POLICY     when writes to DIR reach the disk: always (before a put or store is
                              acknowledged; the default), batch (within 100 ms: a power cut may
                              lose the last 100 ms) or never (the kernel decides: a power cut may

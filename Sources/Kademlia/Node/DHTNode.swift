@@ -33,7 +33,7 @@ public final class DHTNode: Sendable {
                 storage: NodeStorage? = nil) {
         var random = NodeRandom(seed: configuration.seed)
         let snapshot = storage?.takeRecovered()
-        let id = configuration.id ?? snapshot?.id ?? NodeID.random(using: &random)
+        let id = configuration.id ?? Self.startingID(saved: snapshot, configuration, using: &random)
         self.id = id
         self.configuration = configuration
         self.transport = transport
@@ -51,6 +51,16 @@ public final class DHTNode: Sendable {
         transport.wake(at: clock.now())
     }
 
+    /// The saved id, unless BEP 42 ids are asked for and it does not fit the external
+    /// address last voted; then (or with nothing saved) a new one, BEP 42's when it can be.
+    static func startingID(saved snapshot: JournalSnapshot?, _ configuration: NodeConfiguration,
+                           using random: inout NodeRandom) -> NodeID {
+        let external = configuration.secureNodeID ? snapshot?.externalAddress : nil
+        if let saved = snapshot?.id, external.map({ SecureNodeID.isValid(saved, for: $0) }) ?? true { return saved }
+        if let external { return SecureNodeID.make(for: external, using: &random) }
+        return NodeID.random(using: &random)
+    }
+
     /// Binds UDP on `host:port` (port 0 picks a free one) and starts a node there, keeping
     /// its state in `storage` if given.
     public static func udp(port: UInt16, host: String = "0.0.0.0", configuration: NodeConfiguration = .init(),
@@ -62,6 +72,9 @@ public final class DHTNode: Sendable {
     /// The idle tick of a node on UDP: deadlines ask for their own wake-ups, so the tick
     /// only backs them up, and a process hosting thousands of nodes is not busy ticking.
     public static let udpTickInterval: Duration = .seconds(1)
+
+    /// The IPv4 address other nodes say they see this one at (BEP 42 votes), once enough agree.
+    public var externalAddress: UInt32? { state.withLock { $0.externalAddress } }
 
     /// The address other nodes reach this one at.
     public var address: SocketAddress { transport.localAddress }

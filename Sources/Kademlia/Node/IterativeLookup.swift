@@ -35,7 +35,9 @@ extension DHTNode {
         let now = clock.now()
         let seeds = state.withLock { state in
             state.routingTable.noteLookup(toward: target, now: now)
-            return state.routingTable.closest(to: target, limit: configuration.k)
+            let known = state.routingTable.closest(to: target, limit: configuration.k)
+            // As libtorrent does: routers help only a lookup that starts with too few contacts.
+            return known.count < configuration.alpha ? known + state.routerContacts.values : known
         }
         // A join asks twice as wide: every node near the newcomer then knows it, and those
         // holding keys it now belongs to hand them over.

@@ -174,7 +174,10 @@ final class LookupDriver: Sendable {
     private func finish(_ state: inout State) -> Work {
         state.finished = true
         state.dispatching = false
-        state.outcome.closest = state.lookup.closestResponded
+        // A router only points the way: nothing is stored on it.
+        let routers = node.configuration.routers
+        state.outcome.closest = routers.isEmpty ? state.lookup.closestResponded
+            : state.lookup.closestResponded.filter { !routers.contains($0.address) }
         state.outcome.queries = state.lookup.queried
         state.outcome.hops = state.lookup.hops
         defer { state.keys = [] }

@@ -14,6 +14,13 @@ public struct NodeConfiguration: Sendable {
     public var minimumStallTimeout: Duration = .milliseconds(50)
     /// The node's id; random when nil.
     public var id: NodeID?
+    /// BEP 42: derive the id from the external address other nodes report (`ip` votes),
+    /// as the public Mainline network prefers. The address learned is kept in the data
+    /// directory, and a node started again with an id that does not fit it takes a new one.
+    public var secureNodeID = false
+    /// Mainline routers (such as router.bittorrent.com): used to bootstrap, never kept in
+    /// the routing table (BEP 5 asks clients not to).
+    public var routers: [SocketAddress] = []
     /// Store quotas, rate limits, routing-table diversity and query bounds.
     public var limits = NodeLimits()
     /// Seeds the node's random choices (id, transaction ids, secrets) for replayable runs.

@@ -39,6 +39,13 @@ struct NodeState: Sendable {
     var isJournaled = false
     /// Contacts new to the table since the journal last took its entries.
     var journalContacts: [Contact] = []
+    /// Routers that answered, by address: lookup seeds while the table is short, never table entries.
+    var routerContacts: [SocketAddress: Contact] = [:]
+    /// BEP 42: where other nodes say they see this one.
+    var addressVotes = ExternalAddressVotes()
+    /// The external address last believed, and whether the journal has yet to record it.
+    var externalAddress: UInt32?
+    var externalAddressUnsaved = false
 
     init(localID: NodeID, configuration: NodeConfiguration, random: NodeRandom, now: Timestamp) {
         self.localID = localID
@@ -64,6 +71,14 @@ struct NodeState: Sendable {
                                     capacity: limits.rateLimiterHosts)
     }
 
+    /// Counts a reply's BEP 42 `ip` vote; notes a newly believed external address.
+    mutating func recordAddressVote(_ observed: SocketAddress, from voter: SocketAddress) {
+        addressVotes.record(observed, from: voter.ip)
+        guard let winner = addressVotes.winner, winner != externalAddress else { return }
+        externalAddress = winner
+        externalAddressUnsaved = isJournaled
+    }
+
     /// A fresh signing key from the node's random source (seeded in simulations).
     static func newSigningKey(using random: inout NodeRandom) -> Ed25519PrivateKey {
         let seed = (0..<Ed25519.seedLength).map { _ in UInt8.random(in: 0...255, using: &random) }
@@ -85,6 +100,11 @@ struct NodeState: Sendable {
     /// Offers a contact that answered us or queried us, and says what follows from it.
     mutating func observe(_ contact: Contact, now: Timestamp) -> Observation {
         guard contact.address.port != 0 else { return Observation() }
+        if configuration.routers.contains(contact.address) {
+            // Heard from, so lookups can start from it while the table is nearly empty.
+            routerContacts[contact.address] = contact
+            return Observation()
+        }
         recentFailures.forget(contact.id)
         switch routingTable.insert(contact, now: now) {
         case .added:

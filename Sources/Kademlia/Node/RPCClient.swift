@@ -106,6 +106,7 @@ extension DHTNode {
         let now = clock.now()
         let completion = state.withLock { state -> PendingRequests.Completion? in
             guard let entry = state.pending.remove(key) else { return nil }
+            if let observed = message.observedAddress { state.recordAddressVote(observed, from: sender) }
             if case .response(let response) = message.body {
                 state.roundTrips.record(now - entry.sentAt)
                 state.routingTable.noteRoundTrip(now - entry.sentAt, of: response.id)

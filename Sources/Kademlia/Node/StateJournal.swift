@@ -48,6 +48,7 @@ extension NodeState {
     /// again all at once does not replicate in lockstep.
     mutating func restore(from snapshot: JournalSnapshot, at time: WallTime) {
         let now = time.now
+        externalAddress = snapshot.externalAddress
         for record in snapshot.held.values {
             let expiresAt = min(time.monotonic(record.expiresAt), now + store.maximumLifetime)
             guard expiresAt > now else { continue }
@@ -70,6 +71,10 @@ extension NodeState {
         guard isJournaled else { return ([], false) }
         var entries = journalContacts.map(JournalEntry.contact)
         journalContacts = []
+        if externalAddressUnsaved, let externalAddress {
+            entries.append(.externalAddress(ip: externalAddress))
+            externalAddressUnsaved = false
+        }
         let held = store.takeChangedTargets()
         let published = publications.takeChangedTargets()
         for target in held {
@@ -86,6 +91,7 @@ extension NodeState {
     /// contacts, what is held, what is published.
     func journalImage(at time: WallTime) -> [JournalEntry] {
         var entries: [JournalEntry] = [.identity(localID), .signingKey(seed: signingKey.seed)]
+        entries += externalAddress.map { [.externalAddress(ip: $0)] } ?? []
         entries += routingTable.contacts.map(JournalEntry.contact)
         entries += store.all(now: time.now).compactMap { heldEntry($0.target, at: time) }
         entries += publications.all.map { .published(Self.record($0.publication, for: $0.target, at: time)) }
@@ -93,7 +99,7 @@ extension NodeState {
     }
 
     /// How many entries `journalImage` would hold, without building it.
-    var journalImageCount: Int { 2 + routingTable.count + store.count + publications.count }
+    var journalImageCount: Int { 3 + routingTable.count + store.count + publications.count }
 
     private func heldEntry(_ target: NodeID, at time: WallTime) -> JournalEntry? {
         guard let (stored, isReplica) = store.journaled(target), stored.expiresAt > time.now else { return nil }

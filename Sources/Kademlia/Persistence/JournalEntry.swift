@@ -19,6 +19,8 @@ public enum JournalEntry: Equatable, Sendable {
     case contact(Contact)
     /// The 32-byte seed of the ed25519 key this node signs its BEP 44 mutable items with.
     case signingKey(seed: [UInt8])
+    /// The IPv4 address other nodes report seeing this one at (BEP 42), by vote.
+    case externalAddress(ip: UInt32)
 
     /// A held version, as the store keeps it.
     public struct HeldRecord: Equatable, Sendable {
@@ -88,6 +90,7 @@ public enum JournalEntry: Equatable, Sendable {
             [("k", .string("peer")), ("id", .bytes(contact.id.bytes)), ("ip", .integer(Int64(contact.address.ip))),
              ("port", .integer(Int64(contact.address.port)))]
         case .signingKey(let seed): [("k", .string("sk")), ("seed", .bytes(seed))]
+        case .externalAddress(let ip): [("k", .string("ext")), ("ip", .integer(Int64(ip)))]
         }
         return BencodeValue.dictionary(fields).encoded()
     }
@@ -122,6 +125,7 @@ public enum JournalEntry: Equatable, Sendable {
             let seed = try fields.bytes("seed")
             guard seed.count == Ed25519.seedLength else { throw DecodeError(description: "'seed' is not 32 bytes") }
             self = .signingKey(seed: seed)
+        case "ext": self = .externalAddress(ip: UInt32(try fields.integer("ip", in: 0...Int64(UInt32.max))))
         case let kind: throw DecodeError(description: "unknown kind '\(kind.prefix(16))'")
         }
     }

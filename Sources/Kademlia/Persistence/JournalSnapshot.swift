@@ -8,6 +8,8 @@ public struct JournalSnapshot: Equatable, Sendable {
     public var id: NodeID?
     /// The seed of the node's BEP 44 signing key, if the journal recorded one.
     public var signingKeySeed: [UInt8]?
+    /// The external address last voted (BEP 42), if any.
+    public var externalAddress: UInt32?
     /// What the node held, by target.
     public var held: [NodeID: JournalEntry.HeldRecord] = [:]
     /// What the node's user published, by target.
@@ -24,6 +26,7 @@ public struct JournalSnapshot: Equatable, Sendable {
         switch entry {
         case .identity(let id): self.id = id
         case .signingKey(let seed): signingKeySeed = seed
+        case .externalAddress(let ip): externalAddress = ip
         case .held(let record): held[record.target] = record
         case .dropped(let target): held[target] = nil
         case .published(let record): published[record.target] = record
@@ -55,6 +58,7 @@ public struct JournalSnapshot: Equatable, Sendable {
     public var entries: [JournalEntry] {
         var entries: [JournalEntry] = id.map { [.identity($0)] } ?? []
         entries += signingKeySeed.map { [.signingKey(seed: $0)] } ?? []
+        entries += externalAddress.map { [.externalAddress(ip: $0)] } ?? []
         entries += contacts.map(JournalEntry.contact)
         entries += held.values.sorted { $0.target < $1.target }.map(JournalEntry.held)
         entries += published.values.sorted { $0.target < $1.target }.map(JournalEntry.published)
