@@ -142,7 +142,7 @@ import Testing
         let results = await sender.requestAll(pings, for: .user)
         let elapsed = ContinuousClock.now - started
         #expect(results.allSatisfy { if case .success = $0 { true } else { false } })
-        // A burst of 10, then one every 200 ms: the fifteenth leaves after about a second.
+        // A burst of 10, then one every 333 ms: the fifteenth leaves after about 1.7 s.
         #expect(elapsed >= .milliseconds(900), "\(elapsed)")
         #expect(elapsed < .seconds(3), "\(elapsed)")
     }

@@ -19,11 +19,14 @@ public struct NodeLimits: Sendable, Equatable {
     public var queryBurstPerHost = 100.0
     /// Hosts the rate limiter remembers; the least recently heard is forgotten first.
     public var rateLimiterHosts = 4096
-    /// Queries per second this node sends one foreign host, and the burst: stock
-    /// libtorrent blocks an address that sends it much more than 5 a second. Queries past
-    /// the budget wait their turn (up to `maxPacingDelay`). Loopback is not paced while
-    /// `relaxLoopback` is on.
-    public var queriesPerSecondToHost = 5.0
+    /// Datagrams per second this node sends one foreign host (IP address), and the burst:
+    /// stock libtorrent blocks for 5 minutes an address that sends it 50 datagrams within
+    /// 10 s, queries and replies alike. Replies spend the budget too; queries past it wait
+    /// their turn (up to `maxPacingDelay`). At 3 a second after a burst of 10, no 10 s
+    /// holds more than 40 queries, and replies to the host's own queries push later
+    /// queries back (PacingTests: at most 43 in a busy minute). Loopback is not paced
+    /// while `relaxLoopback` is on.
+    public var queriesPerSecondToHost = 3.0
     public var queryBurstToHost = 10.0
     /// The longest a query waits for its turn before it fails at once.
     public var maxPacingDelay: Duration = .seconds(30)

@@ -72,6 +72,16 @@ public struct RateLimiter: Sendable {
         return sendAt
     }
 
+    /// Counts a datagram to `source` that cannot wait (a reply): it spends a token even when
+    /// none is left (down to `floor`), so the queries after it wait the longer.
+    public mutating func consume(_ source: TrafficSource, now: Timestamp) {
+        var bucket = buckets[source] ?? admitNew(source, now: now)
+        let elapsed = max(0, (now - bucket.updated).seconds)
+        bucket.tokens = max(floor, min(burst, bucket.tokens + elapsed * rate) - 1)
+        bucket.updated = now
+        buckets[source] = bucket
+    }
+
     /// Sources remembered now.
     public var count: Int { buckets.count }
 

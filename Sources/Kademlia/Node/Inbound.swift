@@ -63,6 +63,10 @@ extension DHTNode: TransportDelegate {
             // A flooding host is answered less, then not at all, and teaches the table nothing.
             guard state.inboundLimiter.allow(source, now: now) else { return nil }
             let reply = state.answer(query, transactionID: transactionID, from: sender, now: now)
+            // Our replies count against the host's budget as our queries do (libtorrent counts both).
+            if !(configuration.limits.relaxLoopback && sender.address.isLoopback) {
+                state.outboundPacer.consume(.host(sender.address, relaxLoopback: false), now: now)
+            }
             let deadline: Timestamp? = if case .store = query { state.storeDeadline } else { nil }
             var observation = sender.id == id || readOnly ? NodeState.Observation() : state.observe(sender, now: now)
             if case .findNode(_, let grant?) = query, grant.count <= Message.maxTokenSize { observation.grant = grant }
