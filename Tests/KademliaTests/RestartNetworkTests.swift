@@ -5,6 +5,10 @@ import Testing
 /// A whole network stopped and started again from its data directories.
 @Suite("Restarting a network from its data directories")
 struct RestartNetworkTests {
+    /// An address no other test binds: the restarted nodes ping their saved contacts' old
+    /// ports, which on 127.0.0.1 other tests' nodes may have taken meanwhile.
+    static let host = "127.77.0.1"
+
     @Test("10 nodes over UDP, all stopped, all started again with no bootstrap address: ids unchanged, every key readable")
     func tenNodesComeBack() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("dht-restart-\(UUID().uuidString)").path
@@ -17,7 +21,7 @@ struct RestartNetworkTests {
         for index in 0..<10 {
             configuration.seed = random.next()
             let storage = try NodeStorage.open(directory: "\(root)/node\(index)")
-            let node = try DHTNode.udp(port: 0, host: "127.0.0.1", configuration: configuration, storage: storage)
+            let node = try DHTNode.udp(port: 0, host: Self.host, configuration: configuration, storage: storage)
             if let seed = nodes.randomElement(using: &random) { _ = try await node.bootstrap([seed.address]) }
             nodes.append(node)
         }
@@ -59,7 +63,7 @@ struct RestartNetworkTests {
         var attempts = 0
         while true {
             do {
-                return DHTNode(transport: try UDPTransport.bind(host: "127.0.0.1", port: port, tickInterval: DHTNode.udpTickInterval),
+                return DHTNode(transport: try UDPTransport.bind(host: Self.host, port: port, tickInterval: DHTNode.udpTickInterval),
                                configuration: configuration, storage: storage)
             } catch let error as SocketError where error.isAddressInUse && attempts < 50 {
                 attempts += 1

@@ -16,7 +16,8 @@ struct CrashRecoveryProcessTests {
         var identity: String?
 
         for round in 0...20 {
-            let node = try ReplProcess(["0", "--bind", "127.0.0.1", "--data-dir", directory, "--history-file", ""])
+            // Its own address: nodes of other tests pinging saved contacts cannot reach it.
+            let node = try ReplProcess(["0", "--bind", "127.78.0.1", "--data-dir", directory, "--history-file", ""])
             defer { node.kill() }
             // Every put acknowledged before any earlier kill reads back.
             for (key, _) in acknowledged { try node.send("get \(key)") }
@@ -52,7 +53,7 @@ struct DataDirectoryProcessTests {
     func unusableDirectoriesAreRefused() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dht-owner-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let owner = try ReplProcess(["0", "--bind", "127.0.0.1", "--data-dir", directory])
+        let owner = try ReplProcess(["0", "--bind", "127.79.0.1", "--data-dir", directory])
         defer { owner.kill() }
         #expect(try await owner.status().contains { $0.hasPrefix("Data: \(directory) (journal ") && $0.hasSuffix(", fsync always)") })
 
@@ -77,7 +78,7 @@ struct DataDirectoryProcessTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data().write(to: URL(fileURLWithPath: directory + "/journal.dht"))
-        let first = try ReplProcess(["0", "--bind", "127.0.0.1", "--data-dir", directory])
+        let first = try ReplProcess(["0", "--bind", "127.79.0.1", "--data-dir", directory])
         defer { first.kill() }
         #expect(try await first.command("put kept value") == "Stored key 'kept' at 1 nodes")
         #expect(try await first.command("quit") == "Goodbye!")
@@ -86,7 +87,7 @@ struct DataDirectoryProcessTests {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data([9, 0, 0, 0, 0xDE, 0xAD]))
         try handle.close()
-        let second = try ReplProcess(["0", "--bind", "127.0.0.1", "--data-dir", directory])
+        let second = try ReplProcess(["0", "--bind", "127.79.0.1", "--data-dir", directory])
         defer { second.kill() }
         #expect(try await second.command("get kept") == "Value: value")
         #expect(try await second.command("quit") == "Goodbye!")
