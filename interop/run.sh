@@ -15,9 +15,13 @@ if ! .venv/bin/python -c 'import libtorrent, cryptography; assert libtorrent.__v
     fi
 fi
 
-# The same flags as `make test`, so after it nothing is rebuilt.
-swift build -c release -Xswiftc -enable-testing --product dht
-DHT_BINARY="$(swift build -c release --show-bin-path)/dht" timeout 300 .venv/bin/python -W ignore::DeprecationWarning interop/driver.py
+# `.ci/run` passes the binary `make test` built (DHT_BINARY), so nothing is rebuilt.
+if [ -z "${DHT_BINARY:-}" ]; then
+    swift build -c release --product dht
+    DHT_BINARY="$(swift build -c release --show-bin-path)/dht"
+fi
+export DHT_BINARY
+timeout 300 .venv/bin/python -W ignore::DeprecationWarning interop/driver.py
 
 # Transmission 3.00 (jech/dht, BEP 5), a second implementation: it needs a private network
 # namespace (it treats 127/8 as martian), so root for `unshare -n`. Installed like tmux.
@@ -26,7 +30,7 @@ if ! command -v transmission-daemon >/dev/null 2>&1 && command -v apt-get >/dev/
         || echo "interop: could not install transmission-daemon" >&2
 fi
 if command -v transmission-daemon >/dev/null 2>&1 && unshare -n true 2>/dev/null; then
-    DHT_BINARY="$(swift build -c release --show-bin-path)/dht" timeout 400 bash interop/transmission.sh
+    timeout 400 bash interop/transmission.sh
 else
     echo "interop: Transmission check not run (needs transmission-daemon and root for unshare -n); see interop/transmission.sh" >&2
 fi

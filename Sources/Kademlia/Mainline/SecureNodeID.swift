@@ -49,6 +49,8 @@ public struct ExternalAddressVotes: Sendable {
     /// Voters remembered; the oldest is forgotten first.
     public let capacity: Int
     private var votes: [UInt32: UInt32] = [:]
+    /// Votes per address, kept as votes come and go, so a reply costs O(1).
+    private var tally: [UInt32: Int] = [:]
     private var order: [UInt32] = []
 
     public init(quorum: Int = 3, capacity: Int = 64) {
@@ -56,20 +58,29 @@ public struct ExternalAddressVotes: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Records that `voter` (an IPv4 address) saw us at `observed`.
-    public mutating func record(_ observed: SocketAddress, from voter: UInt32) {
-        if votes.updateValue(observed.ip, forKey: voter) == nil {
+    /// Records that `voter` (an IPv4 address) saw us at `observed`; false when that is
+    /// what it said already, the case of nearly every reply, which then costs one lookup.
+    @discardableResult
+    public mutating func record(_ observed: SocketAddress, from voter: UInt32) -> Bool {
+        let previous = votes.updateValue(observed.ip, forKey: voter)
+        guard previous != observed.ip else { return false }
+        if let previous { count(previous, -1) } else {
             order.append(voter)
-            if order.count > capacity { votes[order.removeFirst()] = nil }
+            if order.count > capacity, let forgotten = votes.removeValue(forKey: order.removeFirst()) { count(forgotten, -1) }
         }
+        count(observed.ip, 1)
+        return true
     }
 
     /// The winning address, if enough voters agree.
     public var winner: UInt32? {
-        var tally: [UInt32: Int] = [:]
-        for ip in votes.values { tally[ip, default: 0] += 1 }
         guard let (ip, count) = tally.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
               count >= quorum else { return nil }
         return ip
+    }
+
+    private mutating func count(_ ip: UInt32, _ change: Int) {
+        let total = (tally[ip] ?? 0) + change
+        tally[ip] = total > 0 ? total : nil
     }
 }

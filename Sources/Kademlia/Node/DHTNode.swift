@@ -115,6 +115,9 @@ public final class DHTNode: Sendable {
     /// Every contact in the routing table.
     public var knownContacts: [Contact] { state.withLock { $0.routingTable.contacts } }
 
+    /// How many contacts the routing table holds (what `status().totalNodes` says, cheaply).
+    public var contactCount: Int { state.withLock { $0.routingTable.count } }
+
     /// The value this node itself holds for `key`, if any.
     public func localValue(for key: String) -> FoundValue? {
         let now = clock.now()

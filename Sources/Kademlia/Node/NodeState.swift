@@ -73,8 +73,7 @@ struct NodeState: Sendable {
 
     /// Counts a reply's BEP 42 `ip` vote; notes a newly believed external address.
     mutating func recordAddressVote(_ observed: SocketAddress, from voter: SocketAddress) {
-        addressVotes.record(observed, from: voter.ip)
-        guard let winner = addressVotes.winner, winner != externalAddress else { return }
+        guard addressVotes.record(observed, from: voter.ip), let winner = addressVotes.winner, winner != externalAddress else { return }
         externalAddress = winner
         externalAddressUnsaved = isJournaled
     }

@@ -43,6 +43,19 @@ struct BencodeWriter {
         CompactNode.encode(contacts, into: &bytes)
     }
 
+    /// Writes a 6-byte compact peer (BEP 5) as one string, straight into the buffer.
+    mutating func compactPeer(_ address: SocketAddress) {
+        bytes.append(UInt8(ascii: "6"))
+        bytes.append(UInt8(ascii: ":"))
+        let ip = address.ip
+        bytes.append(UInt8(truncatingIfNeeded: ip >> 24))
+        bytes.append(UInt8(truncatingIfNeeded: ip >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: ip >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: ip))
+        bytes.append(UInt8(truncatingIfNeeded: address.port >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: address.port))
+    }
+
     /// Writes bytes that are already a bencoded value (a BEP 44 item, kept as it came).
     mutating func raw(_ bencoded: [UInt8]) { bytes.append(contentsOf: bencoded) }
 

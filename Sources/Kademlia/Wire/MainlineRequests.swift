@@ -70,9 +70,12 @@ public enum CompactPeer {
     /// The address in 6 compact bytes; nil for any other length.
     public static func decode(_ bytes: some Collection<UInt8>) -> SocketAddress? {
         guard bytes.count == size else { return nil }
-        let b = Array(bytes)
-        let ip = UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3])
-        return SocketAddress(ip: ip, port: UInt16(b[4]) << 8 | UInt16(b[5]))
+        var ip: UInt32 = 0
+        var port: UInt16 = 0
+        for (index, byte) in bytes.enumerated() {
+            if index < 4 { ip = ip << 8 | UInt32(byte) } else { port = port << 8 | UInt16(byte) }
+        }
+        return SocketAddress(ip: ip, port: port)
     }
 }
 

@@ -27,7 +27,7 @@ extension Message {
         guard let transactionID = fields.bytes(envelope.t) else { throw .malformed(reason: "no transaction id") }
         let version = fields.bytes(envelope.v)
         // Extensions a node may ignore: a malformed one is dropped, not the message.
-        let observed = fields.bytes(envelope.ip).flatMap(CompactPeer.decode)
+        let observed: SocketAddress? = if case .bytes(let range) = envelope.ip { CompactPeer.decode(fields.slice(range)) } else { nil }
         let readOnly: Bool = if case .integer(1) = envelope.ro { true } else { false }
         switch fields.singleByte(envelope.y) {
         case UInt8(ascii: "r"):

@@ -46,7 +46,7 @@ extension Message {
     private func writeObservedAddress(to writer: inout BencodeWriter) {
         guard let observedAddress else { return }
         writer.key("ip")
-        writer.string(CompactPeer.encode(observedAddress))
+        writer.compactPeer(observedAddress)
     }
 
     private static func writeArguments(of query: Query, sender: NodeID, to writer: inout BencodeWriter) {
@@ -196,7 +196,7 @@ extension Message {
         if let peers = response.peers {
             writer.key("values")
             writer.beginList()
-            for peer in peers { writer.string(CompactPeer.encode(peer)) }
+            for peer in peers { writer.compactPeer(peer) }
             writer.end()
         }
         writer.end()
