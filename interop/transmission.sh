@@ -49,7 +49,7 @@ TR_DHT_VERBOSE=1 transmission-daemon -f -g "$WORK/tr" >"$WORK/transmission.log" 
 pids+=($!)
 sleep 5
 
-DHT="$DHT" python3 - "$WORK" "$OURS" <<'PY'
+DHT="$DHT" TRANSMISSION_DEADLINE="${TRANSMISSION_DEADLINE:-240}" python3 - "$WORK" "$OURS" <<'PY'
 import json, os, socket, struct, subprocess, sys, time, urllib.request
 work, count = sys.argv[1], int(sys.argv[2])
 infohash = "0123456789abcdef0123456789abcdef01234567"
@@ -88,15 +88,16 @@ def transmission_contacts():
     raw = data[length_end + 1:length_end + 1 + length]
     return [socket.inet_ntoa(raw[i + 20:i + 24]) for i in range(0, len(raw), 26)]
 
-deadline = time.time() + 240
+wait = int(os.environ.get("TRANSMISSION_DEADLINE", "240"))
+deadline = time.time() + wait
 seen, found = [], False
 while time.time() < deadline and not (seen and found):
-    time.sleep(10)
+    time.sleep(5)
     seen = [ip for ip in transmission_contacts() if ip.startswith("10.80.") and ip != "10.80.0.1"]
     reply = subprocess.run([os.environ.get("DHT", "dht"), "0", "--bind", "10.80.1.2", "10.80.2.2:6881"],
                            input=f"peers {infohash}\nquit\n", capture_output=True, text=True, timeout=60).stdout
     found = "10.80.0.1:51413" in reply
-    print(f"t+{int(240 - (deadline - time.time()))}s: Transmission lists {len(seen)} of our nodes; announce found through ours: {found}")
+    print(f"t+{int(wait - (deadline - time.time()))}s: Transmission lists {len(seen)} of our nodes; announce found through ours: {found}")
 print("PASS" if seen else "FAIL", "Transmission keeps our nodes in its routing table:", seen)
 print("PASS" if found else "FAIL", "Transmission's announce is found through our nodes")
 sys.exit(0 if seen and found else 1)
