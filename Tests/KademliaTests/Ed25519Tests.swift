@@ -1,16 +1,6 @@
 import Testing
 @testable import Kademlia
 
-private func hex(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef")
-    var out = ""
-    for b in bytes {
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 0x0F)])
-    }
-    return out
-}
-
 /// Hex to bytes; test data only, so a bad digit is a test bug and traps.
 private func unhex(_ text: String) -> [UInt8] {
     let digits = Array(text.utf8)

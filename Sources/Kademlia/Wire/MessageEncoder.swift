@@ -95,13 +95,6 @@ extension Message {
             }
             writer.key("token")
             writer.string(request.token)
-        case .getItem(let target, let seq):
-            if let seq {
-                writer.key("seq")
-                writer.integer(seq)
-            }
-            writer.key("target")
-            writer.nodeID(target)
         case .putItem(let request):
             if let mutable = request.mutable {
                 writer.key("k")
@@ -126,10 +119,10 @@ extension Message {
                 writer.key("token")
                 writer.string(grant)
             }
-        case .findValue(let target, let holding):
-            if let holding {
+        case .findValue(let target, let seq), .getItem(let target, let seq):
+            if let seq {
                 writer.key("seq")
-                writer.integer(holding)
+                writer.integer(seq)
             }
             writer.key("target")
             writer.nodeID(target)
