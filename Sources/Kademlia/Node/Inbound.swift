@@ -59,7 +59,7 @@ extension DHTNode: TransportDelegate {
     private func answer(_ query: Query, transactionID: [UInt8], from sender: Contact, source: TrafficSource, readOnly: Bool) {
         let now = clock.now()
         let time = storage.map { _ in WallTime(now: now, milliseconds: clock.wallMilliseconds()) }
-        let answered = state.withLock { state -> (Message, NodeState.Observation, Timestamp?)? in
+        let answered = state.withLock { state -> (Message, NodeState.Observation, Timestamp?, Bool)? in
             // A flooding host is answered less, then not at all, and teaches the table nothing.
             guard state.inboundLimiter.allow(source, now: now) else { return nil }
             let reply = state.answer(query, transactionID: transactionID, from: sender, now: now)
@@ -70,15 +70,16 @@ extension DHTNode: TransportDelegate {
             let deadline: Timestamp? = if case .store = query { state.storeDeadline } else { nil }
             var observation = sender.id == id || readOnly ? NodeState.Observation() : state.observe(sender, now: now)
             if case .findNode(_, let grant?) = query, grant.count <= Message.maxTokenSize { observation.grant = grant }
-            if let time { queueJournal(&state, at: time) }
-            return (reply, observation, deadline)
+            let journaled = time.map { queueJournal(&state, at: $0) } ?? false
+            return (reply, observation, deadline, journaled)
         }
-        guard let (reply, observation, deadline) = answered else {
+        guard let (reply, observation, deadline, journaled) = answered else {
             counters.rateLimited.add(1, ordering: .relaxed)
             return
         }
-        // A store is acknowledged only once the journal has it.
-        if storage != nil { commitJournal() }
+        // A store is acknowledged only once the journal has it; a query that changed
+        // nothing (nearly all of them) costs the journal nothing.
+        if journaled { commitJournal() }
         send(reply, to: sender.address)
         log(.debug, .query, RPCTrace.answered(query, from: sender, with: reply))
         act(on: observation, about: sender)

@@ -17,10 +17,13 @@ extension DHTNode {
     }
 
     /// Queues the changes noted in `state` for the journal; call under the state lock.
-    func queueJournal(_ state: inout NodeState, at time: WallTime) {
-        guard let storage, !state.stopped else { return }
+    /// Returns whether there were any, so a caller with nothing to write skips the commit.
+    @discardableResult
+    func queueJournal(_ state: inout NodeState, at time: WallTime) -> Bool {
+        guard let storage, !state.stopped else { return false }
         let (entries, durable) = state.takeJournalEntries(at: time)
         storage.enqueue(entries, durable: durable)
+        return !entries.isEmpty
     }
 
     /// Writes what is queued, and logs when writes start or stop failing. Under `.batch`

@@ -47,13 +47,7 @@ struct BencodeWriter {
     mutating func compactPeer(_ address: SocketAddress) {
         bytes.append(UInt8(ascii: "6"))
         bytes.append(UInt8(ascii: ":"))
-        let ip = address.ip
-        bytes.append(UInt8(truncatingIfNeeded: ip >> 24))
-        bytes.append(UInt8(truncatingIfNeeded: ip >> 16))
-        bytes.append(UInt8(truncatingIfNeeded: ip >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: ip))
-        bytes.append(UInt8(truncatingIfNeeded: address.port >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: address.port))
+        CompactPeer.append(address, to: &bytes)
     }
 
     /// Writes bytes that are already a bencoded value (a BEP 44 item, kept as it came).

@@ -7,13 +7,7 @@ public enum CompactNode {
     public static func encode(_ contacts: some Sequence<Contact>, into buffer: inout [UInt8]) {
         for contact in contacts {
             contact.id.appendBytes(to: &buffer)
-            let ip = contact.address.ip
-            buffer.append(UInt8(truncatingIfNeeded: ip >> 24))
-            buffer.append(UInt8(truncatingIfNeeded: ip >> 16))
-            buffer.append(UInt8(truncatingIfNeeded: ip >> 8))
-            buffer.append(UInt8(truncatingIfNeeded: ip))
-            buffer.append(UInt8(truncatingIfNeeded: contact.address.port >> 8))
-            buffer.append(UInt8(truncatingIfNeeded: contact.address.port))
+            CompactPeer.append(contact.address, to: &buffer)
         }
     }
 

@@ -60,11 +60,15 @@ public enum CompactPeer {
     /// Bytes per peer.
     public static let size = 6
 
-    /// The compact form of `address`.
-    public static func encode(_ address: SocketAddress) -> [UInt8] {
+    /// Appends the compact form of `address`: its 4 address bytes, then its 2 port bytes.
+    static func append(_ address: SocketAddress, to buffer: inout [UInt8]) {
         let ip = address.ip
-        return [UInt8(truncatingIfNeeded: ip >> 24), UInt8(truncatingIfNeeded: ip >> 16), UInt8(truncatingIfNeeded: ip >> 8),
-                UInt8(truncatingIfNeeded: ip), UInt8(truncatingIfNeeded: address.port >> 8), UInt8(truncatingIfNeeded: address.port)]
+        buffer.append(UInt8(truncatingIfNeeded: ip >> 24))
+        buffer.append(UInt8(truncatingIfNeeded: ip >> 16))
+        buffer.append(UInt8(truncatingIfNeeded: ip >> 8))
+        buffer.append(UInt8(truncatingIfNeeded: ip))
+        buffer.append(UInt8(truncatingIfNeeded: address.port >> 8))
+        buffer.append(UInt8(truncatingIfNeeded: address.port))
     }
 
     /// The address in 6 compact bytes; nil for any other length.
