@@ -69,7 +69,7 @@ extension Output {
         let defaults = NodeConfiguration()
         let rows: [(option: String, meaning: String)] = [
             ("--replication-interval DURATION", "re-store held values this often (default \(DurationText.format(defaults.replicationInterval)))"),
-            ("--republish-interval DURATION", "publish own values afresh this often (default \(DurationText.format(defaults.republishInterval)))"),
+            ("--republish-interval DURATION", "publish own values afresh this often, at most 23/24 of the value lifetime (default \(DurationText.format(defaults.republishInterval)))"),
             ("--value-lifetime DURATION", "default and longest life of a value (default \(DurationText.format(defaults.valueLifetime)))"),
             ("--refresh-interval DURATION", "refresh buckets idle this long (default \(DurationText.format(defaults.bucketRefreshInterval)))"),
             ("--questionable-after DURATION", "ping contacts quiet this long (default \(DurationText.format(defaults.questionableAfter)))"),

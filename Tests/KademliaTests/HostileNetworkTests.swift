@@ -67,12 +67,13 @@ import Testing
         let stop = Atomic<Bool>(false)
         let sent = Atomic<Int>(0)
         let ping = Message(transactionID: [0xAA, 0xBB], body: .query(sender: NodeID(key: "flooder"), .ping)).encoded()
-        // About 150,000 datagrams a second (the flood was 330,000): enough to starve
-        // an unprotected node, while leaving the other tests running beside this one some CPU.
+        // About 50,000 datagrams a second, over 15,000 times the per-host rate: enough to
+        // starve an unprotected node, while leaving the tests running beside this one a core.
+        // (`bench/flood` measures the full-speed flood.)
         let thread = Thread {
             var clock = ContinuousClock.now
             while !stop.load(ordering: .relaxed) {
-                for _ in 0..<1500 {
+                for _ in 0..<500 {
                     let ok = ping.withUnsafeBytes { (try? flooder.send($0, to: victim.address)) ?? false }
                     if ok { sent.add(1, ordering: .relaxed) }
                 }
@@ -81,6 +82,7 @@ import Testing
                 if wait > .zero { usleep(UInt32(wait.components.attoseconds / 1_000_000_000_000)) }
             }
         }
+        let floodStarted = ContinuousClock.now
         thread.start()
         let probe = try DHTNode.udp(port: 0, host: "127.0.0.3")
         defer { probe.stop() }
@@ -91,9 +93,19 @@ import Testing
         }
         stop.store(true, ordering: .relaxed)
         while !thread.isFinished { try await Task.sleep(for: .milliseconds(5)) }
+        let flooded = ContinuousClock.now - floodStarted
+        // The kernel drops what the victim's socket cannot queue, so the bound is on what
+        // arrived and on what the victim sent back, not on what the flooder sent.
+        let arrived = victim.counters.received.load(ordering: .relaxed)
         let refused = victim.counters.rateLimited.load(ordering: .relaxed)
+        let repliesAllowed = NodeLimits().queryBurstPerHost
+            + NodeLimits().queriesPerSecondPerHost * (Double(flooded.components.seconds) + 1)
+        let repliesSent = victim.counters.sent.load(ordering: .relaxed)
         #expect(answered >= 95, "the second address was served during the flood: \(answered) of 100")
-        #expect(refused > sent.load(ordering: .relaxed) / 2, "most of the \(sent.load(ordering: .relaxed)) flood datagrams went unanswered (\(refused))")
+        #expect(arrived > 10_000, "a flood arrived: \(arrived) of \(sent.load(ordering: .relaxed)) sent")
+        #expect(refused > arrived * 9 / 10, "\(refused) of the \(arrived) datagrams that arrived were refused")
+        #expect(repliesSent <= Int(repliesAllowed) + 2 * answered + 50,
+                "\(repliesSent) datagrams sent back over \(flooded), against \(Int(repliesAllowed)) the flooder's rate allows")
     }
 
     @Test func oneAddressWithManyIDsGetsOnePlace() async throws {

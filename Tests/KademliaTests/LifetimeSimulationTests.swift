@@ -29,7 +29,8 @@ struct LifetimeSimulationTests {
         await cluster.grow(to: 60)
         let publisher = cluster.nodes[0]
         _ = try await cluster.put(from: publisher, key: "kept", value: "by its publisher")
-        await cluster.pass(.seconds(7 * 86_400 + 1800), step: .seconds(10))
+        // Seven republications, 23 h apart, the last half an hour before the crash.
+        await cluster.pass(.seconds(7 * 82_800 + 1800), step: .seconds(10))
         let readers = cluster.nodes.dropFirst().prefix(20)
         #expect(await cluster.readers(Array(readers), reading: "kept", as: "by its publisher") == 20)
         cluster.crash([publisher])
@@ -38,6 +39,24 @@ struct LifetimeSimulationTests {
         await cluster.pass(.seconds(2 * 3600 + 60), step: .seconds(10))
         #expect(cluster.holders(of: "kept").isEmpty, "nobody but the publisher extends a life")
         #expect(await cluster.readers(Array(readers), reading: "kept", as: "by its publisher") == 0)
+    }
+
+    @Test("at the defaults the publisher stores afresh an hour before the copies expire, so no read meets a gap")
+    func republicationComesBeforeExpiry() async throws {
+        var cluster = MemoryCluster(seed: 24)
+        await cluster.grow(to: 30)
+        let publisher = cluster.nodes[0]
+        _ = try await cluster.put(from: publisher, key: "renewed", value: "before it lapses")
+        func shortestLife() -> Duration? {
+            cluster.holders(of: "renewed").compactMap { node in node.heldValues().first { $0.key == "renewed" }?.timeLeft }.min()
+        }
+        await cluster.pass(.seconds(82_800 - 60), step: .seconds(10))
+        let before = try #require(shortestLife())
+        #expect(before > .seconds(3_600) && before <= .seconds(3_660), "copies still count down from the put: \(before) left")
+        await cluster.pass(.seconds(120), step: .seconds(10))
+        let after = try #require(shortestLife())
+        #expect(after > .seconds(86_400 - 120), "the republication gave every copy a fresh day with an hour of the old one left: \(after)")
+        #expect(cluster.holders(of: "renewed").count >= 8)
     }
 
     @Test("half the nodes crash at once: after an hour every key with a surviving copy is readable and re-replicated")

@@ -150,7 +150,9 @@ private func lifetimeConfiguration(seed: UInt64) -> NodeConfiguration {
     configuration.seed = seed
     configuration.replicationInterval = .seconds(1)
     configuration.valueLifetime = .seconds(8)
-    configuration.republishInterval = .seconds(4)
+    // Under a third of the lifetime, so one republish store lost on a busy machine leaves
+    // that holder's copy alive until the next republication.
+    configuration.republishInterval = .milliseconds(2_500)
     configuration.bucketRefreshInterval = .seconds(30)
     configuration.rpcTimeout = .milliseconds(500)
     configuration.stallTimeout = .milliseconds(200)

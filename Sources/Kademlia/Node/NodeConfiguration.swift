@@ -43,6 +43,10 @@ public struct NodeConfiguration: Sendable {
     public var replicationInterval: Duration = .seconds(3600)
     /// How often the publisher stores its own values afresh, extending their lives.
     public var republishInterval: Duration = .seconds(86_400)
+    /// When a publication is stored afresh: `republishInterval`, but no later than 23/24
+    /// of `valueLifetime` (an hour early at the defaults), so the fresh copies are in place
+    /// before the old ones expire and a read never falls into the gap.
+    public var republishDelay: Duration { min(republishInterval, valueLifetime * 23 / 24) }
     /// The first wait before retrying the bootstrap addresses while the table is empty;
     /// it doubles after each try up to `rejoinMaximumDelay`.
     public var rejoinInitialDelay: Duration = .seconds(1)

@@ -59,7 +59,7 @@ struct NodeState: Sendable {
                                                                 perNetworkPerBucket: limits.contactsPerNetworkPerBucket,
                                                                 relaxLoopback: limits.relaxLoopback), now: now)
         store = ValueStore(maximumLifetime: configuration.valueLifetime, replicationInterval: configuration.replicationInterval)
-        publications = Publications(interval: configuration.republishInterval)
+        publications = Publications(interval: configuration.republishDelay)
         peers = PeerStore(maxTorrents: limits.maxTorrents, maxPeersPerTorrent: limits.maxPeersPerTorrent)
         items = ItemStore(maxItems: limits.maxItems)
         rejoin = RejoinSchedule(initialDelay: configuration.rejoinInitialDelay, maximumDelay: configuration.rejoinMaximumDelay)

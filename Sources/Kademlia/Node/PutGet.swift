@@ -37,7 +37,7 @@ extension DHTNode {
     /// Stores `value` under `key` on the K closest nodes: a find_value lookup collects
     /// tokens and the current `seq`, then every one of the K closest that answered (this
     /// node too, when it is among them) is sent a `store` with `seq` one higher. This node
-    /// then republishes the value every `republishInterval` until `ttl` runs out.
+    /// then republishes the value every `republishDelay` until `ttl` runs out.
     public func put(key: String, value: [UInt8], ttl: Duration? = nil) async throws(PutError) -> PutResult {
         guard value.count <= Self.maxValueSize else { throw .valueTooLarge(size: value.count, limit: Self.maxValueSize) }
         try checkWritable(key: key)
@@ -50,7 +50,7 @@ extension DHTNode {
         guard stored.count > 0 else { throw .notStored }
         let now = clock.now()
         mutate { $0.publications.publish(key: write.key, value: value, seq: write.seq, ttl: ttl, for: target, now: now) }
-        scheduleMaintenance(by: now + configuration.republishInterval)
+        scheduleMaintenance(by: now + configuration.republishDelay)
         return stored.result(seq: write.seq)
     }
 
