@@ -115,7 +115,8 @@ enum App {
                 StdinLines.start(post: { post.yield($0) })
             }
         }
-        let session = Session(repl: REPL(node: node), format: options.jsonReplies ? .json : .text, screen: screen)
+        let session = Session(repl: REPL(node: node), format: options.jsonReplies ? .json : .text, screen: screen,
+                              pipeline: options.pipeline)
         let ending = await session.run(events: events, post: { post.yield($0) })
         return await shutDown(node, after: ending, screen: screen, signals: signals, format: session.format)
     }

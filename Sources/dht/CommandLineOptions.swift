@@ -49,6 +49,10 @@ struct CommandLineOptions: Equatable {
     var fsync: FsyncPolicy = .always
     /// `--mainline`: join the public BitTorrent DHT through its routers, with a BEP 42 id.
     var mainline = false
+    /// `--pipeline`: network commands of piped input run at once, replies still in input order.
+    var pipeline = 1
+    /// The most `--pipeline` allows: the node's lookups in flight at once.
+    static let maximumPipeline = 64
     /// `--routers`: the routers `--mainline` bootstraps from, `host:port` each.
     var routers = CommandLineOptions.defaultRouters
 
@@ -62,7 +66,8 @@ struct CommandLineOptions: Equatable {
     /// The options that take no value.
     static let flags = ["--no-repl", "--json", LimitOptions.strictLoopbackFlag, "--mainline"]
     /// The options with a value that this type sets itself (the timing ones are `NodeTuning`'s).
-    static let valueOptions = ["--bind", "--log-level", "--log-format", "--history-file", "--data-dir", "--fsync", "--routers"]
+    static let valueOptions = ["--bind", "--log-level", "--log-format", "--history-file", "--data-dir", "--fsync", "--routers",
+                               "--pipeline"]
 
     /// The environment variable for `option`: `--log-level` is `DHT_LOG_LEVEL`.
     static func environmentName(of option: String) -> String {
@@ -234,6 +239,11 @@ struct CommandLineOptions: Equatable {
                 return "invalid fsync policy '\(value.prefix(40))' (expected always, batch or never)"
             }
             fsync = policy
+        case "--pipeline":
+            guard let count = LimitOptions.parseCount(value, allowingUnits: false), count <= Self.maximumPipeline else {
+                return "invalid pipeline '\(value.prefix(40))' (expected a whole number from 1 to \(Self.maximumPipeline))"
+            }
+            pipeline = count
         case _ where LimitOptions.valueOptions.contains(name):
             return limits.set(name, to: value)
         default:

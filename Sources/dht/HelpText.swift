@@ -34,6 +34,9 @@ extension Output {
                              acknowledged; the default), batch (within 100 ms: a power cut may
                              lose the last 100 ms) or never (the kernel decides: a power cut may
                              lose seconds); a crash of dht alone loses nothing with any of them
+          --pipeline N       run up to N network commands of piped input at once, replies still
+                             in input order (default 1: one at a time; at most 64); commands in
+                             flight together may reach the network in any order
           -h, --help         show this help
           --version          show the version
         Limits (defaults in docs/PROTOCOL.md):
@@ -42,6 +45,8 @@ extension Output {
                              bytes held at most, K, M or G allowed (default 32M)
           --query-rate N     queries per second one host may send (default \(Int(NodeLimits().queriesPerSecondPerHost)))
           --query-burst N    queries a quiet host may send at once (default \(Int(NodeLimits().queryBurstPerHost)))
+          --spare-rate N     queries per second answered beyond each host's share while the node
+                             is not busy (default \(Int(NodeLimits().spareQueriesPerSecond)))
           --contacts-per-host N
                              routing-table places per IP address (default \(NodeLimits().contactsPerHost))
           --strict-loopback  count each 127.x.y.z as one host (default: each address and port)

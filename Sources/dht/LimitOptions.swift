@@ -11,13 +11,16 @@ struct LimitOptions: Equatable {
     var queriesPerSecondPerHost: Int?
     /// `--query-burst`: queries a quiet host may send at once.
     var queryBurstPerHost: Int?
+    /// `--spare-rate`: queries per second answered beyond the hosts' shares while not busy.
+    var spareQueriesPerSecond: Int?
     /// `--contacts-per-host`: routing-table places one IP address may hold.
     var contactsPerHost: Int?
     /// `--strict-loopback`: count 127.x.y.z as hosts of their own (not address and port).
     var strictLoopback = false
 
     /// The options with a value, in the order `--help` lists them.
-    static let valueOptions = ["--max-values", "--max-store-bytes", "--query-rate", "--query-burst", "--contacts-per-host"]
+    static let valueOptions = ["--max-values", "--max-store-bytes", "--query-rate", "--query-burst", "--spare-rate",
+                               "--contacts-per-host"]
     /// The flag.
     static let strictLoopbackFlag = "--strict-loopback"
 
@@ -32,6 +35,7 @@ struct LimitOptions: Equatable {
         case "--max-store-bytes": maxStoredBytes = number
         case "--query-rate": queriesPerSecondPerHost = number
         case "--query-burst": queryBurstPerHost = number
+        case "--spare-rate": spareQueriesPerSecond = number
         case "--contacts-per-host": contactsPerHost = number
         default: return "unknown option '\(name)'"
         }
@@ -44,6 +48,7 @@ struct LimitOptions: Equatable {
         if let maxStoredBytes { configuration.limits.maxStoredBytes = maxStoredBytes }
         if let queriesPerSecondPerHost { configuration.limits.queriesPerSecondPerHost = Double(queriesPerSecondPerHost) }
         if let queryBurstPerHost { configuration.limits.queryBurstPerHost = Double(queryBurstPerHost) }
+        if let spareQueriesPerSecond { configuration.limits.spareQueriesPerSecond = Double(spareQueriesPerSecond) }
         if let contactsPerHost { configuration.limits.contactsPerHost = contactsPerHost }
         if strictLoopback { configuration.limits.relaxLoopback = false }
     }

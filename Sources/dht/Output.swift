@@ -120,19 +120,40 @@ enum Output {
             buckets: status.buckets.map { (index: $0.index, count: $0.count) },
             totalNodes: status.totalNodes, storedKeys: status.storedKeys,
             expiringWithinHour: status.expiringWithinHour, tombstones: status.tombstones,
-            data: status.storage.map(dataLine))
+            data: status.storage.map(dataLine), upkeep: upkeepLines(status.upkeep))
+    }
+
+    /// How many destinations the status block lists by name.
+    static let upkeepDestinationsShown = 3
+
+    /// `Upkeep: 1200 queries waiting, 8 in flight; 3400 values handed off; ...` and a line for
+    /// each of the busiest destinations; nothing while upkeep and limits have had nothing to do.
+    static func upkeepLines(_ upkeep: UpkeepStatus) -> [String] {
+        guard !upkeep.isQuiet else { return [] }
+        let backlog = upkeep.backlog
+        var parts = ["\(backlog.waiting) queries waiting, \(backlog.inFlight) in flight",
+                     "\(upkeep.valuesHandedOff) values handed off"]
+        if upkeep.busyAnswersReceived + upkeep.busyAnswersSent > 0 {
+            parts.append("busy answers \(upkeep.busyAnswersReceived) received, \(upkeep.busyAnswersSent) sent")
+        }
+        if upkeep.queriesRefused > 0 { parts.append("\(upkeep.queriesRefused) queries refused by limits") }
+        if upkeep.upkeepAbandoned > 0 { parts.append("\(upkeep.upkeepAbandoned) dropped for silent nodes") }
+        return ["Upkeep: " + parts.joined(separator: "; ")] + backlog.destinations.prefix(upkeepDestinationsShown).map {
+            "Upkeep to \($0.address): \($0.waiting) waiting, \($0.inFlight) in flight, window \($0.window)"
+        }
     }
 
     /// The status block from plain values, so tests need no library initialisers. `data`
     /// (where the state is kept) is shown only for a node with a data directory, so the
     /// block of a node in memory is as it always was.
     static func status(id: String, address: String, buckets: [(index: Int, count: Int)], totalNodes: Int, storedKeys: Int,
-                       expiringWithinHour: Int = 0, tombstones: Int = 0, data: String? = nil) -> String {
+                       expiringWithinHour: Int = 0, tombstones: Int = 0, data: String? = nil, upkeep: [String] = []) -> String {
         var lines = ["=== Node Status ===", "Node ID: \(id)", "Address: \(address)"]
         lines += buckets.map { "Bucket \($0.index): \($0.count) nodes" }
         lines += ["Total known nodes: \(totalNodes)", "Stored keys: \(storedKeys)"]
         lines += ["Values expiring within 1 h: \(expiringWithinHour)", "Tombstones: \(tombstones)"]
         lines += data.map { ["Data: \($0)"] } ?? []
+        lines += upkeep
         lines += ["=================="]
         return lines.joined(separator: "\n")
     }

@@ -70,10 +70,25 @@ enum Replies {
             ("op", "status"), ("id", .string(status.id.hex)), ("address", .string(status.address.description)),
             ("buckets", .array(buckets)), ("total_nodes", .int(status.totalNodes)), ("stored_keys", .int(status.storedKeys)),
             ("expiring_within_hour", .int(status.expiringWithinHour)), ("tombstones", .int(status.tombstones)),
+            ("upkeep", upkeep(status.upkeep)),
         ] + (status.storage.map { storage in
             [("data_dir", .string(storage.directory)), ("journal_bytes", .int(storage.journalBytes)),
              ("fsync", .string(storage.fsync.rawValue))] + (storage.failure.map { [("journal_failure", JSONValue.string($0))] } ?? [])
         } ?? [])))
+    }
+
+    /// The upkeep half of the status reply.
+    private static func upkeep(_ upkeep: UpkeepStatus) -> JSONValue {
+        let destinations = upkeep.backlog.destinations.map { destination in
+            JSONValue.object([("address", .string(destination.address.description)), ("waiting", .int(destination.waiting)),
+                              ("in_flight", .int(destination.inFlight)), ("window", .int(destination.window))])
+        }
+        return .object([
+            ("waiting", .int(upkeep.backlog.waiting)), ("in_flight", .int(upkeep.backlog.inFlight)),
+            ("destinations", .array(destinations)), ("values_handed_off", .int(upkeep.valuesHandedOff)),
+            ("busy_received", .int(upkeep.busyAnswersReceived)), ("busy_sent", .int(upkeep.busyAnswersSent)),
+            ("queries_refused", .int(upkeep.queriesRefused)), ("upkeep_abandoned", .int(upkeep.upkeepAbandoned)),
+        ])
     }
 
     static func keys(_ held: [HeldValue]) -> Reply {

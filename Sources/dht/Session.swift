@@ -22,12 +22,14 @@ enum SessionEnding: Equatable, Sendable {
     case signal(Int32)
 }
 
-/// The REPL's event loop: runs commands one at a time in input order, each network
-/// command as a task that Ctrl-C can cancel, while input and signals keep arriving.
+/// The REPL's event loop: runs commands in input order, each network command as a task
+/// that Ctrl-C can cancel, while input and signals keep arriving.
 ///
 /// Lines that arrive while a command runs (piped input, type-ahead) wait their turn, so
-/// scripts see replies in order; end of input quits once they are all answered. A
-/// cancelled command's task may still finish its RPCs, but its reply is dropped.
+/// scripts see replies in order; end of input quits once they are all answered. With a
+/// `pipeline` over one, that many network commands run at once and their replies are
+/// held back until those before them are shown; any other command waits for them all.
+/// A cancelled command's task may still finish its RPCs, but its reply is dropped.
 struct Session {
     /// Runs the commands.
     let repl: REPL
@@ -35,12 +37,24 @@ struct Session {
     let format: ReplyFormat
     /// Where replies, warnings and the prompt go.
     let screen: any SessionScreen
+    /// Network commands under way at once, at most.
+    var pipeline = 1
+
+    /// A network command under way, and its reply once it has one.
+    private struct Running {
+        var run: Int
+        var op: String
+        var task: Task<Void, Never>
+        var reply: Reply?
+    }
 
     /// Consumes `events` until the session ends; `post` feeds the same stream, so a
     /// finished command comes back as an event.
     func run(events: AsyncStream<SessionEvent>, post: @escaping @Sendable (SessionEvent) -> Void) async -> SessionEnding {
+        // Lines not yet started, from `head` on: a long piped script is not shifted line by line.
         var waiting: [String] = []
-        var running: (run: Int, op: String, task: Task<Void, Never>)?
+        var head = 0
+        var running: [Running] = []
         var runs = 0
         var inputEnded = false
         screen.setReady(true)
@@ -52,23 +66,34 @@ struct Session {
             case .endOfInput:
                 inputEnded = true
             case .interrupt:
-                guard let current = running else { continue }
-                current.task.cancel()
-                running = nil
-                show(.cancelled(current.op))
+                for current in running {
+                    current.task.cancel()
+                    show(.cancelled(current.op))
+                }
+                running = []
             case .signal(let number):
-                running?.task.cancel()
+                for current in running { current.task.cancel() }
                 return .signal(number)
             case .finished(let run, let reply):
-                guard run == running?.run else { continue }
-                running = nil
-                show(reply)
+                guard let index = running.firstIndex(where: { $0.run == run }) else { continue }
+                running[index].reply = reply
+                while let first = running.first, let shown = first.reply {
+                    show(shown)
+                    running.removeFirst()
+                }
             }
-            // Start what waits, in order, until a network command is under way.
-            while running == nil, !waiting.isEmpty {
-                guard let command = Command.parse(line: waiting.removeFirst()) else { continue }
+            // Start what waits, in order: network commands while the pipeline has room, any
+            // other command (and quit) only once everything before it has answered.
+            while head < waiting.count {
+                guard let command = Command.parse(line: waiting[head]) else {
+                    head += 1
+                    continue
+                }
+                let networked = REPL.needsNetwork(command)
+                guard networked ? running.count < max(1, pipeline) : running.isEmpty else { break }
+                head += 1
                 if command == .quit { return .quit }
-                guard REPL.needsNetwork(command) else {
+                guard networked else {
                     if let reply = await repl.reply(to: command) { show(reply) }
                     continue
                 }
@@ -80,9 +105,13 @@ struct Session {
                     guard let reply = await repl.reply(to: command), !Task.isCancelled else { return }
                     post(.finished(run: run, reply))
                 }
-                running = (run, Self.operation(of: command), task)
+                running.append(Running(run: run, op: Self.operation(of: command), task: task))
             }
-            if running == nil {
+            if head > 1024, head * 2 > waiting.count {
+                waiting.removeFirst(head)
+                head = 0
+            }
+            if running.isEmpty {
                 if inputEnded { return .endOfInput }
                 screen.setReady(true)
             }

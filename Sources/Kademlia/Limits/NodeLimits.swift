@@ -17,6 +17,21 @@ public struct NodeLimits: Sendable, Equatable {
     public var queriesPerSecondPerHost = 50.0
     /// Queries a quiet host may send at once.
     public var queryBurstPerHost = 100.0
+    /// Queries per second the node answers beyond the hosts' shares while it is not busy
+    /// (`InboundAdmission`), lent to its routing-table contacts only: what lets one honest
+    /// peer write as fast as it can into an idle node. A node whose total load exceeds it
+    /// lends nothing and answers each host its own share.
+    public var spareQueriesPerSecond = 10_000.0
+    /// The spare queries an idle node lends at once: a fifth of a second's worth.
+    public var spareQueryBurst = 2_000.0
+    /// Upkeep queries (replication, hand-off, repair, leave) one destination may have
+    /// awaiting an answer, at most; the window starts at `upkeepWindowInitial`, widens while
+    /// they are answered and halves on a busy answer (`UpkeepWindows`).
+    public var upkeepWindowMaximum = 32
+    public var upkeepWindowInitial = 4
+    /// Upkeep queries awaiting an answer at once, over all destinations: the rest of
+    /// `maxPendingQueries` stays free for what users ask.
+    public var upkeepInFlightTotal = 1024
     /// Hosts the rate limiter remembers; the least recently heard is forgotten first.
     public var rateLimiterHosts = 4096
     /// Datagrams per second this node sends one foreign host (IP address), and the burst:

@@ -43,11 +43,39 @@ public struct RateLimiter: Sendable {
         return allowed
     }
 
+    /// Whether `source` may be served now, spending one of its tokens; when it has none,
+    /// `borrow` is asked for one from elsewhere, and only if that fails is the attempt
+    /// refused and counted against the source, down to `floor` if given (no deeper than
+    /// the limiter's own). Returns whether it was served and the source's tokens after it.
+    public mutating func allow(_ source: TrafficSource, now: Timestamp, floor givenFloor: Double? = nil,
+                               borrowing borrow: () -> Bool) -> (allowed: Bool, tokens: Double) {
+        var bucket = buckets[source] ?? admitNew(source, now: now)
+        let elapsed = max(0, (now - bucket.updated).seconds)
+        bucket.tokens = min(burst, bucket.tokens + elapsed * rate)
+        bucket.updated = now
+        defer { buckets[source] = bucket }
+        if bucket.tokens >= 1 {
+            bucket.tokens -= 1
+            return (true, bucket.tokens)
+        }
+        if borrow() { return (true, bucket.tokens) }
+        var sunk = bucket.tokens - 1
+        if let givenFloor, sunk < givenFloor { sunk = min(bucket.tokens, givenFloor) }
+        bucket.tokens = max(floor, sunk)
+        return (false, bucket.tokens)
+    }
+
     /// Whether `source` is out of tokens now, without counting an attempt: its datagrams can
     /// be dropped before they are even decoded.
     public func isExhausted(_ source: TrafficSource, now: Timestamp) -> Bool {
-        guard let bucket = buckets[source] else { return false }
-        return bucket.tokens + max(0, (now - bucket.updated).seconds) * rate < 1
+        tokens(of: source, now: now) < 1
+    }
+
+    /// The tokens `source` holds now (a full burst for a source not remembered), without
+    /// counting an attempt; below zero, the refusals it has run up.
+    public func tokens(of source: TrafficSource, now: Timestamp) -> Double {
+        guard let bucket = buckets[source] else { return burst }
+        return min(burst, bucket.tokens + max(0, (now - bucket.updated).seconds) * rate)
     }
 
     /// When a datagram to `source` may go out: `now` while tokens last, else once one has

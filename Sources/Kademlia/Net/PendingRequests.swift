@@ -8,6 +8,13 @@ public enum RPCError: Error, Equatable, Sendable {
     case unexpectedResponder(NodeID)
 }
 
+extension RPCError {
+    /// Whether this is a busy answer (error 202 "busy"): the node is there, over its limits.
+    var isBusy: Bool {
+        if case .remote(ErrorCode.server.rawValue, Message.busyText) = self { true } else { false }
+    }
+}
+
 /// What a query settles with.
 typealias RPCResult = Result<Response, RPCError>
 

@@ -6,7 +6,8 @@ extension DHTNode {
     func act(on observation: NodeState.Observation, about contact: Contact) {
         if let challenge = observation.challenge { challengeForPlace(challenge) }
         guard !observation.handOff.isEmpty else { return }
-        log(.debug, .maintenance, "handing \(observation.handOff.count) values to newcomer \(contact.id.hex.prefix(8)) at \(contact.address)")
+        let level: LogLevel = observation.handOff.count >= Self.handOffWorthReporting ? .info : .debug
+        log(level, .maintenance, "handing \(observation.handOff.count) values to newcomer \(contact.id.hex.prefix(8)) at \(contact.address)")
         inBackground { node in await node.handOff(observation.handOff, to: contact, grant: observation.grant) }
     }
 

@@ -109,7 +109,16 @@ public final class DHTNode: Sendable {
                 expiringWithinHour: state.store.valuesExpiring(within: .seconds(3600), now: now),
                 tombstones: state.store.tombstoneCount(now: now),
                 storage: storage.map { StorageStatus(directory: $0.directory, journalBytes: $0.size, fsync: $0.fsync, failure: $0.failure) })
-        }
+        }.with(upkeep: upkeepStatus)
+    }
+
+    /// The upkeep half of `status`.
+    var upkeepStatus: UpkeepStatus {
+        UpkeepStatus(backlog: upkeepBacklog, valuesHandedOff: counters.valuesHandedOff.load(ordering: .relaxed),
+                     busyAnswersReceived: counters.busyAnswersReceived.load(ordering: .relaxed),
+                     busyAnswersSent: counters.busyAnswersSent.load(ordering: .relaxed),
+                     queriesRefused: counters.rateLimited.load(ordering: .relaxed),
+                     upkeepAbandoned: counters.upkeepAbandoned.load(ordering: .relaxed))
     }
 
     /// Every contact in the routing table.
@@ -151,6 +160,35 @@ public struct NodeStatus: Sendable {
     public var tombstones: Int = 0
     /// Where the node's state is kept; nil in memory only.
     public var storage: StorageStatus?
+    /// What upkeep has under way and what the limits refused.
+    public var upkeep = UpkeepStatus()
+}
+
+/// Upkeep and limits at work, for `status`: nothing here means nothing happened.
+public struct UpkeepStatus: Sendable, Equatable {
+    /// Upkeep queries waiting for their destination's window, and in flight, by destination.
+    public var backlog = UpkeepBacklog()
+    /// Values handed to newcomers since the node started.
+    public var valuesHandedOff = 0
+    /// Busy answers this node got (each query was sent again later) and gave.
+    public var busyAnswersReceived = 0
+    public var busyAnswersSent = 0
+    /// Queries this node left unanswered or answered "busy" because their host was over its share.
+    public var queriesRefused = 0
+    /// Upkeep queries dropped because their destination went silent.
+    public var upkeepAbandoned = 0
+
+    /// Whether there is anything to say.
+    public var isQuiet: Bool { self == UpkeepStatus() }
+}
+
+extension NodeStatus {
+    /// This status with `upkeep` filled in.
+    func with(upkeep: UpkeepStatus) -> NodeStatus {
+        var status = self
+        status.upkeep = upkeep
+        return status
+    }
 }
 
 /// Where a node keeps its state, for `status`.

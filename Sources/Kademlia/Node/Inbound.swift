@@ -4,11 +4,12 @@ extension DHTNode: TransportDelegate {
     public func transport(received datagram: UnsafeRawBufferPointer, from sender: SocketAddress) {
         counters.received.add(1, ordering: .relaxed)
         guard datagram.count <= Self.maxDatagramSize else { return }
-        // A host already over its query rate is dropped before decoding, so a flood costs one
-        // table look-up per datagram; replies to our own queries never spend its tokens.
+        // A host that kept sending after it was told "busy" is dropped before decoding, so a
+        // flood costs one table look-up per datagram; replies to our own queries never spend
+        // its tokens.
         let source = TrafficSource.host(sender, relaxLoopback: configuration.limits.relaxLoopback)
         let now = clock.now()
-        guard !state.withLock({ $0.inboundLimiter.isExhausted(source, now: now) }) else {
+        guard !state.withLock({ $0.inbound.shouldDropUndecoded(source, now: now) }) else {
             counters.rateLimited.add(1, ordering: .relaxed)
             return
         }
@@ -33,7 +34,7 @@ extension DHTNode: TransportDelegate {
                 return
             }
             answer(query, transactionID: message.transactionID, from: Contact(id: senderID, address: sender), source: source,
-                   readOnly: message.readOnly)
+                   readOnly: message.readOnly, fromOurs: message.isFromOurs)
         case .response, .error:
             resolvePending(message, from: sender)
         }
@@ -41,7 +42,7 @@ extension DHTNode: TransportDelegate {
 
     /// Spends one of `source`'s query tokens; false (and counted) when it has none left.
     private func spendQueryToken(of source: TrafficSource, now: Timestamp) -> Bool {
-        guard state.withLock({ $0.inboundLimiter.allow(source, now: now) }) else {
+        guard state.withLock({ $0.inbound.admit(source, now: now) }) == .answer else {
             counters.rateLimited.add(1, ordering: .relaxed)
             return false
         }
@@ -55,13 +56,18 @@ extension DHTNode: TransportDelegate {
         journalTick()
     }
 
-    /// Answers a query; a `readOnly` sender (BEP 43) answers none itself, so it is not offered to the table.
-    private func answer(_ query: Query, transactionID: [UInt8], from sender: Contact, source: TrafficSource, readOnly: Bool) {
+    /// Answers a query; a `readOnly` sender (BEP 43) answers none itself, so it is not offered
+    /// to the table. A host over its share while this node is busy is told so, then dropped.
+    private func answer(_ query: Query, transactionID: [UInt8], from sender: Contact, source: TrafficSource, readOnly: Bool,
+                        fromOurs: Bool) {
         let now = clock.now()
         let time = storage.map { _ in WallTime(now: now, milliseconds: clock.wallMilliseconds()) }
+        var verdict = InboundAdmission.Verdict.answer
         let answered = state.withLock { state -> (Message, NodeState.Observation, Timestamp?, Bool)? in
             // A flooding host is answered less, then not at all, and teaches the table nothing.
-            guard state.inboundLimiter.allow(source, now: now) else { return nil }
+            let isContact = state.routingTable.entry(for: sender.id)?.contact.address == sender.address
+            verdict = state.inbound.admit(source, now: now, isContact: isContact)
+            guard verdict == .answer else { return nil }
             let reply = state.answer(query, transactionID: transactionID, from: sender, now: now)
             // Our replies count against the host's budget as our queries do (libtorrent counts both).
             if !(configuration.limits.relaxLoopback && sender.address.isLoopback) {
@@ -69,12 +75,17 @@ extension DHTNode: TransportDelegate {
             }
             let deadline: Timestamp? = if case .store = query { state.storeDeadline } else { nil }
             var observation = sender.id == id || readOnly ? NodeState.Observation() : state.observe(sender, now: now)
+            if fromOurs { state.routingTable.markSpeaksOurMethods(sender.id) }
             if case .findNode(_, let grant?) = query, grant.count <= Message.maxTokenSize { observation.grant = grant }
             let journaled = time.map { queueJournal(&state, at: $0) } ?? false
             return (reply, observation, deadline, journaled)
         }
         guard let (reply, observation, deadline, journaled) = answered else {
             counters.rateLimited.add(1, ordering: .relaxed)
+            if verdict == .busy {
+                counters.busyAnswersSent.add(1, ordering: .relaxed)
+                send(.busy(transactionID: transactionID), to: sender.address)
+            }
             return
         }
         // A store is acknowledged only once the journal has it; a query that changed

@@ -7,6 +7,16 @@ final class NodeCounters: Sendable {
     let timeouts = Atomic<Int>(0)
     /// Queries left unanswered because their host was over its rate.
     let rateLimited = Atomic<Int>(0)
+    /// Of those, the ones answered "busy" instead of dropped.
+    let busyAnswersSent = Atomic<Int>(0)
+    /// Busy answers to our queries, each followed by a resend after a wait.
+    let busyAnswersReceived = Atomic<Int>(0)
+    /// Upkeep queries that waited for their destination's window.
+    let upkeepDeferred = Atomic<Int>(0)
+    /// Upkeep queries abandoned because their destination seemed gone.
+    let upkeepAbandoned = Atomic<Int>(0)
+    /// Values handed to newcomers (stores they took).
+    let valuesHandedOff = Atomic<Int>(0)
     let pings = Atomic<Int>(0)
     let findNodes = Atomic<Int>(0)
     let findValues = Atomic<Int>(0)

@@ -16,8 +16,10 @@ struct NodeState: Sendable {
     /// The key this node signs its BEP 44 mutable items with: kept in the data directory.
     var signingKey: Ed25519PrivateKey
     var pending = PendingRequests()
-    /// Incoming queries per source host.
-    var inboundLimiter: RateLimiter
+    /// Which incoming queries are answered: each host's share, and what is spare.
+    var inbound: InboundAdmission
+    /// Upkeep queries paced per destination, and those waiting their turn.
+    var upkeep: UpkeepWindows<UpkeepQuery>
     /// Our own queries per destination host, and the datagrams waiting their turn.
     var outboundPacer: RateLimiter
     var pacedSends = DeadlineHeap<PacedDatagram>()
@@ -65,8 +67,9 @@ struct NodeState: Sendable {
         rejoin = RejoinSchedule(initialDelay: configuration.rejoinInitialDelay, maximumDelay: configuration.rejoinMaximumDelay)
         tokens = TokenIssuer(now: now, using: &self.random)
         signingKey = Self.newSigningKey(using: &self.random)
-        inboundLimiter = RateLimiter(rate: limits.queriesPerSecondPerHost, burst: limits.queryBurstPerHost,
-                                     capacity: limits.rateLimiterHosts)
+        inbound = InboundAdmission(limits: limits)
+        upkeep = UpkeepWindows(initialSize: limits.upkeepWindowInitial, maximumSize: limits.upkeepWindowMaximum,
+                               totalLimit: limits.upkeepInFlightTotal, giveUpAfterSilences: configuration.failureLimit)
         outboundPacer = RateLimiter(rate: limits.queriesPerSecondToHost, burst: limits.queryBurstToHost,
                                     capacity: limits.rateLimiterHosts)
     }
@@ -147,8 +150,10 @@ extension NodeState {
     /// where this node is now one of the two nearest holders it knows (as with hand-off, so a
     /// nearest that died unnoticed does not stop it), so a replica is missing and it is this
     /// node's to replace.
-    mutating func recordTimeout(of id: NodeID, now: Timestamp) -> [NodeID] {
-        guard routingTable.contains(id) else {
+    /// Silence to `ourMethod` (find_value, store) counts only against a contact that said it
+    /// is one of ours: Mainline nodes of other kinds may ignore methods they do not know.
+    mutating func recordTimeout(of id: NodeID, now: Timestamp, ourMethod: Bool = false) -> [NodeID] {
+        guard let entry = routingTable.entry(for: id), !ourMethod || entry.speaksOurMethods else {
             recentFailures.record(id, now: now)
             return []
         }

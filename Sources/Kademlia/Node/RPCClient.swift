@@ -4,21 +4,52 @@
 /// (the transport's, for a reply), so a lookup can send its next query without a hop
 /// through the task scheduler. `request` and `requestAll` put async/await on top.
 extension DHTNode {
+    /// How many times a query answered "busy" is sent again, each after twice the wait.
+    static let busyRetries = 6
+    /// The wait before the first resend of a query answered "busy".
+    static let busyBackoff: Duration = .milliseconds(25)
+
     /// Sends `query` to `address` and calls `completion` exactly once with its outcome,
     /// after the routing table has learned from it. When `expectedID` is given, a reply
     /// from another id is an error and a timeout counts against that contact. `onStall`,
-    /// if given, is called once if the query is silent for the stall timeout.
-    /// Returns the query's key, for `cancelQuery`.
+    /// if given, is called once if the query is silent for the stall timeout. Upkeep
+    /// (`cause` `.data`) to a known contact waits its turn in the destination's window
+    /// (`UpkeepWindows`). Returns the query's key, for `cancelQuery`.
     @discardableResult
     func dispatch(
         _ query: Query, to address: SocketAddress, expecting expectedID: NodeID? = nil, for cause: QueryCause = .user,
         onStall: (@Sendable () -> Void)? = nil, completion: @escaping @Sendable (RPCResult) -> Void
     ) -> PendingRequests.Key {
+        guard cause == .data, expectedID != nil else {
+            return transmit(query, to: address, expecting: expectedID, for: cause, onStall: onStall, completion: completion)
+        }
+        return dispatchUpkeep(UpkeepQuery(query: query, address: address, expectedID: expectedID, onStall: onStall,
+                                          completion: completion))
+    }
+
+    /// Sends `query` now (or at `notBefore`, or when pacing lets it), and resends it, after a
+    /// doubling wait, while it is answered "busy" (`busyRetries` times at most).
+    @discardableResult
+    func transmit(
+        _ query: Query, to address: SocketAddress, expecting expectedID: NodeID?, for cause: QueryCause,
+        onStall: (@Sendable () -> Void)?, attempt: Int = 0, notBefore: Timestamp? = nil,
+        completion: @escaping @Sendable (RPCResult) -> Void
+    ) -> PendingRequests.Key {
         let now = clock.now()
         let limits = configuration.limits
         let paced = !(limits.relaxLoopback && address.isLoopback)
         let settled: PendingRequests.Completion = { [self] result in
-            let outcome = settle(result, from: address, expecting: expectedID)
+            if case .failure(let error) = result, error.isBusy, attempt < Self.busyRetries, !isStopped {
+                counters.busyAnswersReceived.add(1, ordering: .relaxed)
+                let wait = state.withLock { state in
+                    if cause == .data { state.upkeep.noteBusy(address) }
+                    return Self.busyBackoff * (1 << attempt) * Double.random(in: 0.5...1.5, using: &state.random)
+                }
+                transmit(query, to: address, expecting: expectedID, for: cause, onStall: onStall, attempt: attempt + 1,
+                         notBefore: clock.now() + wait, completion: completion)
+                return
+            }
+            let outcome = settle(result, from: address, expecting: expectedID, ourMethod: query.isOurExtension)
             log(.debug, .rpc, RPCTrace.sent(query, to: address, outcome: outcome, after: clock.now() - now))
             completion(outcome)
         }
@@ -26,9 +57,10 @@ extension DHTNode {
         // the query fails at once rather than growing memory or flooding one host.
         let reserved = state.withLock { state -> (key: PendingRequests.Key, sentAt: Timestamp)? in
             guard !state.stopped, state.pending.count < limits.maxPendingQueries else { return nil }
-            let sendAt = paced ? state.outboundPacer.schedule(.host(address, relaxLoopback: false), now: now,
-                                                              maxDelay: limits.maxPacingDelay) : now
-            guard let sendAt else { return nil }
+            let pacedAt = paced ? state.outboundPacer.schedule(.host(address, relaxLoopback: false), now: now,
+                                                               maxDelay: limits.maxPacingDelay) : now
+            guard let pacedAt else { return nil }
+            let sendAt = max(pacedAt, notBefore ?? pacedAt)
             return (state.pending.reserve(to: address, sentAt: sendAt, using: &state.random, completion: settled), sendAt)
         }
         guard let (key, sentAt) = reserved else {
@@ -71,7 +103,10 @@ extension DHTNode {
     }
 
     /// Applies what a query's outcome says about the contact to the routing table.
-    private func settle(_ result: RPCResult, from address: SocketAddress, expecting expectedID: NodeID?) -> RPCResult {
+    /// Silence to `ourMethod` (find_value, store) counts only against a contact known to be
+    /// one of ours: another implementation may ignore methods it does not know.
+    private func settle(_ result: RPCResult, from address: SocketAddress, expecting expectedID: NodeID?,
+                        ourMethod: Bool) -> RPCResult {
         let now = clock.now()
         switch result {
         case .success(let response):
@@ -86,7 +121,7 @@ extension DHTNode {
         case .failure(.timedOut):
             counters.timeouts.add(1, ordering: .relaxed)
             if let expectedID {
-                let repairs = state.withLock { $0.recordTimeout(of: expectedID, now: now) }
+                let repairs = state.withLock { $0.recordTimeout(of: expectedID, now: now, ourMethod: ourMethod) }
                 if !repairs.isEmpty {
                     log(.debug, .maintenance, "\(expectedID.hex.prefix(8)) went bad: repairing \(repairs.count) values")
                     inBackground { node in await node.forEach(repairs, width: Self.replicationWidth) { await node.repair($0) } }
@@ -110,6 +145,7 @@ extension DHTNode {
             if case .response(let response) = message.body {
                 state.roundTrips.record(now - entry.sentAt)
                 state.routingTable.noteRoundTrip(now - entry.sentAt, of: response.id)
+                if message.isFromOurs { state.routingTable.markSpeaksOurMethods(response.id) }
             }
             return entry.completion
         }

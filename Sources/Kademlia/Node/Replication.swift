@@ -1,6 +1,9 @@
 /// Keeping values alive while nodes come and go: offering a held version to other nodes,
 /// the hourly replication round, the hand-off to newcomers and the publisher's republish.
 extension DHTNode {
+    /// Hand-offs of at least this many values are reported at the info level.
+    static let handOffWorthReporting = 100
+
     /// How many contacts past the K closest a replication round may fall back on.
     static let replicationSpares = 3
 
@@ -134,14 +137,20 @@ extension DHTNode {
     /// the first is offered as in replication, which yields the newcomer's token, and the
     /// rest are stored with it (a token is bound to our address, not to a key).
     func handOff(_ targets: [NodeID], to newcomer: Contact, grant: [UInt8]? = nil) async {
+        let began = clock.now()
         var remaining = targets[...]
         var token = grant
+        var taken = 0
         if token == nil, let first = remaining.popFirst() {
             let probed = await offer(first, to: [newcomer])
             absorb(probed, for: first)
             token = probed.tokens[newcomer.id]
+            taken += probed.holders.count
         }
-        guard let token, !remaining.isEmpty else { return }
+        guard let token, !remaining.isEmpty else {
+            counters.valuesHandedOff.add(taken, ordering: .relaxed)
+            return
+        }
         let now = clock.now()
         let writes = state.withLock { state in
             remaining.compactMap { target in
@@ -157,12 +166,18 @@ extension DHTNode {
         state.withLock { state in
             for (write, result) in zip(writes, results) {
                 switch result {
-                case .success: state.store.confirm(newcomer.id, holds: write.target, now: done)
+                case .success:
+                    state.store.confirm(newcomer.id, holds: write.target, now: done)
+                    taken += 1
                 case .failure(.remote(code: ErrorCode.protocolError.rawValue, _)): refused.append(write.target)
                 case .failure: break
                 }
             }
         }
+        counters.valuesHandedOff.add(taken, ordering: .relaxed)
+        let level: LogLevel = targets.count >= Self.handOffWorthReporting ? .info : .debug
+        log(level, .maintenance, "handed \(taken) of \(targets.count) values to \(newcomer.id.hex.prefix(8)) at \(newcomer.address)"
+            + " in \((done - began).millisecondsText)" + (refused.isEmpty ? "" : ", \(refused.count) to retry with a new token"))
         // A granted token the newcomer no longer takes: ask for one, as without a grant.
         if grant != nil, !refused.isEmpty { await handOff(refused, to: newcomer) }
     }

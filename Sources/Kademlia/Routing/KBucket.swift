@@ -6,6 +6,10 @@ public struct RoutingEntry: Sendable, Equatable {
     public var failures: Int
     /// The round trip of its latest answer; nil until one is measured.
     public var roundTrip: Duration? = nil
+    /// Whether it has said (in `v`) that it is one of ours, so it knows `find_value` and
+    /// `store`: only then is its silence to them a sign it is gone (others may ignore
+    /// methods they do not know).
+    public var speaksOurMethods = false
 }
 
 /// One bucket: up to K contacts, least-recently seen first, plus a small cache of
@@ -32,6 +36,12 @@ struct KBucket: Sendable {
         entry.failures = 0
         entries.append(entry)
         return true
+    }
+
+    /// Notes that `id`, if it is here, said it is one of ours.
+    mutating func markSpeaksOurMethods(_ id: NodeID) {
+        guard let position = index(of: id), !entries[position].speaksOurMethods else { return }
+        entries[position].speaksOurMethods = true
     }
 
     /// Notes the round trip of an answer from `id`, if it is here.

@@ -201,6 +201,12 @@ public struct RoutingTable: Sendable {
         buckets.indices.flatMap { index in buckets[index].entries.map { (index, $0) } }
     }
 
+    /// Notes that the contact `id`, if known, said it is one of ours (see `RoutingEntry`).
+    public mutating func markSpeaksOurMethods(_ id: NodeID) {
+        guard let index = localID.bucketIndex(of: id) else { return }
+        buckets[index].markSpeaksOurMethods(id)
+    }
+
     /// Notes the round trip of an answer from `id`, if the table holds it.
     public mutating func noteRoundTrip(_ roundTrip: Duration, of id: NodeID) {
         guard let index = localID.bucketIndex(of: id) else { return }

@@ -59,6 +59,15 @@ public enum Query: Sendable, Equatable {
     /// `find_node`, as libtorrent does, so extensions route through us; else error 204.
     case unknown(method: String, target: NodeID? = nil)
 
+    /// Whether the method is one of ours (`find_value`, `store`), not Mainline's: other
+    /// implementations may not answer it at all.
+    public var isOurExtension: Bool {
+        switch self {
+        case .findValue, .store: true
+        default: false
+        }
+    }
+
     /// The method name on the wire.
     public var method: String {
         switch self {
@@ -149,6 +158,17 @@ public struct Message: Sendable, Equatable {
 
     /// Our client version: `KS`, major 0, minor 1.
     public static let ourVersion: [UInt8] = [UInt8(ascii: "K"), UInt8(ascii: "S"), 0, 1]
+
+    /// Whether `v` says the sender is one of ours (`KS`, any version), so it knows our methods.
+    public var isFromOurs: Bool { version.map { $0.count >= 2 && $0[0] == Self.ourVersion[0] && $0[1] == Self.ourVersion[1] } ?? false }
+
+    /// The text of the error that says a node is answering but over its limits: error 202
+    /// (BEP 5's server error) with this text. Whoever gets it retries later and does not
+    /// count the node as gone.
+    public static let busyText = "busy"
+
+    /// The busy error for the query with this transaction id.
+    public static func busy(transactionID: [UInt8]) -> Message { error(.server, busyText, transactionID: transactionID) }
 
     /// The longest transaction id a node answers: a reply echoes it, and the largest reply
     /// (a find_value with a 1000-byte value) must still fit 1,500 bytes. Real ones are 2 to 4.

@@ -1,0 +1,85 @@
+/// Which incoming queries a node answers: every host its own share (`RateLimiter`), and
+/// while the node is not busy, whatever it has to spare on top, for its known contacts.
+///
+/// An idle node thus serves an honest peer (a client writing into it, a holder handing it
+/// values) as fast as it asks, while a flood only ever takes the spare capacity, never
+/// another host's share: every query, in share or not, spends the spare pool, so a node
+/// whose total load exceeds it lends nothing and each host is back to its fair share.
+/// Spare capacity goes only to contacts in the routing table (they answered from their
+/// address), so a forged source cannot draw on it. A refused contact is answered "busy",
+/// however often, so it slows down and never takes the node for gone; a stranger gets
+/// `busyAnswers` of those, then silence, its datagrams dropped before they are decoded.
+/// Pure: the caller passes `now`.
+public struct InboundAdmission: Sendable {
+    /// What to do with one query.
+    public enum Verdict: Sendable, Equatable {
+        /// Answer it.
+        case answer
+        /// Refuse it with a "busy" error: its host is over its share while the node is busy.
+        case busy
+        /// Drop it unanswered: its host ignored the busy answers.
+        case drop
+    }
+
+    /// Each host's own share.
+    public private(set) var shares: RateLimiter
+    /// The capacity lent beyond the shares.
+    public private(set) var spare: TokenBucket
+
+    public init(limits: NodeLimits) {
+        shares = RateLimiter(rate: limits.queriesPerSecondPerHost, burst: limits.queryBurstPerHost,
+                             capacity: limits.rateLimiterHosts)
+        spare = TokenBucket(rate: limits.spareQueriesPerSecond, burst: limits.spareQueryBurst)
+    }
+
+    /// How many refusals in a row a host is told "busy" before it is dropped silently: one burst.
+    public var busyAnswers: Double { shares.burst }
+
+    /// Decides one query from `source`, and counts it. `isContact`: the sender is in the
+    /// routing table at this address.
+    public mutating func admit(_ source: TrafficSource, now: Timestamp, isContact: Bool = false) -> Verdict {
+        spare.refill(now: now)
+        let canBorrow = isContact && spare.tokens >= 1
+        let (allowed, tokens) = shares.allow(source, now: now, floor: isContact ? 1 - busyAnswers : nil) { canBorrow }
+        // In share, lent or refused, every query is load: a busy node has nothing to lend.
+        spare.spend()
+        if allowed { return .answer }
+        return isContact || tokens > -busyAnswers ? .busy : .drop
+    }
+
+    /// Whether a datagram from `source` can be dropped before decoding: the host kept
+    /// sending after its busy answers, and nothing it sends is answered for a while.
+    public func shouldDropUndecoded(_ source: TrafficSource, now: Timestamp) -> Bool {
+        shares.tokens(of: source, now: now) <= -busyAnswers
+    }
+
+    /// Hosts remembered now.
+    public var hostCount: Int { shares.count }
+}
+
+/// One token bucket: `rate` tokens a second up to `burst`, spent down to `-burst` (a load
+/// above the rate keeps it empty). Pure: the caller passes `now`.
+public struct TokenBucket: Sendable, Equatable {
+    public let rate: Double
+    public let burst: Double
+    /// Tokens now; below one, nothing to spend.
+    public private(set) var tokens: Double
+    private var updated: Timestamp?
+
+    public init(rate: Double, burst: Double) {
+        self.rate = max(rate, 0)
+        self.burst = max(burst, 0)
+        tokens = self.burst
+    }
+
+    /// Adds the tokens earned since the last refill.
+    public mutating func refill(now: Timestamp) {
+        if let updated { tokens = min(burst, tokens + max(0, (now - updated).seconds) * rate) }
+        updated = now
+    }
+
+    /// Spends one token, into debt down to `-burst`.
+    public mutating func spend() {
+        tokens = max(-burst, tokens - 1)
+    }
+}
