@@ -9,26 +9,30 @@ func runChurn(_ options: BenchOptions) async {
     scenario.keys = options.keys
     scenario.hours = options.hours
     scenario.medianSession = .seconds(60 * options.medianSessionMinutes)
-    scenario.graceful = options.graceful
+    scenario.gracefulShare = options.gracefulShare ?? (options.graceful ? 1 : 0)
+    scenario.keysPerPublisher = options.keysPerPublisher
     scenario.seed = options.seed
     let clock = ContinuousClock()
     let start = clock.now
     let rssBefore = SystemProbe.residentKiB()
     emit("churn: \(options.nodes) nodes, \(options.keys) keys, median session \(options.medianSessionMinutes) min, "
-          + "\(options.graceful ? "graceful leaves" : "crashes"), seed \(options.seed)")
+          + "\(Int(scenario.gracefulShare * 100))% of departures graceful, the rest crashes, seed \(options.seed)")
     emit("")
-    emit("| hour | live nodes | departures | keys readable | replicas p50 | replicas min | data RPCs per key-hour | of which stores | routing RPCs per node-hour |")
-    emit("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    emit("| hour | live nodes | departures | keys readable | replicas p50 | replicas min | data RPCs per key-hour | of which stores "
+          + "| routing RPCs per node-hour | data RPCs per node-hour | busy answers | dropped by limits |")
+    emit("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     var simulation = ChurnSimulation(scenario)
     var peakRSS = 0
     let hours = await simulation.run { hour in
         peakRSS = max(peakRSS, SystemProbe.residentKiB())
         emit("| \(hour.hour) | \(hour.liveNodes) | \(hour.departures) | \(hour.readable)/\(hour.keys) | \(hour.medianReplicas) | "
-              + "\(hour.minimumReplicas) | \(format(hour.dataRPCsPerKey)) | \(format(hour.dataStoresPerKey)) | \(format(hour.routingRPCsPerNode)) |")
+              + "\(hour.minimumReplicas) | \(format(hour.dataRPCsPerKey)) | \(format(hour.dataStoresPerKey)) | \(format(hour.routingRPCsPerNode)) | "
+              + "\(format(hour.dataRPCsPerKey * Double(hour.keys) / Double(max(hour.liveNodes, 1)))) | \(hour.busyAnswers) | \(hour.queriesDroppedSilently) |")
     }
     let data = hours.map(\.dataRPCsPerKey).reduce(0, +) / Double(max(hours.count, 1))
     emit("")
-    emit("mean data RPCs per key-hour: \(format(data)); every key readable every hour: \(hours.allSatisfy { $0.readable == $0.keys })")
+    emit("mean data RPCs per key-hour: \(format(data)); every key readable every hour: \(hours.allSatisfy { $0.readable == $0.keys }); "
+          + "queries dropped by limits: \(hours.map(\.queriesDroppedSilently).reduce(0, +))")
     emit("memory per node: \(format(Double(peakRSS - rssBefore) / Double(options.nodes))) KiB; wall time \(format((clock.now - start).seconds)) s")
 }
 

@@ -7,7 +7,8 @@
 /// whose total load exceeds it lends nothing and each host is back to its fair share.
 /// Spare capacity goes only to contacts in the routing table (they answered from their
 /// address), so a forged source cannot draw on it. A refused contact is answered "busy",
-/// however often, so it slows down and never takes the node for gone; a stranger gets
+/// however often and at no further cost, so it slows down and never takes the node for
+/// gone; a stranger gets
 /// `busyAnswers` of those, then silence, its datagrams dropped before they are decoded.
 /// Pure: the caller passes `now`.
 public struct InboundAdmission: Sendable {
@@ -40,7 +41,9 @@ public struct InboundAdmission: Sendable {
     public mutating func admit(_ source: TrafficSource, now: Timestamp, isContact: Bool = false) -> Verdict {
         spare.refill(now: now)
         let canBorrow = isContact && spare.tokens >= 1
-        let (allowed, tokens) = shares.allow(source, now: now, floor: isContact ? 1 - busyAnswers : nil) { canBorrow }
+        // A contact's refusals cost it nothing more: it backs off when told busy, and a debt
+        // would turn its retries away long after its share had come back.
+        let (allowed, tokens) = shares.allow(source, now: now, floor: isContact ? 0 : nil) { canBorrow }
         // In share, lent or refused, every query is load: a busy node has nothing to lend.
         spare.spend()
         if allowed { return .answer }

@@ -19,8 +19,13 @@ public protocol DatagramTransport: AnyObject, Sendable {
     /// Asks for a `transportTick` no later than `deadline`. Transports that tick on a
     /// fixed short period may ignore it; a simulated network ticks only on request.
     func wake(at deadline: Timestamp)
+    /// Says the node is waiting for time to pass before it can go on (a query answered
+    /// "busy" is sent again later), as it would wait on a lost datagram: a simulated
+    /// network that moves time only while something waits must move it now.
+    func noteWaiting()
 }
 
 extension DatagramTransport {
     public func wake(at deadline: Timestamp) {}
+    public func noteWaiting() {}
 }

@@ -94,6 +94,12 @@ public final class MemoryNetwork: Sendable {
         (delivered.load(ordering: .relaxed), dropped.load(ordering: .relaxed))
     }
 
+    /// Lets `run` move time as it does after a lost datagram: something waits on a timer
+    /// (a query answered "busy", or one a delegate swallowed without answering).
+    public func noteWaiting() {
+        lastDrop.store(clock.now().nanoseconds, ordering: .relaxed)
+    }
+
     func attach(_ delegate: any TransportDelegate, at address: SocketAddress) {
         endpoints.withLock { $0[address] }?.delegate.withLock { $0.value = delegate }
     }
@@ -140,5 +146,9 @@ public final class MemoryTransport: DatagramTransport {
 
     public func wake(at deadline: Timestamp) {
         network.requestWake(localAddress, at: deadline)
+    }
+
+    public func noteWaiting() {
+        network.noteWaiting()
     }
 }

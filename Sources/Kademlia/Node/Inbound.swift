@@ -63,10 +63,16 @@ extension DHTNode: TransportDelegate {
         let now = clock.now()
         let time = storage.map { _ in WallTime(now: now, milliseconds: clock.wallMilliseconds()) }
         var verdict = InboundAdmission.Verdict.answer
+        var verify = false
         let answered = state.withLock { state -> (Message, NodeState.Observation, Timestamp?, Bool)? in
             // A flooding host is answered less, then not at all, and teaches the table nothing.
-            let isContact = state.routingTable.entry(for: sender.id)?.contact.address == sender.address
-            verdict = state.inbound.admit(source, now: now, isContact: isContact)
+            // Spare capacity is lent only to a contact that has answered us from this address:
+            // one that has only queried us may be a forged source. Once over its share, such a
+            // contact is pinged, and answering makes it one.
+            let entry = state.routingTable.entry(for: sender.id)
+            let isContact = entry?.contact.address == sender.address
+            verdict = state.inbound.admit(source, now: now, isContact: isContact && entry?.roundTrip != nil)
+            if verdict == .busy, isContact, entry?.roundTrip == nil, state.verifying.insert(sender.id).inserted { verify = true }
             guard verdict == .answer else { return nil }
             let reply = state.answer(query, transactionID: transactionID, from: sender, now: now)
             // Our replies count against the host's budget as our queries do (libtorrent counts both).
@@ -85,6 +91,11 @@ extension DHTNode: TransportDelegate {
             if verdict == .busy {
                 counters.busyAnswersSent.add(1, ordering: .relaxed)
                 send(.busy(transactionID: transactionID), to: sender.address)
+            }
+            if verify {
+                dispatch(.ping, to: sender.address, expecting: sender.id, for: .routing) { [self] _ in
+                    state.withLock { _ = $0.verifying.remove(sender.id) }
+                }
             }
             return
         }

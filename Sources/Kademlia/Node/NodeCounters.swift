@@ -70,6 +70,12 @@ public struct TrafficCounts: Sendable, Equatable {
     public var dataQueriesSent = 0
     /// Of those, the `store` queries.
     public var dataStoresSent = 0
+    /// Queries this node refused because their host was over its share: answered "busy",
+    /// and dropped unanswered (a stranger that kept sending).
+    public var busyAnswersSent = 0
+    public var queriesDroppedSilently = 0
+    /// Busy answers this node got to its own queries.
+    public var busyAnswersReceived = 0
 
     public init() {}
 
@@ -86,6 +92,9 @@ public struct TrafficCounts: Sendable, Equatable {
         sum.routingQueriesSent = lhs.routingQueriesSent + rhs.routingQueriesSent
         sum.dataQueriesSent = lhs.dataQueriesSent + rhs.dataQueriesSent
         sum.dataStoresSent = lhs.dataStoresSent + rhs.dataStoresSent
+        sum.busyAnswersSent = lhs.busyAnswersSent + rhs.busyAnswersSent
+        sum.queriesDroppedSilently = lhs.queriesDroppedSilently + rhs.queriesDroppedSilently
+        sum.busyAnswersReceived = lhs.busyAnswersReceived + rhs.busyAnswersReceived
         return sum
     }
 }
@@ -104,6 +113,9 @@ extension DHTNode {
         counts.routingQueriesSent = counters.routingQueries.load(ordering: .relaxed)
         counts.dataQueriesSent = counters.dataQueries.load(ordering: .relaxed)
         counts.dataStoresSent = counters.dataStores.load(ordering: .relaxed)
+        counts.busyAnswersSent = counters.busyAnswersSent.load(ordering: .relaxed)
+        counts.queriesDroppedSilently = counters.rateLimited.load(ordering: .relaxed) - counts.busyAnswersSent
+        counts.busyAnswersReceived = counters.busyAnswersReceived.load(ordering: .relaxed)
         return counts
     }
 }

@@ -4,10 +4,13 @@
 /// (the transport's, for a reply), so a lookup can send its next query without a hop
 /// through the task scheduler. `request` and `requestAll` put async/await on top.
 extension DHTNode {
-    /// How many times a query answered "busy" is sent again, each after twice the wait.
-    static let busyRetries = 6
-    /// The wait before the first resend of a query answered "busy".
+    /// How many times a query answered "busy" is sent again, each after twice the wait (up
+    /// to `busyBackoffCeiling`): a user's query gives up sooner than upkeep, which its
+    /// window paces anyway and which has no one waiting on it.
+    static func busyRetries(for cause: QueryCause) -> Int { cause == .data ? 20 : 6 }
+    /// The wait before the first resend of a query answered "busy", and the longest.
     static let busyBackoff: Duration = .milliseconds(25)
+    static let busyBackoffCeiling: Duration = .seconds(2)
 
     /// Sends `query` to `address` and calls `completion` exactly once with its outcome,
     /// after the routing table has learned from it. When `expectedID` is given, a reply
@@ -39,14 +42,16 @@ extension DHTNode {
         let limits = configuration.limits
         let paced = !(limits.relaxLoopback && address.isLoopback)
         let settled: PendingRequests.Completion = { [self] result in
-            if case .failure(let error) = result, error.isBusy, attempt < Self.busyRetries, !isStopped {
+            if case .failure(let error) = result, error.isBusy, attempt < Self.busyRetries(for: cause), !isStopped {
                 counters.busyAnswersReceived.add(1, ordering: .relaxed)
                 let wait = state.withLock { state in
                     if cause == .data { state.upkeep.noteBusy(address) }
-                    return Self.busyBackoff * (1 << attempt) * Double.random(in: 0.5...1.5, using: &state.random)
+                    return min(Self.busyBackoff * (1 << attempt), Self.busyBackoffCeiling)
+                        * Double.random(in: 0.5...1.5, using: &state.random)
                 }
                 transmit(query, to: address, expecting: expectedID, for: cause, onStall: onStall, attempt: attempt + 1,
                          notBefore: clock.now() + wait, completion: completion)
+                transport.noteWaiting()
                 return
             }
             let outcome = settle(result, from: address, expecting: expectedID, ourMethod: query.isOurExtension)

@@ -11,8 +11,12 @@ public struct ChurnScenario: Sendable {
     /// Session times are exponential with this median.
     public var medianSession: Duration = .seconds(3600)
     public var seed: UInt64 = 1
-    /// Whether nodes whose session ends leave gracefully (hand-off) instead of crashing.
-    public var graceful = false
+    /// Of the nodes whose session ends, the share that leave gracefully (hand-off); the
+    /// rest crash. 0 (all crash) or 1 (all leave) are the pure cases.
+    public var gracefulShare = 0.0
+    /// Keys each publisher puts before it quits: 1 as independent users would, more to
+    /// load a network with many keys without as many joins.
+    public var keysPerPublisher = 1
     /// How finely virtual time is stepped.
     public var step: Duration = .seconds(1)
     /// The nodes' settings (intervals may be shortened for quick runs).
@@ -40,6 +44,10 @@ public struct ChurnHour: Sendable, Equatable {
     /// Queries sent to keep routing tables alive this hour, per live node.
     public var routingRPCsPerNode: Double
     public var departures: Int
+    /// This hour's busy answers, and queries dropped unanswered by the limits, network-wide:
+    /// a dropped query is a miss its sender counts, so upkeep within limits keeps it 0.
+    public var busyAnswers = 0
+    public var queriesDroppedSilently = 0
 }
 
 /// Runs a `ChurnScenario` on the in-memory network and virtual clock: seeded, so a run
@@ -74,8 +82,9 @@ public struct ChurnSimulation {
         // The hours count from the first put, so the last probe comes before any key expires.
         let start = network.clock.now()
         let all = (0..<scenario.keys).map { ("churn-key-\($0)", Array("value \($0)".utf8)) }
-        for start in stride(from: 0, to: all.count, by: Self.publishersAtOnce) {
-            let batch = Array(all[start..<min(start + Self.publishersAtOnce, all.count)])
+        let perBatch = Self.publishersAtOnce * max(1, scenario.keysPerPublisher)
+        for start in stride(from: 0, to: all.count, by: perBatch) {
+            let batch = Array(all[start..<min(start + perBatch, all.count)])
             let stored = await publish(batch)
             keys += zip(batch, stored).filter(\.1).map(\.0)
         }
@@ -93,6 +102,8 @@ public struct ChurnSimulation {
             figures.dataRPCsPerKey = Double(now.dataQueriesSent - last.dataQueriesSent) / Double(max(keys.count, 1))
             figures.dataStoresPerKey = Double(now.dataStoresSent - last.dataStoresSent) / Double(max(keys.count, 1))
             figures.routingRPCsPerNode = Double(now.routingQueriesSent - last.routingQueriesSent) / Double(members.count)
+            figures.busyAnswers = now.busyAnswersSent - last.busyAnswersSent
+            figures.queriesDroppedSilently = now.queriesDroppedSilently - last.queriesDroppedSilently
             last = now
             onHour(figures)
             hours.append(figures)
@@ -107,7 +118,13 @@ public struct ChurnSimulation {
         let leaving = members.filter { $0.leavesAt <= now }.map(\.node)
         members.removeAll { $0.leavesAt <= now }
         for node in leaving {
-            if scenario.graceful {
+            // Only a mixed share draws, so the pure cases replay as they always did.
+            let graceful = switch scenario.gracefulShare {
+            case ...0: false
+            case 1...: true
+            default: Double.random(in: 0..<1, using: &random) < scenario.gracefulShare
+            }
+            if graceful {
                 _ = await network.run { await node.leave() }
             } else {
                 node.stop()
@@ -122,33 +139,37 @@ public struct ChurnSimulation {
     /// How many publishers join, put and quit at once.
     static let publishersAtOnce = 50
 
-    /// A publisher of its own for each key joins through a random live node, puts the key
-    /// and quits; they overlap, as independent users would. Returns which were stored.
+    /// A publisher of its own for each `keysPerPublisher` keys joins through a random live
+    /// node, puts its keys one after another and quits; publishers overlap, as independent
+    /// users would. Returns which keys were stored.
     private mutating func publish(_ batch: [(key: String, value: [UInt8])]) async -> [Bool] {
-        let publishers = batch.map { _ in
-            (makeNode(), members[Int.random(in: members.indices, using: &random)].node.address)
+        let share = max(1, scenario.keysPerPublisher)
+        let publishers = stride(from: 0, to: batch.count, by: share).map { first in
+            (makeNode(), members[Int.random(in: members.indices, using: &random)].node.address, first..<min(first + share, batch.count))
         }
         let stored: [Bool] = await network.run {
-            await withTaskGroup(of: (Int, Bool).self) { group in
-                for (index, (publisher, seed)) in publishers.enumerated() {
+            await withTaskGroup(of: [(Int, Bool)].self) { group in
+                for (publisher, seed, indices) in publishers {
                     group.addTask {
                         _ = try? await publisher.bootstrap([seed])
-                        let stored: Bool
-                        do throws(PutError) {
-                            stored = try await publisher.put(key: batch[index].key, value: batch[index].value).storedAt > 0
-                        } catch {
-                            stored = false
+                        var outcomes: [(Int, Bool)] = []
+                        for index in indices {
+                            do throws(PutError) {
+                                outcomes.append((index, try await publisher.put(key: batch[index].key, value: batch[index].value).storedAt > 0))
+                            } catch {
+                                outcomes.append((index, false))
+                            }
                         }
                         await publisher.leave()
-                        return (index, stored)
+                        return outcomes
                     }
                 }
                 var stored = Array(repeating: false, count: batch.count)
-                for await (index, ok) in group { stored[index] = ok }
+                for await outcomes in group { for (index, ok) in outcomes { stored[index] = ok } }
                 return stored
             }
         }
-        for (publisher, _) in publishers { departedTraffic = departedTraffic + publisher.traffic }
+        for (publisher, _, _) in publishers { departedTraffic = departedTraffic + publisher.traffic }
         await network.settle(activity)
         return stored
     }
