@@ -13,7 +13,7 @@ private let start = Timestamp(nanoseconds: 1_000_000_000_000)
         var verdicts: [InboundAdmission.Verdict: Int] = [:]
         // 2,000 queries a second for 5 s: forty times the share, a fifth of the spare rate.
         for index in 0..<10_000 {
-            verdicts[admission.admit(host(1), now: start + .microseconds(500 * index), isContact: true), default: 0] += 1
+            verdicts[admission.admit(host(1), now: start + .microseconds(500 * index), isContact: { true }), default: 0] += 1
         }
         #expect(verdicts == [.answer: 10_000], "\(verdicts)")
     }
@@ -40,7 +40,7 @@ private let start = Timestamp(nanoseconds: 1_000_000_000_000)
         // host pings 10 times a second throughout.
         for index in 0..<200_000 {
             let now = start + .microseconds(10 * index)
-            let verdict = admission.admit(host(1), now: now, isContact: true)
+            let verdict = admission.admit(host(1), now: now, isContact: { true })
             contactVerdicts[verdict, default: 0] += 1
             if verdict == .answer { flooderAnswered += 1 }
             if index % 10_000 == 0, admission.admit(host(9), now: now) == .answer { quietAnswered += 1 }

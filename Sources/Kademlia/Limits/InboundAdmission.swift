@@ -36,18 +36,26 @@ public struct InboundAdmission: Sendable {
     /// How many refusals in a row a host is told "busy" before it is dropped silently: one burst.
     public var busyAnswers: Double { shares.burst }
 
-    /// Decides one query from `source`, and counts it. `isContact`: the sender is in the
-    /// routing table at this address.
-    public mutating func admit(_ source: TrafficSource, now: Timestamp, isContact: Bool = false) -> Verdict {
+    /// Decides one query from `source`, and counts it. `isContact` says whether the sender
+    /// is a contact that has answered from this address; it is asked only when the host is
+    /// over its share.
+    public mutating func admit(_ source: TrafficSource, now: Timestamp, isContact: () -> Bool = { false }) -> Verdict {
         spare.refill(now: now)
-        let canBorrow = isContact && spare.tokens >= 1
-        // A contact's refusals cost it nothing more: it backs off when told busy, and a debt
-        // would turn its retries away long after its share had come back.
-        let (allowed, tokens) = shares.allow(source, now: now, floor: isContact ? 0 : nil) { canBorrow }
+        let spareTokens = spare.tokens
+        var contact: Bool?
+        let (allowed, tokens) = shares.allow(source, now: now, floor: { () -> Double? in
+            // A contact's refusals cost it nothing more: it backs off when told busy, and a
+            // debt would turn its retries away long after its share had come back.
+            contact = contact ?? isContact()
+            return contact == true ? 0 : nil
+        }) {
+            contact = contact ?? isContact()
+            return contact == true && spareTokens >= 1
+        }
         // In share, lent or refused, every query is load: a busy node has nothing to lend.
         spare.spend()
         if allowed { return .answer }
-        return isContact || tokens > -busyAnswers ? .busy : .drop
+        return contact == true || tokens > -busyAnswers ? .busy : .drop
     }
 
     /// Whether a datagram from `source` can be dropped before decoding: the host kept

@@ -47,7 +47,7 @@ public struct RateLimiter: Sendable {
     /// `borrow` is asked for one from elsewhere, and only if that fails is the attempt
     /// refused and counted against the source, down to `floor` if given (no deeper than
     /// the limiter's own). Returns whether it was served and the source's tokens after it.
-    public mutating func allow(_ source: TrafficSource, now: Timestamp, floor givenFloor: Double? = nil,
+    public mutating func allow(_ source: TrafficSource, now: Timestamp, floor givenFloor: () -> Double? = { nil },
                                borrowing borrow: () -> Bool) -> (allowed: Bool, tokens: Double) {
         var bucket = buckets[source] ?? admitNew(source, now: now)
         let elapsed = max(0, (now - bucket.updated).seconds)
@@ -60,7 +60,7 @@ public struct RateLimiter: Sendable {
         }
         if borrow() { return (true, bucket.tokens) }
         var sunk = bucket.tokens - 1
-        if let givenFloor, sunk < givenFloor { sunk = min(bucket.tokens, givenFloor) }
+        if let givenFloor = givenFloor(), sunk < givenFloor { sunk = min(bucket.tokens, givenFloor) }
         bucket.tokens = max(floor, sunk)
         return (false, bucket.tokens)
     }

@@ -69,10 +69,14 @@ extension DHTNode: TransportDelegate {
             // Spare capacity is lent only to a contact that has answered us from this address:
             // one that has only queried us may be a forged source. Once over its share, such a
             // contact is pinged, and answering makes it one.
-            let entry = state.routingTable.entry(for: sender.id)
-            let isContact = entry?.contact.address == sender.address
-            verdict = state.inbound.admit(source, now: now, isContact: isContact && entry?.roundTrip != nil)
-            if verdict == .busy, isContact, entry?.roundTrip == nil, state.verifying.insert(sender.id).inserted { verify = true }
+            // The table is asked only when the host is over its share: the common case costs nothing.
+            verdict = state.inbound.admit(source, now: now) {
+                state.routingTable.entry(for: sender.id).map { $0.contact.address == sender.address && $0.roundTrip != nil } ?? false
+            }
+            if verdict == .busy, let entry = state.routingTable.entry(for: sender.id), entry.contact.address == sender.address,
+               entry.roundTrip == nil, state.verifying.insert(sender.id).inserted {
+                verify = true
+            }
             guard verdict == .answer else { return nil }
             let reply = state.answer(query, transactionID: transactionID, from: sender, now: now)
             // Our replies count against the host's budget as our queries do (libtorrent counts both).
@@ -80,8 +84,8 @@ extension DHTNode: TransportDelegate {
                 state.outboundPacer.consume(.host(sender.address, relaxLoopback: false), now: now)
             }
             let deadline: Timestamp? = if case .store = query { state.storeDeadline } else { nil }
-            var observation = sender.id == id || readOnly ? NodeState.Observation() : state.observe(sender, now: now)
-            if fromOurs { state.routingTable.markSpeaksOurMethods(sender.id) }
+            var observation = sender.id == id || readOnly
+                ? NodeState.Observation() : state.observe(sender, now: now, speaksOurMethods: fromOurs)
             if case .findNode(_, let grant?) = query, grant.count <= Message.maxTokenSize { observation.grant = grant }
             let journaled = time.map { queueJournal(&state, at: $0) } ?? false
             return (reply, observation, deadline, journaled)

@@ -103,7 +103,7 @@ struct NodeState: Sendable {
     }
 
     /// Offers a contact that answered us or queried us, and says what follows from it.
-    mutating func observe(_ contact: Contact, now: Timestamp) -> Observation {
+    mutating func observe(_ contact: Contact, now: Timestamp, speaksOurMethods: Bool = false) -> Observation {
         guard contact.address.port != 0 else { return Observation() }
         if configuration.routers.contains(contact.address) {
             // Heard from, so lookups can start from it while the table is nearly empty.
@@ -111,7 +111,7 @@ struct NodeState: Sendable {
             return Observation()
         }
         recentFailures.forget(contact.id)
-        switch routingTable.insert(contact, now: now) {
+        switch routingTable.insert(contact, now: now, speaksOurMethods: speaksOurMethods) {
         case .added:
             if isJournaled { journalContacts.append(contact) }
             return Observation(handOff: handOffTargets(for: contact, now: now))

@@ -149,8 +149,7 @@ extension DHTNode {
             if let observed = message.observedAddress { state.recordAddressVote(observed, from: sender) }
             if case .response(let response) = message.body {
                 state.roundTrips.record(now - entry.sentAt)
-                state.routingTable.noteRoundTrip(now - entry.sentAt, of: response.id)
-                if message.isFromOurs { state.routingTable.markSpeaksOurMethods(response.id) }
+                state.routingTable.noteRoundTrip(now - entry.sentAt, of: response.id, speaksOurMethods: message.isFromOurs)
             }
             return entry.completion
         }

@@ -27,32 +27,28 @@ struct KBucket: Sendable {
     /// Moves a known contact to the most-recently-seen end; false if it is not here
     /// or answers from another address (an id does not move without proof, so a
     /// spoofed datagram cannot redirect a good contact).
-    mutating func refresh(_ contact: Contact, now: Timestamp) -> Bool {
+    mutating func refresh(_ contact: Contact, now: Timestamp, speaksOurMethods: Bool = false) -> Bool {
         guard let position = index(of: contact.id), entries[position].contact.address == contact.address else {
             return false
         }
         var entry = entries.remove(at: position)
         entry.lastSeen = now
         entry.failures = 0
+        entry.speaksOurMethods = entry.speaksOurMethods || speaksOurMethods
         entries.append(entry)
         return true
     }
 
-    /// Notes that `id`, if it is here, said it is one of ours.
-    mutating func markSpeaksOurMethods(_ id: NodeID) {
-        guard let position = index(of: id), !entries[position].speaksOurMethods else { return }
-        entries[position].speaksOurMethods = true
-    }
-
-    /// Notes the round trip of an answer from `id`, if it is here.
-    mutating func noteRoundTrip(_ roundTrip: Duration, of id: NodeID) {
+    /// Notes the round trip of an answer from `id`, if it is here, and whether it said it is one of ours.
+    mutating func noteRoundTrip(_ roundTrip: Duration, of id: NodeID, speaksOurMethods: Bool = false) {
         guard let position = index(of: id) else { return }
         entries[position].roundTrip = roundTrip
+        if speaksOurMethods { entries[position].speaksOurMethods = true }
     }
 
-    mutating func append(_ contact: Contact, now: Timestamp) {
+    mutating func append(_ contact: Contact, now: Timestamp, speaksOurMethods: Bool = false) {
         replacements.removeAll { $0.contact.id == contact.id }
-        entries.append(RoutingEntry(contact: contact, lastSeen: now, failures: 0))
+        entries.append(RoutingEntry(contact: contact, lastSeen: now, failures: 0, speaksOurMethods: speaksOurMethods))
     }
 
     /// Parks a contact in the replacement cache, evicting the stalest when it is full.

@@ -61,14 +61,15 @@ public struct RoutingTable: Sendable {
         buckets = Array(repeating: KBucket(now: now), count: NodeID.bitCount)
     }
 
-    /// Offers a contact that answered us or sent us a valid query.
-    public mutating func insert(_ contact: Contact, now: Timestamp) -> InsertOutcome {
+    /// Offers a contact that answered us or sent us a valid query; `speaksOurMethods`: it
+    /// said (in `v`) that it is one of ours.
+    public mutating func insert(_ contact: Contact, now: Timestamp, speaksOurMethods: Bool = false) -> InsertOutcome {
         guard let index = localID.bucketIndex(of: contact.id) else { return .ignored }
-        if buckets[index].refresh(contact, now: now) { return .refreshed }
+        if buckets[index].refresh(contact, now: now, speaksOurMethods: speaksOurMethods) { return .refreshed }
         if buckets[index].index(of: contact.id) != nil { return .ignored }
         if !hasRoom(for: contact.address, in: index) { return .refused }
         if buckets[index].entries.count < bucketSize {
-            buckets[index].append(contact, now: now)
+            buckets[index].append(contact, now: now, speaksOurMethods: speaksOurMethods)
             hostCounts[host(contact.address), default: 0] += 1
             count += 1
             lowestOccupied = min(lowestOccupied, index)
@@ -201,16 +202,11 @@ public struct RoutingTable: Sendable {
         buckets.indices.flatMap { index in buckets[index].entries.map { (index, $0) } }
     }
 
-    /// Notes that the contact `id`, if known, said it is one of ours (see `RoutingEntry`).
-    public mutating func markSpeaksOurMethods(_ id: NodeID) {
+    /// Notes the round trip of an answer from `id`, if the table holds it, and whether it
+    /// said it is one of ours (see `RoutingEntry`).
+    public mutating func noteRoundTrip(_ roundTrip: Duration, of id: NodeID, speaksOurMethods: Bool = false) {
         guard let index = localID.bucketIndex(of: id) else { return }
-        buckets[index].markSpeaksOurMethods(id)
-    }
-
-    /// Notes the round trip of an answer from `id`, if the table holds it.
-    public mutating func noteRoundTrip(_ roundTrip: Duration, of id: NodeID) {
-        guard let index = localID.bucketIndex(of: id) else { return }
-        buckets[index].noteRoundTrip(roundTrip, of: id)
+        buckets[index].noteRoundTrip(roundTrip, of: id, speaksOurMethods: speaksOurMethods)
     }
 
     /// The number of contacts in each non-empty bucket, by ascending index.
