@@ -36,6 +36,23 @@ import Testing
         }
     }
 
+    @Test func pipelineAndSpareRate() {
+        #expect(options(["0"])?.pipeline == 1)
+        #expect(options(["0", "--pipeline", "16"])?.pipeline == 16)
+        #expect(options(["0", "--pipeline=64"])?.pipeline == 64)
+        #expect(errorMessage(["0", "--pipeline", "65"]) == "invalid pipeline '65' (expected a whole number from 1 to 64)")
+        #expect(errorMessage(["0", "--pipeline", "0"]) == "invalid pipeline '0' (expected a whole number from 1 to 64)")
+        #expect(errorMessage(["0", "--pipeline", "many"]) == "invalid pipeline 'many' (expected a whole number from 1 to 64)")
+        if case .success(.run(let parsed)) = CommandLineOptions.parse(["0"], environment: ["DHT_PIPELINE": "8"]) {
+            #expect(parsed.pipeline == 8)
+        } else {
+            Issue.record("DHT_PIPELINE should parse")
+        }
+        var configuration = NodeConfiguration()
+        options(["0", "--spare-rate", "200"])?.limits.apply(to: &configuration)
+        #expect(configuration.limits.spareQueriesPerSecond == 200)
+    }
+
     @Test func bootstrapNodesFollowThePort() {
         #expect(options(["8002", "localhost:8001"])?.bootstrap == ["localhost:8001"])
         #expect(options(["8003", "127.0.0.1:8001", "example.org:9"])?.bootstrap == ["127.0.0.1:8001", "example.org:9"])
