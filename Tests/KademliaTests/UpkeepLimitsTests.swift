@@ -10,10 +10,11 @@ private let start = Timestamp(nanoseconds: 1_000_000_000_000)
 
     @Test func anIdleNodeLendsItsSpareCapacityToAContactWritingFast() {
         var admission = InboundAdmission(limits: NodeLimits())
+        admission.noteAnswer(from: host(1))
         var verdicts: [InboundAdmission.Verdict: Int] = [:]
         // 2,000 queries a second for 5 s: forty times the share, a fifth of the spare rate.
         for index in 0..<10_000 {
-            verdicts[admission.admit(host(1), now: start + .microseconds(500 * index), isContact: { true }), default: 0] += 1
+            verdicts[admission.admit(host(1), now: start + .microseconds(500 * index)), default: 0] += 1
         }
         #expect(verdicts == [.answer: 10_000], "\(verdicts)")
     }
@@ -31,16 +32,21 @@ private let start = Timestamp(nanoseconds: 1_000_000_000_000)
         #expect(admission.admit(host(3), now: start) == .answer)
         // Twenty seconds of quiet at 50 a second refill the debt of ten bursts.
         #expect(!admission.shouldDropUndecoded(host(2), now: start + .seconds(20)))
+        // Answering one of our queries proves the address: the debt is cleared at once.
+        admission.noteAnswer(from: host(2))
+        #expect(!admission.shouldDropUndecoded(host(2), now: start))
+        #expect(admission.admit(host(2), now: start) == .answer, "its share is spent, but the spare is lent to it now")
     }
 
     @Test func aBusyNodeLendsNothingAndEachHostKeepsItsShare() {
         var admission = InboundAdmission(limits: NodeLimits())
+        admission.noteAnswer(from: host(1))
         var flooderAnswered = 0, contactVerdicts: [InboundAdmission.Verdict: Int] = [:], quietAnswered = 0
         // A contact floods at 100,000 a second for 2 s: ten times the spare rate. A quiet
         // host pings 10 times a second throughout.
         for index in 0..<200_000 {
             let now = start + .microseconds(10 * index)
-            let verdict = admission.admit(host(1), now: now, isContact: { true })
+            let verdict = admission.admit(host(1), now: now)
             contactVerdicts[verdict, default: 0] += 1
             if verdict == .answer { flooderAnswered += 1 }
             if index % 10_000 == 0, admission.admit(host(9), now: now) == .answer { quietAnswered += 1 }

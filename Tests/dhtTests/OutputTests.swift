@@ -23,6 +23,31 @@ import Testing
             """)
     }
 
+    @Test func upkeepLinesAppearOnceThereIsWorkAndNameTheBusiestDestinations() {
+        #expect(Output.upkeepLines(UpkeepStatus()).isEmpty, "a quiet node's status block is as it always was")
+        var upkeep = UpkeepStatus()
+        upkeep.valuesHandedOff = 3400
+        upkeep.busyAnswersReceived = 12
+        upkeep.busyAnswersSent = 3
+        upkeep.queriesRefused = 40
+        upkeep.backlog.waiting = 1200
+        upkeep.backlog.inFlight = 9
+        upkeep.backlog.destinations = (1...4).map {
+            UpkeepBacklog.Destination(address: SocketAddress(ip: 0x7F00_0001, port: UInt16(8000 + $0)), waiting: 400 - $0,
+                                      inFlight: 3, window: 8)
+        }
+        #expect(Output.upkeepLines(upkeep) == [
+            "Upkeep: 1200 queries waiting, 9 in flight; 3400 values handed off; busy answers 12 received, 3 sent; 40 queries refused by limits",
+            "Upkeep to 127.0.0.1:8001: 399 waiting, 3 in flight, window 8",
+            "Upkeep to 127.0.0.1:8002: 398 waiting, 3 in flight, window 8",
+            "Upkeep to 127.0.0.1:8003: 397 waiting, 3 in flight, window 8",
+        ])
+        let block = Output.status(id: "ab", address: "127.0.0.1:1", buckets: [], totalNodes: 0, storedKeys: 0,
+                                  upkeep: Output.upkeepLines(upkeep)).split(separator: "\n")
+        #expect(block.dropLast().last?.hasPrefix("Upkeep to 127.0.0.1:8003") == true, "before the closing line")
+        #expect(block.last == "==================")
+    }
+
     @Test func statusCountsDefaultToZero() {
         let lines = Output.status(id: "ab", address: "127.0.0.1:1", buckets: [], totalNodes: 0, storedKeys: 2)
             .split(separator: "\n")

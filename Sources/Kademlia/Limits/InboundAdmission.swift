@@ -1,16 +1,17 @@
 /// Which incoming queries a node answers: every host its own share (`RateLimiter`), and
-/// while the node is not busy, whatever it has to spare on top, for its known contacts.
+/// while the node is not busy, whatever it has to spare on top, for hosts it knows are real.
 ///
 /// An idle node thus serves an honest peer (a client writing into it, a holder handing it
 /// values) as fast as it asks, while a flood only ever takes the spare capacity, never
 /// another host's share: every query, in share or not, spends the spare pool, so a node
 /// whose total load exceeds it lends nothing and each host is back to its fair share.
-/// Spare capacity goes only to contacts in the routing table (they answered from their
-/// address), so a forged source cannot draw on it. A refused contact is answered "busy",
-/// however often and at no further cost, so it slows down and never takes the node for
-/// gone; a stranger gets
-/// `busyAnswers` of those, then silence, its datagrams dropped before they are decoded.
-/// Pure: the caller passes `now`.
+/// Spare capacity goes only to *verified* hosts, those that have answered one of this
+/// node's queries from their address, so a forged source cannot draw on it. A refused
+/// verified host is answered "busy", however often and at no further cost, so it slows
+/// down and never takes the node for gone; any other host gets `busyAnswers` of those,
+/// then silence, its datagrams dropped before they are decoded. The node asks a refused
+/// host to prove itself (a ping, which the shell sends); answering verifies it and clears
+/// its debt. Pure: the caller passes `now`.
 public struct InboundAdmission: Sendable {
     /// What to do with one query.
     public enum Verdict: Sendable, Equatable {
@@ -26,6 +27,11 @@ public struct InboundAdmission: Sendable {
     public private(set) var shares: RateLimiter
     /// The capacity lent beyond the shares.
     public private(set) var spare: TokenBucket
+    /// Hosts that answered this node's queries, as many as the shares table holds; the
+    /// first verified is forgotten first.
+    private var verified: Set<TrafficSource> = []
+    private var verifiedOrder: [TrafficSource] = []
+    private var oldestVerified = 0
 
     public init(limits: NodeLimits) {
         shares = RateLimiter(rate: limits.queriesPerSecondPerHost, burst: limits.queryBurstPerHost,
@@ -36,27 +42,43 @@ public struct InboundAdmission: Sendable {
     /// How many refusals in a row a host is told "busy" before it is dropped silently: one burst.
     public var busyAnswers: Double { shares.burst }
 
-    /// Decides one query from `source`, and counts it. `isContact` says whether the sender
-    /// is a contact that has answered from this address; it is asked only when the host is
-    /// over its share.
-    public mutating func admit(_ source: TrafficSource, now: Timestamp, isContact: () -> Bool = { false }) -> Verdict {
+    /// Decides one query from `source`, and counts it.
+    public mutating func admit(_ source: TrafficSource, now: Timestamp) -> Verdict {
         spare.refill(now: now)
         let spareTokens = spare.tokens
-        var contact: Bool?
-        let (allowed, tokens) = shares.allow(source, now: now, floor: { () -> Double? in
-            // A contact's refusals cost it nothing more: it backs off when told busy, and a
-            // debt would turn its retries away long after its share had come back.
-            contact = contact ?? isContact()
-            return contact == true ? 0 : nil
-        }) {
-            contact = contact ?? isContact()
-            return contact == true && spareTokens >= 1
+        var known: Bool?
+        let (allowed, tokens) = shares.allow(source, now: now, floor: { [verified] () -> Double? in
+            // A verified host's refusals cost it nothing more: it backs off when told busy,
+            // and a debt would turn its retries away long after its share had come back.
+            known = known ?? verified.contains(source)
+            return known == true ? 0 : nil
+        }) { [verified] in
+            known = known ?? verified.contains(source)
+            return known == true && spareTokens >= 1
         }
         // In share, lent or refused, every query is load: a busy node has nothing to lend.
         spare.spend()
         if allowed { return .answer }
-        return contact == true || tokens > -busyAnswers ? .busy : .drop
+        return known == true || tokens > -busyAnswers ? .busy : .drop
     }
+
+    /// Notes that `source` answered one of this node's queries: its address is real, so it
+    /// may borrow spare capacity, is never dropped unread, and any debt it ran up is cleared.
+    public mutating func noteAnswer(from source: TrafficSource) {
+        guard !verified.contains(source) else { return }
+        verified.insert(source)
+        if verifiedOrder.count < shares.capacity {
+            verifiedOrder.append(source)
+        } else {
+            verified.remove(verifiedOrder[oldestVerified])
+            verifiedOrder[oldestVerified] = source
+            oldestVerified = (oldestVerified + 1) % shares.capacity
+        }
+        shares.forgive(source)
+    }
+
+    /// Whether `source` has answered one of this node's queries (and is still remembered).
+    public func isVerified(_ source: TrafficSource) -> Bool { verified.contains(source) }
 
     /// Whether a datagram from `source` can be dropped before decoding: the host kept
     /// sending after its busy answers, and nothing it sends is answered for a while.

@@ -65,6 +65,12 @@ public struct RateLimiter: Sendable {
         return (false, bucket.tokens)
     }
 
+    /// Clears any debt `source` ran up (its tokens back to at least zero), keeping what it has.
+    public mutating func forgive(_ source: TrafficSource) {
+        guard let bucket = buckets[source], bucket.tokens < 0 else { return }
+        buckets[source]?.tokens = 0
+    }
+
     /// Whether `source` is out of tokens now, without counting an attempt: its datagrams can
     /// be dropped before they are even decoded.
     public func isExhausted(_ source: TrafficSource, now: Timestamp) -> Bool {

@@ -178,6 +178,17 @@ public struct UpkeepStatus: Sendable, Equatable {
     /// Upkeep queries dropped because their destination went silent.
     public var upkeepAbandoned = 0
 
+    /// Nothing under way and nothing refused, unless said otherwise.
+    public init(backlog: UpkeepBacklog = UpkeepBacklog(), valuesHandedOff: Int = 0, busyAnswersReceived: Int = 0,
+                busyAnswersSent: Int = 0, queriesRefused: Int = 0, upkeepAbandoned: Int = 0) {
+        self.backlog = backlog
+        self.valuesHandedOff = valuesHandedOff
+        self.busyAnswersReceived = busyAnswersReceived
+        self.busyAnswersSent = busyAnswersSent
+        self.queriesRefused = queriesRefused
+        self.upkeepAbandoned = upkeepAbandoned
+    }
+
     /// Whether there is anything to say.
     public var isQuiet: Bool { self == UpkeepStatus() }
 }

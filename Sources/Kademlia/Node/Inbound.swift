@@ -40,6 +40,10 @@ extension DHTNode: TransportDelegate {
         }
     }
 
+    /// Hosts over their share being pinged at once, at most: a flood of forged sources
+    /// cannot make this node send more than this many pings at a time.
+    static let verificationsAtOnce = 256
+
     /// Spends one of `source`'s query tokens; false (and counted) when it has none left.
     private func spendQueryToken(of source: TrafficSource, now: Timestamp) -> Bool {
         guard state.withLock({ $0.inbound.admit(source, now: now) }) == .answer else {
@@ -66,15 +70,12 @@ extension DHTNode: TransportDelegate {
         var verify = false
         let answered = state.withLock { state -> (Message, NodeState.Observation, Timestamp?, Bool)? in
             // A flooding host is answered less, then not at all, and teaches the table nothing.
-            // Spare capacity is lent only to a contact that has answered us from this address:
-            // one that has only queried us may be a forged source. Once over its share, such a
-            // contact is pinged, and answering makes it one.
-            // The table is asked only when the host is over its share: the common case costs nothing.
-            verdict = state.inbound.admit(source, now: now) {
-                state.routingTable.entry(for: sender.id).map { $0.contact.address == sender.address && $0.roundTrip != nil } ?? false
-            }
-            if verdict == .busy, let entry = state.routingTable.entry(for: sender.id), entry.contact.address == sender.address,
-               entry.roundTrip == nil, state.verifying.insert(sender.id).inserted {
+            // Spare capacity is lent only to a host that has answered us from its address: one
+            // that has only queried us may be a forged source. Once over its share it is
+            // pinged, and answering verifies it.
+            verdict = state.inbound.admit(source, now: now)
+            if verdict == .busy, !state.inbound.isVerified(source), state.verifying.count < Self.verificationsAtOnce,
+               state.verifying.insert(sender.address).inserted {
                 verify = true
             }
             guard verdict == .answer else { return nil }
@@ -97,8 +98,8 @@ extension DHTNode: TransportDelegate {
                 send(.busy(transactionID: transactionID), to: sender.address)
             }
             if verify {
-                dispatch(.ping, to: sender.address, expecting: sender.id, for: .routing) { [self] _ in
-                    state.withLock { _ = $0.verifying.remove(sender.id) }
+                dispatch(.ping, to: sender.address, for: .routing) { [self] _ in
+                    state.withLock { _ = $0.verifying.remove(sender.address) }
                 }
             }
             return

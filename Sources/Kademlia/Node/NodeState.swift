@@ -26,9 +26,9 @@ struct NodeState: Sendable {
     var roundTrips = RoundTripEstimator()
     /// Contacts being pinged to decide whether a newcomer may take their place.
     var challenged: Set<NodeID> = []
-    /// Contacts over their share that have only ever queried us, being pinged so that, if
-    /// they answer, they may borrow spare capacity.
-    var verifying: Set<NodeID> = []
+    /// Hosts over their share that have not yet answered us, being pinged so that, if they
+    /// answer, they are verified (`InboundAdmission`).
+    var verifying: Set<SocketAddress> = []
     /// Contacts lately found bad: lookups skip them instead of waiting on them again.
     var recentFailures = RecentFailures()
     /// When maintenance is next due, and whether a bucket refresh is under way.

@@ -67,6 +67,13 @@ public struct UpkeepBacklog: Sendable, Equatable {
     /// Each destination with upkeep under way, most waiting first.
     public var destinations: [Destination] = []
 
+    /// Nothing waiting or in flight, unless said otherwise.
+    public init(waiting: Int = 0, inFlight: Int = 0, destinations: [Destination] = []) {
+        self.waiting = waiting
+        self.inFlight = inFlight
+        self.destinations = destinations
+    }
+
     /// One destination's share of the backlog.
     public struct Destination: Sendable, Equatable {
         public var address: SocketAddress
@@ -74,5 +81,12 @@ public struct UpkeepBacklog: Sendable, Equatable {
         public var inFlight: Int
         /// Queries it may have awaiting an answer at once now.
         public var window: Int
+
+        public init(address: SocketAddress, waiting: Int, inFlight: Int, window: Int) {
+            self.address = address
+            self.waiting = waiting
+            self.inFlight = inFlight
+            self.window = window
+        }
     }
 }
