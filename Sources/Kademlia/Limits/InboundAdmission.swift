@@ -5,8 +5,8 @@
 /// values) as fast as it asks, while a flood only ever takes the spare capacity, never
 /// another host's share: every query, in share or not, spends the spare pool, so a node
 /// whose total load exceeds it lends nothing and each host is back to its fair share.
-/// Spare capacity goes only to *verified* hosts, those that have answered one of this
-/// node's queries from their address, so a forged source cannot draw on it. A refused
+/// Spare capacity goes only to *verified* hosts, those that have answered a ping this node
+/// sent them when they first went over their share, so a forged source cannot draw on it. A refused
 /// verified host is answered "busy", however often and at no further cost, so it slows
 /// down and never takes the node for gone; any other host gets `busyAnswers` of those,
 /// then silence, its datagrams dropped before they are decoded. The node asks a refused
@@ -27,8 +27,8 @@ public struct InboundAdmission: Sendable {
     public private(set) var shares: RateLimiter
     /// The capacity lent beyond the shares.
     public private(set) var spare: TokenBucket
-    /// Hosts that answered this node's queries, as many as the shares table holds; the
-    /// first verified is forgotten first.
+    /// Hosts that answered a verification ping, at most `verifiedCapacity`; the first
+    /// verified is forgotten first.
     private var verified: Set<TrafficSource> = []
     private var verifiedOrder: [TrafficSource] = []
     private var oldestVerified = 0
@@ -62,17 +62,17 @@ public struct InboundAdmission: Sendable {
         return known == true || tokens > -busyAnswers ? .busy : .drop
     }
 
-    /// Notes that `source` answered one of this node's queries: its address is real, so it
+    /// Notes that `source` answered a ping this node sent it: its address is real, so it
     /// may borrow spare capacity, is never dropped unread, and any debt it ran up is cleared.
     public mutating func noteAnswer(from source: TrafficSource) {
         guard !verified.contains(source) else { return }
         verified.insert(source)
-        if verifiedOrder.count < shares.capacity {
+        if verifiedOrder.count < Self.verifiedCapacity {
             verifiedOrder.append(source)
         } else {
             verified.remove(verifiedOrder[oldestVerified])
             verifiedOrder[oldestVerified] = source
-            oldestVerified = (oldestVerified + 1) % shares.capacity
+            oldestVerified = (oldestVerified + 1) % Self.verifiedCapacity
         }
         shares.forgive(source)
     }
@@ -88,6 +88,10 @@ public struct InboundAdmission: Sendable {
 
     /// Hosts remembered now.
     public var hostCount: Int { shares.count }
+
+    /// Verified hosts remembered at most: only hosts that went over their share are verified,
+    /// so this bounds what a node keeps for the few that write into it hard.
+    public static let verifiedCapacity = 1024
 }
 
 /// One token bucket: `rate` tokens a second up to `burst`, spent down to `-burst` (a load

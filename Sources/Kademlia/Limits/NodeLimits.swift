@@ -18,7 +18,7 @@ public struct NodeLimits: Sendable, Equatable {
     /// Queries a quiet host may send at once.
     public var queryBurstPerHost = 100.0
     /// Queries per second the node answers beyond the hosts' shares while it is not busy
-    /// (`InboundAdmission`), lent only to hosts that answered its queries: what lets one honest
+    /// (`InboundAdmission`), lent only to hosts that answered its ping: what lets one honest
     /// peer write as fast as it can into an idle node. A node whose total load exceeds it
     /// lends nothing and answers each host its own share.
     public var spareQueriesPerSecond = 10_000.0

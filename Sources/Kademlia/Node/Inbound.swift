@@ -98,8 +98,13 @@ extension DHTNode: TransportDelegate {
                 send(.busy(transactionID: transactionID), to: sender.address)
             }
             if verify {
-                dispatch(.ping, to: sender.address, for: .routing) { [self] _ in
-                    state.withLock { _ = $0.verifying.remove(sender.address) }
+                // Only hosts that went over their share are remembered as verified: noting every
+                // host that ever answered would cost each node a table of thousands.
+                dispatch(.ping, to: sender.address, for: .routing) { [self] result in
+                    state.withLock { state in
+                        state.verifying.remove(sender.address)
+                        if case .success = result { state.inbound.noteAnswer(from: source) }
+                    }
                 }
             }
             return

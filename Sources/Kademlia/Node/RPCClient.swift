@@ -146,7 +146,6 @@ extension DHTNode {
         let now = clock.now()
         let completion = state.withLock { state -> PendingRequests.Completion? in
             guard let entry = state.pending.remove(key) else { return nil }
-            state.inbound.noteAnswer(from: .host(sender, relaxLoopback: configuration.limits.relaxLoopback))
             if let observed = message.observedAddress { state.recordAddressVote(observed, from: sender) }
             if case .response(let response) = message.body {
                 state.roundTrips.record(now - entry.sentAt)
