@@ -45,21 +45,16 @@ public struct InboundAdmission: Sendable {
     /// Decides one query from `source`, and counts it.
     public mutating func admit(_ source: TrafficSource, now: Timestamp) -> Verdict {
         spare.refill(now: now)
-        let spareTokens = spare.tokens
-        var known: Bool?
-        let (allowed, tokens) = shares.allow(source, now: now, floor: { [verified] () -> Double? in
-            // A verified host's refusals cost it nothing more: it backs off when told busy,
-            // and a debt would turn its retries away long after its share had come back.
-            known = known ?? verified.contains(source)
-            return known == true ? 0 : nil
-        }) { [verified] in
-            known = known ?? verified.contains(source)
-            return known == true && spareTokens >= 1
-        }
         // In share, lent or refused, every query is load: a busy node has nothing to lend.
-        spare.spend()
+        defer { spare.spend() }
+        // Only a host over its share is looked up among the verified.
+        let known = shares.tokens(of: source, now: now) < 1 && verified.contains(source)
+        let canBorrow = known && spare.tokens >= 1
+        // A verified host's refusals cost it nothing more: it backs off when told busy, and a
+        // debt would turn its retries away long after its share had come back.
+        let (allowed, tokens) = shares.allow(source, now: now, floor: { known ? 0 : nil }) { canBorrow }
         if allowed { return .answer }
-        return known == true || tokens > -busyAnswers ? .busy : .drop
+        return known || tokens > -busyAnswers ? .busy : .drop
     }
 
     /// Notes that `source` answered a ping this node sent it: its address is real, so it
