@@ -47,13 +47,13 @@ public struct InboundAdmission: Sendable {
         spare.refill(now: now)
         // In share, lent or refused, every query is load: a busy node has nothing to lend.
         defer { spare.spend() }
+        guard shares.take(source, now: now) != nil else { return .answer }
         // Only a host over its share is looked up among the verified.
-        let known = shares.tokens(of: source, now: now) < 1 && verified.contains(source)
-        let canBorrow = known && spare.tokens >= 1
+        let known = verified.contains(source)
+        if known && spare.tokens >= 1 { return .answer }
         // A verified host's refusals cost it nothing more: it backs off when told busy, and a
         // debt would turn its retries away long after its share had come back.
-        let (allowed, tokens) = shares.allow(source, now: now, floor: { known ? 0 : nil }) { canBorrow }
-        if allowed { return .answer }
+        let tokens = shares.sink(source, floor: known ? 0 : nil)
         return known || tokens > -busyAnswers ? .busy : .drop
     }
 

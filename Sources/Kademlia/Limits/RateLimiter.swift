@@ -43,26 +43,28 @@ public struct RateLimiter: Sendable {
         return allowed
     }
 
-    /// Whether `source` may be served now, spending one of its tokens; when it has none,
-    /// `borrow` is asked for one from elsewhere, and only if that fails is the attempt
-    /// refused and counted against the source, down to `floor` if given (no deeper than
-    /// the limiter's own). Returns whether it was served and the source's tokens after it.
-    public mutating func allow(_ source: TrafficSource, now: Timestamp, floor givenFloor: () -> Double? = { nil },
-                               borrowing borrow: () -> Bool) -> (allowed: Bool, tokens: Double) {
+    /// Spends one of `source`'s tokens if it has one and returns nil; else returns the
+    /// tokens it holds, leaving them as they are (see `sink`).
+    public mutating func take(_ source: TrafficSource, now: Timestamp) -> Double? {
         var bucket = buckets[source] ?? admitNew(source, now: now)
         let elapsed = max(0, (now - bucket.updated).seconds)
         bucket.tokens = min(burst, bucket.tokens + elapsed * rate)
         bucket.updated = now
         defer { buckets[source] = bucket }
-        if bucket.tokens >= 1 {
-            bucket.tokens -= 1
-            return (true, bucket.tokens)
-        }
-        if borrow() { return (true, bucket.tokens) }
-        var sunk = bucket.tokens - 1
-        if let givenFloor = givenFloor(), sunk < givenFloor { sunk = min(bucket.tokens, givenFloor) }
-        bucket.tokens = max(floor, sunk)
-        return (false, bucket.tokens)
+        guard bucket.tokens >= 1 else { return bucket.tokens }
+        bucket.tokens -= 1
+        return nil
+    }
+
+    /// Counts a refused attempt of `source`, just taken: a token of debt more, down to
+    /// `floor` if given (never deeper than the limiter's own). Returns the tokens left.
+    public mutating func sink(_ source: TrafficSource, floor givenFloor: Double? = nil) -> Double {
+        guard let tokens = buckets[source]?.tokens else { return burst }
+        var sunk = tokens - 1
+        if let givenFloor, sunk < givenFloor { sunk = min(tokens, givenFloor) }
+        sunk = max(floor, sunk)
+        buckets[source]?.tokens = sunk
+        return sunk
     }
 
     /// Clears any debt `source` ran up (its tokens back to at least zero), keeping what it has.

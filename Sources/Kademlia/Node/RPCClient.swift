@@ -7,7 +7,7 @@ extension DHTNode {
     /// How many times a query answered "busy" is sent again, each after twice the wait (up
     /// to `busyBackoffCeiling`): a user's query gives up sooner than upkeep, which its
     /// window paces anyway and which has no one waiting on it.
-    static func busyRetries(for cause: QueryCause) -> Int { cause == .data ? 20 : 6 }
+    static func busyRetries(for cause: QueryCause) -> Int { cause == .data ? 50 : 6 }
     /// The wait before the first resend of a query answered "busy", and the longest.
     static let busyBackoff: Duration = .milliseconds(25)
     static let busyBackoffCeiling: Duration = .seconds(2)
