@@ -37,29 +37,21 @@ import Testing
     }
 
     @Test func aPipelineRunsCommandsTogetherAndRepliesInInputOrder() async throws {
-        let silent = try SilentUDPSocket()
-        var configuration = NodeConfiguration()
-        configuration.rpcTimeout = .seconds(1)
-        let node = try DHTNode.udp(port: 0, host: "127.0.0.1", configuration: configuration)
-        defer { node.stop() }
-        let transcript = ReplTests.Transcript()
-        let (events, post) = AsyncStream.makeStream(of: SessionEvent.self)
         // The join waits on a silent node while the puts behind it finish: their replies wait.
-        for line in ["join 127.0.0.1:\(silent.port)", "put a 1", "put b 2", "status", "get a"] { post.yield(.line(line)) }
-        post.yield(.endOfInput)
-        let session = Session(repl: REPL(node: node), format: .text, screen: transcript, pipeline: 8)
-        #expect(await session.run(events: events, post: { post.yield($0) }) == .endOfInput)
-        let lines = transcript.all
-        let stored = lines.firstIndex(of: "Stored key 'a' at 1 nodes")
-        #expect(stored == 1, "the join's reply comes first: \(lines)")
-        #expect(lines.dropFirst().prefix(2) == ["Stored key 'a' at 1 nodes", "Stored key 'b' at 1 nodes"], "\(lines)")
-        #expect(lines.dropFirst(3).first == "=== Node Status ===", "status waits for everything before it")
-        #expect(lines.last == "Value: 1", "\(lines)")
-        withExtendedLifetime(silent) {}
+        try await withSlowSession(pipeline: 8, { post in
+            for line in ["put a 1", "put b 2", "status", "get a"] { post.yield(.line(line)) }
+            post.yield(.endOfInput)
+        }, check: { ending, lines in
+            #expect(ending == .endOfInput)
+            #expect(lines.firstIndex(of: "Stored key 'a' at 1 nodes") == 1, "the join's reply comes first: \(lines)")
+            #expect(lines.dropFirst().prefix(2) == ["Stored key 'a' at 1 nodes", "Stored key 'b' at 1 nodes"], "\(lines)")
+            #expect(lines.dropFirst(3).first == "=== Node Status ===", "status waits for everything before it")
+            #expect(lines.last == "Value: 1", "\(lines)")
+        })
     }
 
     /// Runs a session over a node whose only bootstrap node is silent, so network commands wait.
-    private func withSlowSession(_ body: (AsyncStream<SessionEvent>.Continuation) async throws -> Void,
+    private func withSlowSession(pipeline: Int = 1, _ body: (AsyncStream<SessionEvent>.Continuation) async throws -> Void,
                                  check: (SessionEnding, [String]) -> Void) async throws {
         let silent = try SilentUDPSocket()
         var configuration = NodeConfiguration()
@@ -68,7 +60,7 @@ import Testing
         defer { node.stop() }
         let transcript = ReplTests.Transcript()
         let (events, post) = AsyncStream.makeStream(of: SessionEvent.self)
-        let session = Session(repl: REPL(node: node), format: .text, screen: transcript)
+        let session = Session(repl: REPL(node: node), format: .text, screen: transcript, pipeline: pipeline)
         async let ending = session.run(events: events, post: { post.yield($0) })
         post.yield(.line("join 127.0.0.1:\(silent.port)"))
         try await body(post)
