@@ -68,7 +68,7 @@ private let start = Timestamp(nanoseconds: 1_000_000_000_000)
         var order = started
         var answered = 0
         while windows.inFlight > 0 {
-            order += windows.finished(at: peer, .answered).start.map(\.0)
+            order += windows.finished(at: peer, .answered).start
             answered += 1
         }
         #expect(order == Array(0..<6), "in submission order")
@@ -98,11 +98,11 @@ private let start = Timestamp(nanoseconds: 1_000_000_000_000)
         #expect(aliveStarted == [100], "the total limit holds across destinations")
         let first = windows.finished(at: gone, .silent)
         #expect(first.abandoned.isEmpty)
-        #expect(first.start.map(\.0) == [101], "the freed place goes to the destination waiting for the total")
+        #expect(first.start == [101], "the freed place goes to the destination waiting for the total")
         let second = windows.finished(at: gone, .silent)
         #expect(second.abandoned == Array(2..<10), "two silences in a row: what waited is handed back")
         #expect(second.start.isEmpty, "the other destination's window is full")
         #expect(windows.waiting == 3 && windows.inFlight == 2)
-        #expect(windows.finished(at: alive, .answered).start.map(\.0) == [102])
+        #expect(windows.finished(at: alive, .answered).start == [102])
     }
 }

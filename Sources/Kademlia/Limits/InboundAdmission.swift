@@ -81,9 +81,6 @@ public struct InboundAdmission: Sendable {
         shares.tokens(of: source, now: now) <= -busyAnswers
     }
 
-    /// Hosts remembered now.
-    public var hostCount: Int { shares.count }
-
     /// Verified hosts remembered at most: only hosts that went over their share are verified,
     /// so this bounds what a node keeps for the few that write into it hard.
     public static let verifiedCapacity = 1024

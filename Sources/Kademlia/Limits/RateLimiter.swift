@@ -73,12 +73,6 @@ public struct RateLimiter: Sendable {
         buckets[source]?.tokens = 0
     }
 
-    /// Whether `source` is out of tokens now, without counting an attempt: its datagrams can
-    /// be dropped before they are even decoded.
-    public func isExhausted(_ source: TrafficSource, now: Timestamp) -> Bool {
-        tokens(of: source, now: now) < 1
-    }
-
     /// The tokens `source` holds now (a full burst for a source not remembered), without
     /// counting an attempt; below zero, the refusals it has run up.
     public func tokens(of source: TrafficSource, now: Timestamp) -> Double {

@@ -80,7 +80,7 @@ struct UpkeepWindows<Item: Sendable>: Sendable {
 
     /// One query to `destination` ended. Returns the waiting items to start now, each
     /// counted in flight, and those abandoned because the destination seems gone.
-    mutating func finished(at destination: SocketAddress, _ outcome: Outcome) -> (start: [(Item, SocketAddress)], abandoned: [Item]) {
+    mutating func finished(at destination: SocketAddress, _ outcome: Outcome) -> (start: [Item], abandoned: [Item]) {
         guard var window = windows[destination] else { return ([], []) }
         window.inFlight -= 1
         inFlight -= 1
@@ -104,12 +104,12 @@ struct UpkeepWindows<Item: Sendable>: Sendable {
         }
         windows[destination] = window
         if window.waitingCount > 0, window.hasRoom { blocked.append(destination) }
-        var start: [(Item, SocketAddress)] = []
+        var start: [Item] = []
         while inFlight < totalLimit, !blocked.isEmpty {
             let next = blocked.removeFirst()
             guard var candidate = windows[next], candidate.waitingCount > 0 else { continue }
             while candidate.hasRoom, candidate.waitingCount > 0, inFlight < totalLimit {
-                start.append((candidate.waiting[candidate.head], next))
+                start.append(candidate.waiting[candidate.head])
                 candidate.head += 1
                 candidate.inFlight += 1
                 inFlight += 1

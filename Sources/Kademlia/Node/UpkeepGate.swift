@@ -42,7 +42,7 @@ extension DHTNode {
             // (a stopped node) would otherwise start the next inside this call, and so on
             // down the whole queue.
             inBackground { node in
-                for (next, _) in start { node.startUpkeep(next) }
+                for next in start { node.startUpkeep(next) }
             }
         }
     }
