@@ -33,13 +33,15 @@ struct BenchOptions {
     /// Churn: the share of departures that leave gracefully (`--graceful` is 1), and keys per publisher.
     var gracefulShare: Double?
     var keysPerPublisher = 1
+    /// Churn: each node's `--max-values` (nil: the default limit).
+    var maxStoredValues: Int?
 
     static let usage = """
         usage: dht-bench [--nodes N] [--puts P] [--gets G] [--concurrency C] [--seed S]
                          [--transport udp|memory] [--pollers P] [--silent FRACTION] [--timeout-ms MS] [--no-concurrent]
                          [--fsync always|batch|never]
                dht-bench --scenario churn [--nodes N] [--keys K] [--hours H] [--median-session-min M] [--graceful]
-                         [--graceful-share F] [--keys-per-publisher P] [--seed S]
+                         [--graceful-share F] [--keys-per-publisher P] [--max-values N] [--seed S]
                dht-bench --scenario restart [--keys K] [--fsync always|batch|never]
         Starts N nodes in one process, runs the workload, prints one JSON object; with
         --fsync every node keeps its state in a data directory under /tmp.
@@ -76,6 +78,7 @@ struct BenchOptions {
             case "--median-session-min": parsed = Int(value).map { options.medianSessionMinutes = $0 } != nil && options.medianSessionMinutes >= 1
             case "--graceful-share": parsed = Double(value).map { options.gracefulShare = $0 } != nil && (0...1).contains(options.gracefulShare ?? -1)
             case "--keys-per-publisher": parsed = Int(value).map { options.keysPerPublisher = $0 } != nil && options.keysPerPublisher >= 1
+            case "--max-values": parsed = Int(value).map { options.maxStoredValues = $0 } != nil && (options.maxStoredValues ?? 0) >= 1
             case "--timeout-ms": parsed = Int(value).map { options.rpcTimeoutMilliseconds = $0 } != nil && options.rpcTimeoutMilliseconds > 0
             default: return .failure(BenchUsageError(message: "unknown option \(flag)"))
             }

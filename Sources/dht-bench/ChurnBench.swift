@@ -12,6 +12,7 @@ func runChurn(_ options: BenchOptions) async {
     scenario.gracefulShare = options.gracefulShare ?? (options.graceful ? 1 : 0)
     scenario.keysPerPublisher = options.keysPerPublisher
     scenario.seed = options.seed
+    if let maxStoredValues = options.maxStoredValues { scenario.configuration.limits.maxStoredValues = maxStoredValues }
     let clock = ContinuousClock()
     let start = clock.now
     let rssBefore = SystemProbe.residentKiB()
@@ -19,15 +20,15 @@ func runChurn(_ options: BenchOptions) async {
           + "\(Int(scenario.gracefulShare * 100))% of departures graceful, the rest crashes, seed \(options.seed)")
     emit("")
     emit("| hour | live nodes | departures | keys readable | replicas p50 | replicas min | data RPCs per key-hour | of which stores "
-          + "| routing RPCs per node-hour | data RPCs per node-hour | busy answers | dropped by limits |")
-    emit("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          + "| routing RPCs per node-hour | data RPCs per node-hour | busy answers | dropped by limits | stores refused |")
+    emit("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     var simulation = ChurnSimulation(scenario)
     var peakRSS = 0
     let hours = await simulation.run { hour in
         peakRSS = max(peakRSS, SystemProbe.residentKiB())
         emit("| \(hour.hour) | \(hour.liveNodes) | \(hour.departures) | \(hour.readable)/\(hour.keys) | \(hour.medianReplicas) | "
               + "\(hour.minimumReplicas) | \(format(hour.dataRPCsPerKey)) | \(format(hour.dataStoresPerKey)) | \(format(hour.routingRPCsPerNode)) | "
-              + "\(format(hour.dataRPCsPerKey * Double(hour.keys) / Double(max(hour.liveNodes, 1)))) | \(hour.busyAnswers) | \(hour.queriesDroppedSilently) |")
+              + "\(format(hour.dataRPCsPerKey * Double(hour.keys) / Double(max(hour.liveNodes, 1)))) | \(hour.busyAnswers) | \(hour.queriesDroppedSilently) | \(hour.storesRefused) |")
     }
     let data = hours.map(\.dataRPCsPerKey).reduce(0, +) / Double(max(hours.count, 1))
     emit("")

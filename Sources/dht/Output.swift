@@ -137,6 +137,7 @@ enum Output {
             parts.append("busy answers \(upkeep.busyAnswersReceived) received, \(upkeep.busyAnswersSent) sent")
         }
         if upkeep.queriesRefused > 0 { parts.append("\(upkeep.queriesRefused) queries refused by limits") }
+        if upkeep.storesRefused > 0 { parts.append("\(upkeep.storesRefused) stores refused by quotas") }
         if upkeep.upkeepAbandoned > 0 { parts.append("\(upkeep.upkeepAbandoned) dropped for silent nodes") }
         return ["Upkeep: " + parts.joined(separator: "; ")] + backlog.destinations.prefix(upkeepDestinationsShown).map {
             "Upkeep to \($0.address): \($0.waiting) waiting, \($0.inFlight) in flight, window \($0.window)"

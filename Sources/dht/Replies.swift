@@ -88,6 +88,7 @@ enum Replies {
             ("destinations", .array(destinations)), ("values_handed_off", .int(upkeep.valuesHandedOff)),
             ("busy_received", .int(upkeep.busyAnswersReceived)), ("busy_sent", .int(upkeep.busyAnswersSent)),
             ("queries_refused", .int(upkeep.queriesRefused)), ("upkeep_abandoned", .int(upkeep.upkeepAbandoned)),
+            ("stores_refused", .int(upkeep.storesRefused)),
         ])
     }
 

@@ -39,9 +39,31 @@ private let start = Timestamp(nanoseconds: 1_000_000_000_000)
             }
         }
         #expect(store.count == 100, "the ceiling")
-        #expect(refusedShare == 8 * 8, "the first 8 sources were cut at 12 of 20")
+        // Sources 0 and 1 stored all 20 while the store was under half full (40 held);
+        // source 2 took 10 more to reach 50, then its share; sources 3 to 6 their share of
+        // 12 each, to the ceiling, cut at 12 of 20 like source 2.
+        #expect(refusedShare == 5 * 8, "past half full, a source is cut at its share")
         #expect(refusedFull == 20 * 20 - 100 - refusedShare)
-        #expect(store.entry(for: NodeID(key: "s0-0"), now: start) != nil, "nothing stored earlier was evicted")
+        #expect(store.entry(for: NodeID(key: "s0-19"), now: start) != nil, "nothing stored earlier was evicted")
+    }
+
+    @Test func oneNetworksFloodLeavesHalfTheStoreToTheOthers() {
+        var limits = NodeLimits()
+        limits.maxStoredValues = 1000
+        var store = ValueStore()
+        let flood = TrafficSource.network(address(0x0A00_0005), relaxLoopback: true)
+        var admitted = 0
+        for index in 0..<1000 {
+            let target = NodeID(key: "flood \(index)")
+            guard store.admission(cost: 300, for: target, from: flood, asReplica: true, limits: limits) == .admit else { continue }
+            _ = store.store([1], seq: 0, for: target, now: start, source: flood)
+            admitted += 1
+        }
+        #expect(admitted == 500, "past its share of 125 only while the store was under half full")
+        let honest = TrafficSource.network(address(0x0B00_0005), relaxLoopback: true)
+        #expect(store.admission(cost: 300, for: NodeID(key: "honest"), from: honest, asReplica: true, limits: limits) == .admit)
+        let again = store.admission(cost: 300, for: NodeID(key: "flood again"), from: flood, asReplica: true, limits: limits)
+        #expect(again == .sourceOverQuota)
     }
 
     @Test func valuesThisNodeIsResponsibleForPushOutCachesButNotReplicas() {

@@ -87,4 +87,25 @@ private final class ForeignPeer: TransportDelegate {
         #expect(upkeep.valuesHandedOff >= count - 1, "\(upkeep)")
         #expect(newcomer.status().upkeep.busyAnswersSent > 0)
     }
+
+    @Test func aNewcomerTakesAHandOffLargerThanOneSourcesShareOfItsStore() async {
+        var cluster = MemoryCluster(seed: 18)
+        // A store of 16,000 values: one source's share is 2,000, and it is open to any
+        // source up to 8,000. The one holder hands the newcomer all 3,000 it has.
+        cluster.configuration.limits.maxStoredValues = 16_000
+        await cluster.grow(to: 1)
+        let holder = cluster.nodes[0]
+        let network = cluster.network
+        let count = 3_000
+        await network.run {
+            for index in 0..<count { _ = try? await holder.put(key: "held \(index)", value: [UInt8(index % 256)]) }
+        }
+        let newcomer = cluster.makeNode()
+        _ = await network.run { try? await newcomer.bootstrap([holder.address]) }
+        cluster.adopt(newcomer)
+        await cluster.pass(.seconds(60), step: .milliseconds(100))
+        let held = (0..<count).count { newcomer.localValue(for: "held \($0)") != nil }
+        #expect(held == count, "a small network's hand-off is not cut at one source's share: \(held) of \(count)")
+        #expect(newcomer.status().upkeep.storesRefused == 0)
+    }
 }

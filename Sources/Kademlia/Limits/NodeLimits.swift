@@ -13,6 +13,10 @@ public struct NodeLimits: Sendable, Equatable {
     /// The share of either limit one source (a /24, see `TrafficSource`) may fill: 1/8,
     /// so filling a node takes at least 8 networks, as many as hold each key.
     public var maxShareOfStorePerSource = 0.125
+    /// The fill of either limit below which a source may store past its share: a small
+    /// network, where a few sources (or one LAN's /24) hand each node everything it holds,
+    /// is not cut off at 1/8, and one network's flood still leaves half the store to others.
+    public var storeOpenToAnySourceBelow = 0.5
     /// Queries per second one host may send before answers thin out.
     public var queriesPerSecondPerHost = 50.0
     /// Queries a quiet host may send at once.
@@ -71,4 +75,8 @@ public struct NodeLimits: Sendable, Equatable {
     public var maxStoredValuesPerSource: Int { max(1, Int(Double(maxStoredValues) * maxShareOfStorePerSource)) }
     /// The most bytes one source may have stored here.
     public var maxStoredBytesPerSource: Int { max(1, Int(Double(maxStoredBytes) * maxShareOfStorePerSource)) }
+    /// Values held below which a source past its share is still admitted.
+    public var storeValuesOpenToAnySource: Int { Int(Double(maxStoredValues) * storeOpenToAnySourceBelow) }
+    /// Bytes held below which a source past its share is still admitted.
+    public var storeBytesOpenToAnySource: Int { Int(Double(maxStoredBytes) * storeOpenToAnySourceBelow) }
 }

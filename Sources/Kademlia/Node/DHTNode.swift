@@ -118,7 +118,8 @@ public final class DHTNode: Sendable {
                      busyAnswersReceived: counters.busyAnswersReceived.load(ordering: .relaxed),
                      busyAnswersSent: counters.busyAnswersSent.load(ordering: .relaxed),
                      queriesRefused: counters.rateLimited.load(ordering: .relaxed),
-                     upkeepAbandoned: counters.upkeepAbandoned.load(ordering: .relaxed))
+                     upkeepAbandoned: counters.upkeepAbandoned.load(ordering: .relaxed),
+                     storesRefused: state.withLock { $0.storesRefused })
     }
 
     /// Every contact in the routing table.
@@ -177,16 +178,19 @@ public struct UpkeepStatus: Sendable, Equatable {
     public var queriesRefused = 0
     /// Upkeep queries dropped because their destination went silent.
     public var upkeepAbandoned = 0
+    /// Stores refused for the quotas (a source past its share, or the store full).
+    public var storesRefused = 0
 
     /// Nothing under way and nothing refused, unless said otherwise.
     public init(backlog: UpkeepBacklog = UpkeepBacklog(), valuesHandedOff: Int = 0, busyAnswersReceived: Int = 0,
-                busyAnswersSent: Int = 0, queriesRefused: Int = 0, upkeepAbandoned: Int = 0) {
+                busyAnswersSent: Int = 0, queriesRefused: Int = 0, upkeepAbandoned: Int = 0, storesRefused: Int = 0) {
         self.backlog = backlog
         self.valuesHandedOff = valuesHandedOff
         self.busyAnswersReceived = busyAnswersReceived
         self.busyAnswersSent = busyAnswersSent
         self.queriesRefused = queriesRefused
         self.upkeepAbandoned = upkeepAbandoned
+        self.storesRefused = storesRefused
     }
 
     /// Whether there is anything to say.

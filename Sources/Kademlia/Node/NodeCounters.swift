@@ -76,6 +76,8 @@ public struct TrafficCounts: Sendable, Equatable {
     public var queriesDroppedSilently = 0
     /// Busy answers this node got to its own queries.
     public var busyAnswersReceived = 0
+    /// Stores this node refused for its quotas.
+    public var storesRefused = 0
 
     public init() {}
 
@@ -95,6 +97,7 @@ public struct TrafficCounts: Sendable, Equatable {
         sum.busyAnswersSent = lhs.busyAnswersSent + rhs.busyAnswersSent
         sum.queriesDroppedSilently = lhs.queriesDroppedSilently + rhs.queriesDroppedSilently
         sum.busyAnswersReceived = lhs.busyAnswersReceived + rhs.busyAnswersReceived
+        sum.storesRefused = lhs.storesRefused + rhs.storesRefused
         return sum
     }
 }
@@ -116,6 +119,7 @@ extension DHTNode {
         counts.busyAnswersSent = counters.busyAnswersSent.load(ordering: .relaxed)
         counts.queriesDroppedSilently = counters.rateLimited.load(ordering: .relaxed) - counts.busyAnswersSent
         counts.busyAnswersReceived = counters.busyAnswersReceived.load(ordering: .relaxed)
+        counts.storesRefused = state.withLock { $0.storesRefused }
         return counts
     }
 }

@@ -29,6 +29,8 @@ struct NodeState: Sendable {
     /// Hosts over their share that have not yet answered us, being pinged so that, if they
     /// answer, they are verified (`InboundAdmission`).
     var verifying: Set<SocketAddress> = []
+    /// Stores refused for the quotas (error 202, a source past its share or a full store).
+    var storesRefused = 0
     /// Contacts lately found bad: lookups skip them instead of waiting on them again.
     var recentFailures = RecentFailures()
     /// When maintenance is next due, and whether a bucket refresh is under way.

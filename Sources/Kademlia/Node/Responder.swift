@@ -89,8 +89,10 @@ extension NodeState {
             store.remove(victim)
             return nil
         case .sourceOverQuota:
+            storesRefused += 1
             return .error(.server, "Store quota used up for \(source)", transactionID: transactionID)
         case .full:
+            storesRefused += 1
             return .error(.server, "Store full", transactionID: transactionID)
         }
     }

@@ -48,6 +48,8 @@ public struct ChurnHour: Sendable, Equatable {
     /// a dropped query is a miss its sender counts, so upkeep within limits keeps it 0.
     public var busyAnswers = 0
     public var queriesDroppedSilently = 0
+    /// This hour's stores refused for the receivers' quotas, network-wide.
+    public var storesRefused = 0
 }
 
 /// Runs a `ChurnScenario` on the in-memory network and virtual clock: seeded, so a run
@@ -104,6 +106,7 @@ public struct ChurnSimulation {
             figures.routingRPCsPerNode = Double(now.routingQueriesSent - last.routingQueriesSent) / Double(members.count)
             figures.busyAnswers = now.busyAnswersSent - last.busyAnswersSent
             figures.queriesDroppedSilently = now.queriesDroppedSilently - last.queriesDroppedSilently
+            figures.storesRefused = now.storesRefused - last.storesRefused
             last = now
             onHour(figures)
             hours.append(figures)

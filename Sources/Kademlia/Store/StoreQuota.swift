@@ -58,8 +58,9 @@ public enum StoreAdmission: Equatable, Sendable {
 }
 
 extension ValueStore {
-    /// Whether a store of `cost` for `target` from `source` fits the limits. What is held
-    /// for `target` is counted as freed, since a store replaces it; a value this node is
+    /// Whether a store of `cost` for `target` from `source` fits the limits: a source may
+    /// store past its share only while the store is less than half full. What is held for
+    /// `target` is counted as freed, since a store replaces it; a value this node is
     /// responsible for (`asReplica`) may push out a cached copy, never a replica, so a
     /// flood never evicts what was stored before it.
     public func admission(cost: Int, for target: NodeID, from source: TrafficSource, asReplica: Bool,
@@ -72,11 +73,11 @@ extension ValueStore {
             mine.values -= freedValues
             mine.bytes -= freedBytes
         }
-        guard mine.values + 1 <= limits.maxStoredValuesPerSource, mine.bytes + cost <= limits.maxStoredBytesPerSource else {
-            return .sourceOverQuota
-        }
         let values = usage.total.values - freedValues + 1
         let bytes = usage.total.bytes - freedBytes + cost
+        let withinShare = mine.values + 1 <= limits.maxStoredValuesPerSource && mine.bytes + cost <= limits.maxStoredBytesPerSource
+        let storeIsOpen = values <= limits.storeValuesOpenToAnySource && bytes <= limits.storeBytesOpenToAnySource
+        guard withinShare || storeIsOpen else { return .sourceOverQuota }
         if values <= limits.maxStoredValues && bytes <= limits.maxStoredBytes { return .admit }
         guard asReplica, let victim = usage.caches.first(where: { $0 != target }), let victimCost = entries[victim]?.cost,
               values - 1 <= limits.maxStoredValues, bytes - victimCost <= limits.maxStoredBytes else { return .full }
