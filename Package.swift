@@ -10,12 +10,16 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
-        .target(name: "Kademlia", dependencies: ["CLinux"]),
+        // The pure core: values that take `now` and return what to do, no I/O (no Glibc,
+        // Synchronization or Foundation); the build keeps it so.
+        .target(name: "KademliaCore"),
+        // The shell: sockets, clocks, files and locks around the core, which it re-exports.
+        .target(name: "Kademlia", dependencies: ["KademliaCore", "CLinux"]),
         .executableTarget(name: "dht", dependencies: ["Kademlia"]),
         .executableTarget(name: "dht-bench", dependencies: ["Kademlia"]),
         // The README's library example; the tests build and run it.
         .executableTarget(name: "dht-example", dependencies: ["Kademlia"], path: "Examples/QuickStart"),
-        .testTarget(name: "KademliaTests", dependencies: ["Kademlia"]),
+        .testTarget(name: "KademliaTests", dependencies: ["Kademlia", "KademliaCore"]),
         .testTarget(name: "dhtTests", dependencies: ["dht", "dht-bench", "dht-example", "Kademlia"]),
     ]
 )

@@ -2,8 +2,9 @@
 # Builds the libFuzzer target .build-fuzz/datagram-fuzzer (see Fuzz/README.md).
 #
 # SwiftPM cannot build a libFuzzer binary (it would link its own main), so swiftc does it
-# directly: the Kademlia sources as one static library module, instrumented for libFuzzer
-# and ASan, then the harness against it. The library is built -enable-testing only so the
+# directly: the pure core (KademliaCore) and the shell (Kademlia) as static library
+# modules, instrumented for libFuzzer and ASan, then the harness against them; one package
+# name, so `package` declarations are seen across them as SwiftPM builds them. The library is built -enable-testing only so the
 # harness can hold the decoder to the internal reference decoder (Message.decodeViaTree).
 set -euo pipefail
 
@@ -17,14 +18,22 @@ SWIFTC="${SWIFTC:-swiftc}"
 THREADS="$(nproc 2>/dev/null || echo 2)"
 OUT=.build-fuzz
 mkdir -p "$OUT/modules"
+# An archive is added to, not replaced: objects of files since moved would linger twice.
+rm -f "$OUT/libKademlia.a" "$OUT/libKademliaCore.a"
 
 # -O with -g: fast enough to fuzz, symbolised stacks when something crashes.
 # lld: gold warns about ASan's local symbols.
 FLAGS=(-swift-version 6 -parse-as-library -O -g -sanitize=fuzzer,address -use-ld=lld
-       -I Sources/CLinux -module-cache-path "$OUT/ModuleCache")
+       -I Sources/CLinux -I "$OUT/modules" -module-cache-path "$OUT/ModuleCache" -package-name KademliaDHT)
 
+mapfile -t CORE < <(find Sources/KademliaCore -name '*.swift' | LC_ALL=C sort)
 mapfile -t LIBRARY < <(find Sources/Kademlia -name '*.swift' | LC_ALL=C sort)
 mapfile -t HARNESS < <(find Fuzz/DatagramFuzzer -name '*.swift' | LC_ALL=C sort)
+
+"$SWIFTC" "${FLAGS[@]}" -module-name KademliaCore -enable-testing -wmo -num-threads "$THREADS" \
+    -emit-module -emit-module-path "$OUT/modules/KademliaCore.swiftmodule" \
+    -emit-library -static -o "$OUT/libKademliaCore.a" \
+    "${CORE[@]}"
 
 "$SWIFTC" "${FLAGS[@]}" -module-name Kademlia -enable-testing -wmo -num-threads "$THREADS" \
     -emit-module -emit-module-path "$OUT/modules/Kademlia.swiftmodule" \
@@ -32,7 +41,7 @@ mapfile -t HARNESS < <(find Fuzz/DatagramFuzzer -name '*.swift' | LC_ALL=C sort)
     "${LIBRARY[@]}"
 
 "$SWIFTC" "${FLAGS[@]}" -module-name DatagramFuzzer -warnings-as-errors \
-    -I "$OUT/modules" "${HARNESS[@]}" "$OUT/libKademlia.a" \
+    "${HARNESS[@]}" "$OUT/libKademlia.a" "$OUT/libKademliaCore.a" \
     -o "$OUT/datagram-fuzzer"
 
 echo "built $OUT/datagram-fuzzer"

@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// Hex to bytes; test data only, so a bad digit is a test bug and traps.
 private func unhex(_ text: String) -> [UInt8] {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 private let k = 8
 

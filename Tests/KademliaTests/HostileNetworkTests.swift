@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// Real nodes on loopback under hostile traffic; 127.0.0.2, 127.0.0.3, ... stand in for
 /// distinct hosts, so the victims count loopback strictly (`relaxLoopback` off).

@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// Journal entries round-trip, refuse hostile payloads with an error, and replay into the
 /// state a restart should see.

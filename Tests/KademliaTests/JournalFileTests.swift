@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// The journal file: created with its header, appended, reopened, locked to one owner,
 /// its torn tail cut, foreign files refused, and compaction atomic.

@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// CRC-32C against RFC 3720's vectors, and the journal's framing against every truncation
 /// point and every single-bit flip of a sample log: what survives is exactly the intact prefix.

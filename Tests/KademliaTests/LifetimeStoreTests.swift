@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 private let t0 = Timestamp(nanoseconds: 1_000_000_000_000)
 private let target = NodeID(key: "lifetime")

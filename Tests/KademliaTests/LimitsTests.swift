@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 private let start = Timestamp(nanoseconds: 1_000_000_000_000)
 

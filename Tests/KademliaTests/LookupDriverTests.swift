@@ -1,4 +1,5 @@
 @testable import Kademlia
+@testable import KademliaCore
 import Testing
 
 @Suite("Lookups driven from replies: when a get may stop, and cancellation")

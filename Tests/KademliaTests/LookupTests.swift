@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// The lookup state machine stepped by hand, one reply at a time.
 @Suite struct LookupTests {

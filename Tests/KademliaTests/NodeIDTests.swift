@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// An id with a single bit set (bit 0 is the least significant of the 160).
 private func idWithBit(_ bit: Int) -> NodeID {

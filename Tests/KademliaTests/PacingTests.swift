@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// The outbound pacer against libtorrent's ban rule: 50 datagrams from one IP within 10 s
 /// and the IP is dropped for 5 minutes (MAINLINE.md, dos_blocker), queries and replies alike.

@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 private let t0 = Timestamp(nanoseconds: 5_000_000_000_000)
 private let interval: Duration = .seconds(86_400)

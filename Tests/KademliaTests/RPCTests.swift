@@ -1,4 +1,5 @@
 @testable import Kademlia
+@testable import KademliaCore
 import Testing
 
 /// Two seeded nodes on one in-memory network.

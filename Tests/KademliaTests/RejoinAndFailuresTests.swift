@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 private let t0 = Timestamp(nanoseconds: 2_000_000_000_000)
 private let seeds = [SocketAddress(ip: 0x7F00_0001, port: 4000), SocketAddress(ip: 0x7F00_0001, port: 4001)]

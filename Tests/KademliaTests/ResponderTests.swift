@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 private let start = Timestamp(nanoseconds: 1_000_000_000_000)
 private let tid: [UInt8] = [0x12, 0x34]

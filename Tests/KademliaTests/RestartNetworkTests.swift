@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// A whole network stopped and started again from its data directories.
 @Suite("Restarting a network from its data directories")

@@ -1,4 +1,5 @@
 @testable import Kademlia
+@testable import KademliaCore
 import Testing
 
 @Suite("Round-trip estimate and stall timeout")

@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 @Suite struct SHA512Tests {
     /// FIPS 180-2 appendix C and the NIST example values.

@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// Undoes one SplitMix64 output: the generator's state right after it produced `output`.
 private func splitMixState(after output: UInt64) -> UInt64 {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// BEP 42's node ids and the external-address vote.
 @Suite struct SecureNodeIDTests {

@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// Records what a transport delivers; optionally closes a transport from inside the callback.
 private final class Recorder: TransportDelegate {

@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 /// A Mainline node of another kind on the in-memory network: it answers `ping` and
 /// `find_node` (saying in `v` that it is not one of ours) and ignores every other method,

@@ -1,5 +1,6 @@
 import Testing
 @testable import Kademlia
+@testable import KademliaCore
 
 private let target = NodeID(key: "answer")
 private let other = NodeID(key: "question")

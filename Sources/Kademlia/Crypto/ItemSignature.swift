@@ -1,7 +1,0 @@
-/// Checks BEP 44 signatures: ed25519 over `BEP44Rules.signedBytes`.
-enum ItemSignature {
-    /// Whether `signature` is `publicKey`'s over `message`.
-    static func isValid(_ signature: [UInt8], of message: [UInt8], publicKey: [UInt8]) -> Bool {
-        Ed25519.verify(signature: signature, message: message, publicKey: publicKey)
-    }
-}

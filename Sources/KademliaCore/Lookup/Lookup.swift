@@ -1,0 +1,175 @@
+/// The state machine of one iterative lookup (Kademlia's node lookup), free of I/O.
+///
+/// It keeps every contact seen, ordered by XOR distance to the target, and hands out
+/// the next one to query while fewer than ALPHA are in flight, so each reply frees a
+/// slot at once (no lock-step rounds). It finishes when the K closest contacts seen
+/// that have neither failed nor stalled past the soft timeout have all answered.
+public struct Lookup: Sendable {
+    /// Where a candidate stands.
+    public enum Progress: Sendable, Equatable {
+        case unqueried, inFlight, stalled, responded, failed
+    }
+
+    /// What the driver should do next.
+    public enum Step: Sendable, Equatable {
+        case query(Contact)
+        case wait
+        case finished
+    }
+
+    package struct Candidate: Sendable {
+        package var contact: Contact
+        package var distance: Distance
+        package var progress: Progress
+        /// How many replies came before this contact was learned: its hop count.
+        package var round: Int
+
+        /// Whether it counts toward the K closest the lookup waits for.
+        package var holdsPlace: Bool { progress != .failed && progress != .stalled }
+    }
+
+    public let target: NodeID
+    public let k: Int
+    public let alpha: Int
+    private let excluded: NodeID?
+    /// Every contact ever seen, by distance; never pruned, so it doubles as the seen-set
+    /// (distinct ids have distinct distances) without hashing any id.
+    private var candidates: [Candidate] = []
+    /// Queries awaiting an answer that still count against ALPHA.
+    public private(set) var inFlight = 0
+    /// Queries sent so far.
+    public private(set) var queried = 0
+    /// The most queries the lookup sends: replies that keep naming ever closer nodes that
+    /// do not exist cannot keep it going (10 K: real lookups of 100,000 nodes take 3 K).
+    public let maxQueries: Int
+    /// Candidates kept at most; farther unqueried ones are dropped, so a reply packed with
+    /// contacts cannot grow the lookup's memory.
+    public var maxCandidates: Int { 8 * k }
+
+    public init(target: NodeID, k: Int = 8, alpha: Int = 3, seeds: some Sequence<Contact>, excluding localID: NodeID? = nil) {
+        self.target = target
+        self.k = k
+        self.alpha = alpha
+        maxQueries = 10 * k
+        self.excluded = localID
+        add(seeds, round: 0)
+    }
+
+    /// The next thing to do; a `.query` marks that contact in flight.
+    ///
+    /// The window is the K closest candidates that have neither failed nor stalled: a
+    /// stalled contact gives up its place (and its ALPHA slot) to the next one, and
+    /// takes it back if it answers before the lookup ends.
+    public mutating func next() -> Step {
+        var considered = 0
+        var firstUnqueried: Int?
+        var waiting = false
+        for index in candidates.indices where candidates[index].holdsPlace {
+            switch candidates[index].progress {
+            case .unqueried: if firstUnqueried == nil { firstUnqueried = index }
+            case .inFlight: waiting = true
+            case .stalled, .responded, .failed: break
+            }
+            considered += 1
+            if considered == k { break }
+        }
+        if let index = firstUnqueried, queried < maxQueries {
+            guard inFlight < alpha else { return .wait }
+            candidates[index].progress = .inFlight
+            inFlight += 1
+            queried += 1
+            return .query(candidates[index].contact)
+        }
+        return waiting ? .wait : .finished
+    }
+
+    /// Whether the K closest candidates that have not failed or stalled have all answered.
+    public var isFinished: Bool {
+        var considered = 0
+        for candidate in candidates where candidate.holdsPlace {
+            if candidate.progress != .responded { return false }
+            considered += 1
+            if considered == k { break }
+        }
+        return true
+    }
+
+    /// A reply from `id` carrying the contacts it knows nearest the target.
+    public mutating func onResponse(from id: NodeID, closer contacts: some Sequence<Contact>) {
+        guard let index = position(of: id), settle(index, as: .responded) else { return }
+        add(contacts, round: candidates[index].round + 1)
+    }
+
+    /// `id` did not answer within the hard timeout (or answered with an error).
+    public mutating func onFailure(from id: NodeID) {
+        guard let index = position(of: id) else { return }
+        _ = settle(index, as: .failed)
+    }
+
+    /// `id` has been silent past the soft timeout: it stops holding an ALPHA slot but
+    /// may still answer.
+    public mutating func onStalled(_ id: NodeID) {
+        guard let index = position(of: id), candidates[index].progress == .inFlight else { return }
+        candidates[index].progress = .stalled
+        inFlight -= 1
+    }
+
+    /// Where the candidate with this id stands, if it was ever seen.
+    public func progress(of id: NodeID) -> Progress? {
+        position(of: id).map { candidates[$0].progress }
+    }
+
+    /// The closest contact that has neither failed nor stalled: the one a lookup must hear
+    /// from before it can trust that nothing nearer the target is left to ask.
+    public var closestStanding: Contact? {
+        candidates.first(where: \.holdsPlace)?.contact
+    }
+
+    /// The K closest contacts that answered, closest first.
+    public var closestResponded: [Contact] {
+        Array(candidates.lazy.filter { $0.progress == .responded }.prefix(k).map(\.contact))
+    }
+
+    /// Hops to the farthest-learned of the K closest that answered.
+    public var hops: Int {
+        candidates.lazy.filter { $0.progress == .responded }.prefix(k).map(\.round).max() ?? 0
+    }
+
+    private mutating func settle(_ index: Int, as outcome: Progress) -> Bool {
+        switch candidates[index].progress {
+        case .inFlight: inFlight -= 1
+        case .stalled: break
+        case .unqueried, .responded, .failed: return false
+        }
+        candidates[index].progress = outcome
+        return true
+    }
+
+    private func position(of id: NodeID) -> Int? {
+        let index = insertionIndex(for: id.distance(to: target))
+        return index < candidates.count && candidates[index].contact.id == id ? index : nil
+    }
+
+    private mutating func add(_ contacts: some Sequence<Contact>, round: Int) {
+        for contact in contacts where contact.id != excluded {
+            let distance = contact.id.distance(to: target)
+            let index = insertionIndex(for: distance)
+            guard index == candidates.count || candidates[index].distance != distance else { continue }
+            candidates.insert(Candidate(contact: contact, distance: distance, progress: .unqueried, round: round), at: index)
+        }
+        while candidates.count > maxCandidates, let last = candidates.last, last.progress == .unqueried {
+            candidates.removeLast()
+        }
+    }
+
+    /// The first index whose distance is not less than `distance` (distinct ids have distinct distances).
+    private func insertionIndex(for distance: Distance) -> Int {
+        var low = 0
+        var high = candidates.count
+        while low < high {
+            let middle = (low + high) / 2
+            if candidates[middle].distance < distance { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

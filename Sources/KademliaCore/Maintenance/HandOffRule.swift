@@ -1,0 +1,32 @@
+/// The paper's hand-off (section 2.5): when a node learns of a newcomer that belongs among
+/// the K closest of a key it holds, a holder stores the key at the newcomer. Pure, so it is
+/// checked against a brute-force oracle.
+///
+/// Which holder: the paper says the one nearest the key, but that one may never hear of
+/// the newcomer, whose join asks the nodes nearest *itself*. So the holder nearest the
+/// newcomer does it: every holder can tell which that is from its own table, and the
+/// newcomer's join is sure to have reached it. The node uses the two nearest, not one:
+/// under churn a table's entry is often a node that has just died, not yet known to have.
+package enum HandOffRule {
+    /// Whether the local node should hand `target` to `newcomer`.
+    ///
+    /// `known` are the other contacts the local node knows nearest the target (the newcomer
+    /// left out), at least K of them when the table has them. The holders are the K closest
+    /// to the target of those and the local node. The local node hands off when it is one of
+    /// them, fewer than `holders` of the others are nearer the newcomer than it, and the
+    /// newcomer ranks among the K closest of everyone known.
+    package static func shouldHandOff(_ target: NodeID, to newcomer: NodeID, localID: NodeID, known: [NodeID], k: Int,
+                              holders: Int = 1) -> Bool {
+        guard isAmongClosest(target, localID: newcomer, known: known + [localID], k: k) else { return false }
+        let holderSet = (known + [localID]).sorted { $0.distance(to: target) < $1.distance(to: target) }.prefix(k)
+        guard holderSet.contains(localID) else { return false }
+        let own = localID.distance(to: newcomer)
+        return holderSet.count { $0 != localID && $0.distance(to: newcomer) < own } < holders
+    }
+
+    /// Whether the local node is among the K closest to `target` of itself and `known`.
+    package static func isAmongClosest(_ target: NodeID, localID: NodeID, known: [NodeID], k: Int) -> Bool {
+        let own = localID.distance(to: target)
+        return known.count { $0.distance(to: target) < own } < k
+    }
+}

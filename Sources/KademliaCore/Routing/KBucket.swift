@@ -1,0 +1,81 @@
+/// A contact in the routing table with what we know of its liveness.
+public struct RoutingEntry: Sendable, Equatable {
+    public var contact: Contact
+    public var lastSeen: Timestamp
+    /// Queries to it that went unanswered since it last answered.
+    public var failures: Int
+    /// The round trip of its latest answer; nil until one is measured.
+    public var roundTrip: Duration? = nil
+    /// Whether it has said (in `v`) that it is one of ours, so it knows `find_value` and
+    /// `store`: only then is its silence to them a sign it is gone (others may ignore
+    /// methods they do not know).
+    public var speaksOurMethods = false
+}
+
+/// One bucket: up to K contacts, least-recently seen first, plus a small cache of
+/// verified contacts waiting for a place.
+package struct KBucket: Sendable {
+    package private(set) var entries: [RoutingEntry] = []
+    package private(set) var replacements: [RoutingEntry] = []
+    /// When a lookup last went into this bucket's range; drives bucket refresh.
+    package var lastLookup: Timestamp
+
+    package init(now: Timestamp) { lastLookup = now }
+
+    package func index(of id: NodeID) -> Int? { entries.firstIndex { $0.contact.id == id } }
+
+    /// Moves a known contact to the most-recently-seen end; false if it is not here
+    /// or answers from another address (an id does not move without proof, so a
+    /// spoofed datagram cannot redirect a good contact).
+    package mutating func refresh(_ contact: Contact, now: Timestamp, speaksOurMethods: Bool = false) -> Bool {
+        guard let position = index(of: contact.id), entries[position].contact.address == contact.address else {
+            return false
+        }
+        var entry = entries.remove(at: position)
+        entry.lastSeen = now
+        entry.failures = 0
+        entry.speaksOurMethods = entry.speaksOurMethods || speaksOurMethods
+        entries.append(entry)
+        return true
+    }
+
+    /// Notes the round trip of an answer from `id`, if it is here, and whether it said it is one of ours.
+    package mutating func noteRoundTrip(_ roundTrip: Duration, of id: NodeID, speaksOurMethods: Bool = false) {
+        guard let position = index(of: id) else { return }
+        entries[position].roundTrip = roundTrip
+        if speaksOurMethods { entries[position].speaksOurMethods = true }
+    }
+
+    package mutating func append(_ contact: Contact, now: Timestamp, speaksOurMethods: Bool = false) {
+        replacements.removeAll { $0.contact.id == contact.id }
+        entries.append(RoutingEntry(contact: contact, lastSeen: now, failures: 0, speaksOurMethods: speaksOurMethods))
+    }
+
+    /// Parks a contact in the replacement cache, evicting the stalest when it is full.
+    package mutating func cacheReplacement(_ contact: Contact, now: Timestamp, capacity: Int) {
+        replacements.removeAll { $0.contact.id == contact.id }
+        if replacements.count >= capacity { replacements.removeFirst() }
+        replacements.append(RoutingEntry(contact: contact, lastSeen: now, failures: 0))
+    }
+
+    /// Counts a failure; removes the contact when it has failed `limit` times, or at
+    /// once when a verified replacement waits. Returns whether it was removed.
+    package mutating func recordFailure(of id: NodeID, limit: Int) -> Bool {
+        guard let position = index(of: id) else {
+            replacements.removeAll { $0.contact.id == id }
+            return false
+        }
+        entries[position].failures += 1
+        guard entries[position].failures >= limit || !replacements.isEmpty else { return false }
+        entries.remove(at: position)
+        if let newest = replacements.popLast() { entries.append(newest) }
+        return true
+    }
+
+    package mutating func remove(_ id: NodeID) -> Bool {
+        guard let position = index(of: id) else { return false }
+        entries.remove(at: position)
+        if let newest = replacements.popLast() { entries.append(newest) }
+        return true
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// The build's guard on the house: `KademliaCore` is pure (it takes `now` and returns what
+/// to do), so none of its files may import a module that reaches the system, or read a
+/// clock, the terminal or a file by any other door the standard library leaves open.
+@Suite struct PureCoreTests {
+    private static let core = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/KademliaCore")
+
+    /// Modules that do I/O, locking or time: the shell's, never the core's.
+    static let forbiddenModules = ["Glibc", "Musl", "Darwin", "Foundation", "FoundationEssentials", "Dispatch",
+                                   "Synchronization", "CLinux"]
+    /// What the standard library itself offers that reads the clock, sleeps or prints.
+    static let forbiddenCalls = ["ContinuousClock", "SuspendingClock", "Task.sleep", "print(", "readLine("]
+
+    /// The Swift sources of the core, with their text.
+    private static func coreSources() throws -> [(name: String, text: String)] {
+        let files = FileManager.default.enumerator(at: core, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+        return try files.map { ($0.path.replacingOccurrences(of: core.path + "/", with: ""), try String(contentsOf: $0, encoding: .utf8)) }
+    }
+
+    /// A line's code, without a trailing comment.
+    private static func code(_ line: Substring) -> Substring {
+        guard let comment = line.range(of: "//") else { return line }
+        return line[..<comment.lowerBound]
+    }
+
+    /// Whether `code` names `call` as a word of its own (so `fingerprint(` is no `print(`).
+    private static func mentions(_ code: Substring, _ call: String) -> Bool {
+        var rest = code[...]
+        while let found = rest.range(of: call) {
+            let before = found.lowerBound == code.startIndex ? nil : code[code.index(before: found.lowerBound)]
+            if !(before.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false) { return true }
+            rest = code[found.upperBound...]
+        }
+        return false
+    }
+
+    @Test func theCoreImportsNothingThatReachesTheSystem() throws {
+        let sources = try Self.coreSources()
+        #expect(sources.count > 40, "the core's files were found: \(sources.count)")
+        for (name, text) in sources {
+            for line in text.split(separator: "\n") {
+                let code = Self.code(line).trimmingCharacters(in: .whitespaces)
+                guard code.hasPrefix("import ") || code.contains(" import ") else { continue }
+                let module = code.split(separator: " ").last.map(String.init) ?? ""
+                #expect(!Self.forbiddenModules.contains(module), "\(name): \(code)")
+            }
+        }
+    }
+
+    @Test func theCoreReadsNoClockAndPrintsNothing() throws {
+        for (name, text) in try Self.coreSources() {
+            for line in text.split(separator: "\n") {
+                let code = Self.code(line)
+                for call in Self.forbiddenCalls where Self.mentions(code, call) {
+                    Issue.record("\(name) uses \(call): \(code.trimmingCharacters(in: .whitespaces))")
+                }
+            }
+        }
+    }
+}
