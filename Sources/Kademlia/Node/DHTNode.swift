@@ -6,7 +6,7 @@ import Synchronization
 /// `DatagramTransport`; the same node runs over UDP or an in-memory network.
 public final class DHTNode: Sendable {
     /// The largest value a node stores (PROTOCOL.md).
-    public static let maxValueSize = 1000
+    public static let maxValueSize = ValueStore.maxValueSize
     /// The longest key, in bytes of UTF-8, a put sends: with a largest value it still fits
     /// a `store` in one datagram (PROTOCOL.md).
     public static let maxKeySize = 256

@@ -1,12 +1,3 @@
-/// An upkeep query waiting for its destination's window (`UpkeepWindows`).
-struct UpkeepQuery: Sendable {
-    var query: Query
-    var address: SocketAddress
-    var expectedID: NodeID?
-    var onStall: (@Sendable () -> Void)?
-    var completion: @Sendable (RPCResult) -> Void
-}
-
 /// Upkeep (replication, hand-off, repair, republish stores, leave) goes out through each
 /// destination's window, so a holder with thousands of values for one node sends them as
 /// fast as that node answers and no faster; what users ask never waits behind it.

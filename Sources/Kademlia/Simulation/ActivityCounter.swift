@@ -2,7 +2,7 @@ import Synchronization
 
 /// Background tasks under way across every node that shares it, so a simulation of
 /// thousands of nodes asks one counter, not each node, whether the network is quiet.
-public final class ActivityCounter: Sendable {
+public final class ActivityCounter: BackgroundActivity {
     private let running = Atomic<Int>(0)
 
     public init() {}
@@ -10,8 +10,10 @@ public final class ActivityCounter: Sendable {
     /// Whether no background task of any node sharing this counter is under way.
     public var isIdle: Bool { running.load(ordering: .acquiring) == 0 }
 
-    func started() { running.add(1, ordering: .relaxed) }
-    func finished() { running.subtract(1, ordering: .releasing) }
+    /// A background task began.
+    public func started() { running.add(1, ordering: .relaxed) }
+    /// A background task ended.
+    public func finished() { running.subtract(1, ordering: .releasing) }
 
     /// Runs `work` as a task of its own, counted until it ends.
     public func track(_ work: @escaping @Sendable () async -> Void) {

@@ -68,3 +68,10 @@ public final class ManualClock: NodeClock {
         }
     }
 }
+
+extension WallTime {
+    /// Reads both of `clock`'s clocks.
+    init(_ clock: any NodeClock) {
+        self.init(now: clock.now(), milliseconds: clock.wallMilliseconds())
+    }
+}

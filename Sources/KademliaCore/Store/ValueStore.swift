@@ -52,6 +52,9 @@ public enum StoreOutcome: Sendable, Equatable {
 /// in. Lifetimes: a store never shortens what is held, and is capped at `maximumLifetime`.
 /// Expiry and replication are scheduled on heaps, so each costs O(log n) per value.
 public struct ValueStore: Sendable {
+    /// The largest value a node stores, in bytes (PROTOCOL.md).
+    public static let maxValueSize = 1000
+
     /// The longest a value lives after its last store, and the default.
     public let maximumLifetime: Duration
     /// How long after a value last arrived or was replicated this holder replicates it.

@@ -2,7 +2,7 @@
 extension NodeState {
     /// The reply to one query from `sender`; a response tells the sender the address it
     /// was seen at (BEP 42's `ip`), which is how a node behind a NAT learns its own.
-    mutating func answer(_ query: Query, transactionID: [UInt8], from sender: Contact, now: Timestamp) -> Message {
+    package mutating func answer(_ query: Query, transactionID: [UInt8], from sender: Contact, now: Timestamp) -> Message {
         var message = reply(to: query, transactionID: transactionID, from: sender, now: now)
         if case .response = message.body { message.observedAddress = sender.address }
         return message
@@ -48,8 +48,8 @@ extension NodeState {
     }
 
     private mutating func answerStore(_ request: StoreRequest, transactionID: [UInt8], from sender: Contact, now: Timestamp) -> Message {
-        guard request.value.count <= DHTNode.maxValueSize else {
-            return .error(.valueTooBig, "Value too big: \(request.value.count) bytes, limit \(DHTNode.maxValueSize)", transactionID: transactionID)
+        guard request.value.count <= ValueStore.maxValueSize else {
+            return .error(.valueTooBig, "Value too big: \(request.value.count) bytes, limit \(ValueStore.maxValueSize)", transactionID: transactionID)
         }
         guard tokens.isValid(request.token, for: sender.address, now: now, using: &random) else {
             return .error(.protocolError, "Bad token", transactionID: transactionID)
@@ -107,12 +107,12 @@ extension NodeState {
 
     /// Whether `id` could be among the K closest to `target`: nearer than the K-th closest
     /// this node knows. A far node announcing a replication cannot silence ours.
-    static func isPlausibleHolder(_ id: NodeID, of target: NodeID, closest: [Contact], k: Int) -> Bool {
+    package static func isPlausibleHolder(_ id: NodeID, of target: NodeID, closest: [Contact], k: Int) -> Bool {
         guard closest.count >= k, let farthest = closest.last else { return true }
         return id.distance(to: target) <= farthest.id.distance(to: target)
     }
 
-    func reply(_ response: Response, to transactionID: [UInt8]) -> Message {
+    package func reply(_ response: Response, to transactionID: [UInt8]) -> Message {
         Message(transactionID: transactionID, body: .response(response), version: Message.ourVersion)
     }
 }

@@ -1,60 +1,60 @@
 /// Everything a node knows, as one plain value the node keeps under its lock:
 /// the routing table, the value store, the token secrets and the random source.
-struct NodeState: Sendable {
-    let localID: NodeID
-    let configuration: NodeConfiguration
-    var routingTable: RoutingTable
-    var store: ValueStore
+package struct NodeState: Sendable {
+    package let localID: NodeID
+    package let configuration: NodeConfiguration
+    package var routingTable: RoutingTable
+    package var store: ValueStore
     /// The values this node's user put, which it republishes.
-    var publications: Publications
+    package var publications: Publications
     /// BEP 5: the peers announced to this node, by torrent.
-    var peers: PeerStore
+    package var peers: PeerStore
     /// BEP 44: the items put on this node.
-    var items: ItemStore
-    var tokens: TokenIssuer
-    var random: NodeRandom
+    package var items: ItemStore
+    package var tokens: TokenIssuer
+    package var random: NodeRandom
     /// The key this node signs its BEP 44 mutable items with: kept in the data directory.
-    var signingKey: Ed25519PrivateKey
-    var pending = PendingRequests()
+    package var signingKey: Ed25519PrivateKey
+    package var pending = PendingRequests()
     /// Which incoming queries are answered: each host's share, and what is spare.
-    var inbound: InboundAdmission
+    package var inbound: InboundAdmission
     /// Upkeep queries paced per destination, and those waiting their turn.
-    var upkeep: UpkeepWindows<UpkeepQuery>
+    package var upkeep: UpkeepWindows<UpkeepQuery>
     /// Our own queries per destination host, and the datagrams waiting their turn.
-    var outboundPacer: RateLimiter
-    var pacedSends = DeadlineHeap<PacedDatagram>()
-    var roundTrips = RoundTripEstimator()
+    package var outboundPacer: RateLimiter
+    package var pacedSends = DeadlineHeap<PacedDatagram>()
+    package var roundTrips = RoundTripEstimator()
     /// Contacts being pinged to decide whether a newcomer may take their place.
-    var challenged: Set<NodeID> = []
+    package var challenged: Set<NodeID> = []
     /// Hosts over their share that have not yet answered us, being pinged so that, if they
     /// answer, they are verified (`InboundAdmission`).
-    var verifying: Set<SocketAddress> = []
+    package var verifying: Set<SocketAddress> = []
     /// Stores refused for the quotas (error 202, a source past its share or a full store).
-    var storesRefused = 0
+    package var storesRefused = 0
     /// Contacts lately found bad: lookups skip them instead of waiting on them again.
-    var recentFailures = RecentFailures()
+    package var recentFailures = RecentFailures()
     /// When maintenance is next due, and whether a bucket refresh is under way.
-    var nextMaintenance: Timestamp
-    var refreshing = false
+    package var nextMaintenance: Timestamp
+    package var refreshing = false
     /// When maintenance last ran; a long gap means the node was suspended or cut off.
-    var lastMaintenance: Timestamp
+    package var lastMaintenance: Timestamp
     /// Where to rejoin while the routing table is empty, and when to try next.
-    var rejoin: RejoinSchedule
+    package var rejoin: RejoinSchedule
     /// Set by `stop()`: no query goes out after it, since nothing would time it out.
-    var stopped = false
+    package var stopped = false
     /// Whether changes are noted for a journal (`StateJournal.swift`); off without a data directory.
-    var isJournaled = false
+    package var isJournaled = false
     /// Contacts new to the table since the journal last took its entries.
-    var journalContacts: [Contact] = []
+    package var journalContacts: [Contact] = []
     /// Routers that answered, by address: lookup seeds while the table is short, never table entries.
-    var routerContacts: [SocketAddress: Contact] = [:]
+    package var routerContacts: [SocketAddress: Contact] = [:]
     /// BEP 42: where other nodes say they see this one.
-    var addressVotes = ExternalAddressVotes()
+    package var addressVotes = ExternalAddressVotes()
     /// The external address last believed, and whether the journal has yet to record it.
-    var externalAddress: UInt32?
-    var externalAddressUnsaved = false
+    package var externalAddress: UInt32?
+    package var externalAddressUnsaved = false
 
-    init(localID: NodeID, configuration: NodeConfiguration, random: NodeRandom, now: Timestamp) {
+    package init(localID: NodeID, configuration: NodeConfiguration, random: NodeRandom, now: Timestamp) {
         self.localID = localID
         self.configuration = configuration
         self.random = random
@@ -80,32 +80,39 @@ struct NodeState: Sendable {
     }
 
     /// Counts a reply's BEP 42 `ip` vote; notes a newly believed external address.
-    mutating func recordAddressVote(_ observed: SocketAddress, from voter: SocketAddress) {
+    package mutating func recordAddressVote(_ observed: SocketAddress, from voter: SocketAddress) {
         guard addressVotes.record(observed, from: voter.ip), let winner = addressVotes.winner, winner != externalAddress else { return }
         externalAddress = winner
         externalAddressUnsaved = isJournaled
     }
 
     /// A fresh signing key from the node's random source (seeded in simulations).
-    static func newSigningKey(using random: inout NodeRandom) -> Ed25519PrivateKey {
+    package static func newSigningKey(using random: inout NodeRandom) -> Ed25519PrivateKey {
         let seed = (0..<Ed25519.seedLength).map { _ in UInt8.random(in: 0...255, using: &random) }
         // 32 bytes is the one length the initializer accepts.
         return (try? Ed25519PrivateKey(seed: seed)) ?? Ed25519PrivateKey.generate()
     }
 
     /// What the node must do after the routing table saw a contact.
-    struct Observation {
+    package struct Observation {
         /// A quiet incumbent to ping before the newcomer is turned away.
-        var challenge: Contact?
+        package var challenge: Contact?
         /// Values to hand to the contact, new to the table, because it is among their
         /// K closest and this node is the closest holder.
-        var handOff: [NodeID] = []
+        package var handOff: [NodeID] = []
         /// A write token the contact granted us in its query, for the hand-off.
-        var grant: [UInt8]?
+        package var grant: [UInt8]?
+
+        /// What to do: nothing, unless said.
+        package init(challenge: Contact? = nil, handOff: [NodeID] = [], grant: [UInt8]? = nil) {
+            self.challenge = challenge
+            self.handOff = handOff
+            self.grant = grant
+        }
     }
 
     /// Offers a contact that answered us or queried us, and says what follows from it.
-    mutating func observe(_ contact: Contact, now: Timestamp, speaksOurMethods: Bool = false) -> Observation {
+    package mutating func observe(_ contact: Contact, now: Timestamp, speaksOurMethods: Bool = false) -> Observation {
         guard contact.address.port != 0 else { return Observation() }
         if configuration.routers.contains(contact.address) {
             // Heard from, so lookups can start from it while the table is nearly empty.
@@ -127,10 +134,10 @@ struct NodeState: Sendable {
     }
 
     /// How many holders of a key hand it to each newcomer (see HandOffRule).
-    static let handOffHolders = 2
+    package static let handOffHolders = 2
 
     /// Held values (and tombstones) that `newcomer` should now hold from us.
-    func handOffTargets(for newcomer: Contact, now: Timestamp) -> [NodeID] {
+    package func handOffTargets(for newcomer: Contact, now: Timestamp) -> [NodeID] {
         guard store.count > 0 else { return [] }
         return store.all(now: now).compactMap { held in
             let known = routingTable.closest(to: held.target, limit: configuration.k + 1).filter { $0.id != newcomer.id }
@@ -141,7 +148,7 @@ struct NodeState: Sendable {
 
     /// A random delay in [0, interval / 10) that staggers holders' replication rounds, so
     /// one holder goes first and the others, having heard from it, skip theirs.
-    mutating func replicationJitter() -> Duration {
+    package mutating func replicationJitter() -> Duration {
         let tenth = max(1, configuration.replicationInterval.totalNanoseconds / 10)
         return .nanoseconds(Int64.random(in: 0..<tenth, using: &random))
     }
@@ -157,7 +164,7 @@ extension NodeState {
     /// node's to replace.
     /// Silence to `ourMethod` (find_value, store) counts only against a contact that said it
     /// is one of ours: Mainline nodes of other kinds may ignore methods they do not know.
-    mutating func recordTimeout(of id: NodeID, now: Timestamp, ourMethod: Bool = false) -> [NodeID] {
+    package mutating func recordTimeout(of id: NodeID, now: Timestamp, ourMethod: Bool = false) -> [NodeID] {
         guard let entry = routingTable.entry(for: id), !ourMethod || entry.speaksOurMethods else {
             recentFailures.record(id, now: now)
             return []
@@ -177,13 +184,19 @@ extension NodeState {
     }
 
     /// When the store next needs the node: an expiry or a replication falling due.
-    var storeDeadline: Timestamp? {
+    package var storeDeadline: Timestamp? {
         [store.earliestExpiry, store.earliestReplication, publications.earliest].compactMap { $0 }.min()
     }
 }
 
 /// A query held back by the outbound pacer until its destination's budget allows it.
-struct PacedDatagram: Sendable {
-    var bytes: [UInt8]
-    var address: SocketAddress
+package struct PacedDatagram: Sendable {
+    package var bytes: [UInt8]
+    package var address: SocketAddress
+
+    /// `bytes` to send to `address` in their turn.
+    package init(bytes: [UInt8], address: SocketAddress) {
+        self.bytes = bytes
+        self.address = address
+    }
 }

@@ -5,9 +5,9 @@
 extension NodeState {
     /// Peers a `get_peers` reply carries at most: with 8 nodes and a token it stays far
     /// under 1,500 bytes.
-    static let peersPerReply = 100
+    package static let peersPerReply = 100
 
-    mutating func answerGetPeers(_ infoHash: NodeID, noSeed: Bool, transactionID: [UInt8], from sender: Contact,
+    package mutating func answerGetPeers(_ infoHash: NodeID, noSeed: Bool, transactionID: [UInt8], from sender: Contact,
                                  now: Timestamp) -> Message {
         var response = Response(id: localID, nodes: routingTable.closest(to: infoHash, limit: configuration.k))
         response.token = tokens.token(for: sender.address, now: now, using: &random)
@@ -16,7 +16,7 @@ extension NodeState {
         return reply(response, to: transactionID)
     }
 
-    mutating func answerAnnounce(_ request: AnnounceRequest, transactionID: [UInt8], from sender: Contact, now: Timestamp) -> Message {
+    package mutating func answerAnnounce(_ request: AnnounceRequest, transactionID: [UInt8], from sender: Contact, now: Timestamp) -> Message {
         guard tokens.isValid(request.token, for: sender.address, now: now, using: &random) else {
             return .error(.protocolError, "Bad token", transactionID: transactionID)
         }
@@ -25,7 +25,7 @@ extension NodeState {
         return reply(Response(id: localID), to: transactionID)
     }
 
-    mutating func answerGetItem(_ target: NodeID, newerThan seq: Int64?, transactionID: [UInt8], from sender: Contact,
+    package mutating func answerGetItem(_ target: NodeID, newerThan seq: Int64?, transactionID: [UInt8], from sender: Contact,
                                 now: Timestamp) -> Message {
         var response = Response(id: localID, nodes: routingTable.closest(to: target, limit: configuration.k))
         response.token = tokens.token(for: sender.address, now: now, using: &random)
@@ -45,7 +45,7 @@ extension NodeState {
         return reply(response, to: transactionID)
     }
 
-    mutating func answerPutItem(_ request: ItemPutRequest, transactionID: [UInt8], from sender: Contact, now: Timestamp) -> Message {
+    package mutating func answerPutItem(_ request: ItemPutRequest, transactionID: [UInt8], from sender: Contact, now: Timestamp) -> Message {
         guard tokens.isValid(request.token, for: sender.address, now: now, using: &random) else {
             return .error(.protocolError, "Bad token", transactionID: transactionID)
         }

@@ -1,8 +1,8 @@
 /// The one-line debug traces of queries sent and answered: method, peer, round trip and
 /// outcome, readable without knowing the code.
-enum RPCTrace {
+package enum RPCTrace {
     /// `find_value to 127.0.0.1:8002: answered by 3fa2b1c0 in 0.41 ms`
-    static func sent(_ query: Query, to address: SocketAddress, outcome: RPCResult, after elapsed: Duration) -> String {
+    package static func sent(_ query: Query, to address: SocketAddress, outcome: RPCResult, after elapsed: Duration) -> String {
         let how = switch outcome {
         case .success(let response): "answered by \(response.id.hex.prefix(8))"
         case .failure(let error): "\(error)"
@@ -11,7 +11,7 @@ enum RPCTrace {
     }
 
     /// `store from 127.0.0.1:8003 (9c01d2e4): answered` or `...: error 203 'bad token'`
-    static func answered(_ query: Query, from sender: Contact, with reply: Message) -> String {
+    package static func answered(_ query: Query, from sender: Contact, with reply: Message) -> String {
         let how = switch reply.body {
         case .error(let code, let message): "error \(code) '\(message.prefix(80))'"
         default: "answered"

@@ -57,7 +57,7 @@ public struct NodeConfiguration: Sendable {
 
     /// Counts this node's background tasks together with other nodes', for simulations
     /// that wait until a whole network is quiet.
-    public var activity: ActivityCounter?
+    public var activity: (any BackgroundActivity)?
 
     /// Told about every finished lookup, for benchmarks and diagnostics.
     public var onLookup: (@Sendable (LookupReport) -> Void)?
@@ -74,4 +74,21 @@ public struct LookupReport: Sendable, Equatable {
     public var hops: Int
     /// Whether a value came back (find_value lookups).
     public var foundValue: Bool
+
+    /// A lookup of `target` that sent `queries` over `hops` hops.
+    public init(target: NodeID, queries: Int, hops: Int, foundValue: Bool) {
+        self.target = target
+        self.queries = queries
+        self.hops = hops
+        self.foundValue = foundValue
+    }
+}
+
+/// What counts a node's background tasks (`NodeConfiguration.activity`): told when each
+/// starts and ends, so a simulation can wait until a whole network is quiet.
+public protocol BackgroundActivity: AnyObject, Sendable {
+    /// A background task began.
+    func started()
+    /// A background task ended.
+    func finished()
 }

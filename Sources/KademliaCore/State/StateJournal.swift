@@ -1,29 +1,24 @@
 /// One reading of both clocks, to turn the node's monotonic deadlines into the wall-clock
 /// times a journal keeps, and back after a restart.
-struct WallTime: Sendable {
+package struct WallTime: Sendable {
     /// The monotonic time.
-    var now: Timestamp
+    package var now: Timestamp
     /// The wall-clock time at `now`, in milliseconds since 1970.
-    var milliseconds: Int64
+    package var milliseconds: Int64
 
-    /// Reads both of `clock`'s clocks.
-    init(_ clock: any NodeClock) {
-        self.init(now: clock.now(), milliseconds: clock.wallMilliseconds())
-    }
-
-    init(now: Timestamp, milliseconds: Int64) {
+    package init(now: Timestamp, milliseconds: Int64) {
         self.now = now
         self.milliseconds = milliseconds
     }
 
     /// `instant` on the wall clock.
-    func wall(_ instant: Timestamp) -> Int64 {
+    package func wall(_ instant: Timestamp) -> Int64 {
         let (sum, overflow) = milliseconds.addingReportingOverflow((instant - now).totalNanoseconds / 1_000_000)
         return overflow ? .max : max(0, sum)
     }
 
     /// The wall-clock time `milliseconds` on the monotonic clock.
-    func monotonic(_ wall: Int64) -> Timestamp {
+    package func monotonic(_ wall: Int64) -> Timestamp {
         now + .milliseconds(wall - milliseconds)
     }
 }
@@ -33,10 +28,10 @@ struct WallTime: Sendable {
 extension NodeState {
     /// How long after a restart restored values fall due for replication and overdue
     /// publications for republishing: time to rejoin first, so they reach the K closest.
-    static let restartGrace: Duration = .seconds(60)
+    package static let restartGrace: Duration = .seconds(60)
 
     /// Starts noting every change to the store, the publications and the table's contacts.
-    mutating func startJournaling() {
+    package mutating func startJournaling() {
         store.tracksChanges = true
         publications.tracksChanges = true
         isJournaled = true
@@ -46,7 +41,7 @@ extension NodeState {
     /// (never more than a full one), publications due again when they were. Restored values
     /// replicate after the grace, staggered over a tenth of the interval so a network started
     /// again all at once does not replicate in lockstep.
-    mutating func restore(from snapshot: JournalSnapshot, at time: WallTime) {
+    package mutating func restore(from snapshot: JournalSnapshot, at time: WallTime) {
         let now = time.now
         externalAddress = snapshot.externalAddress
         for record in snapshot.held.values {
@@ -67,7 +62,7 @@ extension NodeState {
 
     /// The entries that record what changed since the last call, and whether any of them
     /// is a value or publication (which an acknowledgement waits on; contacts need not).
-    mutating func takeJournalEntries(at time: WallTime) -> (entries: [JournalEntry], durable: Bool) {
+    package mutating func takeJournalEntries(at time: WallTime) -> (entries: [JournalEntry], durable: Bool) {
         guard isJournaled else { return ([], false) }
         var entries = journalContacts.map(JournalEntry.contact)
         journalContacts = []
@@ -89,7 +84,7 @@ extension NodeState {
 
     /// The fewest entries that rebuild the state now, for compaction: id, the table's
     /// contacts, what is held, what is published.
-    func journalImage(at time: WallTime) -> [JournalEntry] {
+    package func journalImage(at time: WallTime) -> [JournalEntry] {
         var entries: [JournalEntry] = [.identity(localID), .signingKey(seed: signingKey.seed)]
         entries += externalAddress.map { [.externalAddress(ip: $0)] } ?? []
         entries += routingTable.contacts.map(JournalEntry.contact)
@@ -99,7 +94,7 @@ extension NodeState {
     }
 
     /// How many entries `journalImage` would hold, without building it.
-    var journalImageCount: Int { 3 + routingTable.count + store.count + publications.count }
+    package var journalImageCount: Int { 3 + routingTable.count + store.count + publications.count }
 
     private func heldEntry(_ target: NodeID, at time: WallTime) -> JournalEntry? {
         guard let (stored, isReplica) = store.journaled(target), stored.expiresAt > time.now else { return nil }
