@@ -43,7 +43,7 @@ interop: ; bash interop/run.sh
 
 # The fuzzer is built by swiftc, not SwiftPM, into .build-fuzz (see Fuzz/README.md).
 FUZZER := .build-fuzz/datagram-fuzzer
-FUZZ_SOURCES := $(shell find Sources/Kademlia Sources/KademliaCore Fuzz/DatagramFuzzer -name '*.swift') Sources/CLinux/CLinux.h Sources/CLinux/module.modulemap Fuzz/build.sh
+FUZZ_SOURCES := $(shell find Sources/Kademlia Sources/KademliaCore Sources/KademliaTestKit Fuzz/DatagramFuzzer -name '*.swift') Sources/CLinux/CLinux.h Sources/CLinux/module.modulemap Fuzz/build.sh
 
 fuzz-build:
 	bash Fuzz/build.sh

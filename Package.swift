@@ -15,11 +15,14 @@ let package = Package(
         .target(name: "KademliaCore"),
         // The shell: sockets, clocks, files and locks around the core, which it re-exports.
         .target(name: "Kademlia", dependencies: ["KademliaCore", "CLinux"]),
+        // What tests, benchmarks and the fuzzer run the node on: the in-memory network, the
+        // manual clock, the churn simulation and the reference decoder. Not shipped.
+        .target(name: "KademliaTestKit", dependencies: ["Kademlia"]),
         .executableTarget(name: "dht", dependencies: ["Kademlia"]),
-        .executableTarget(name: "dht-bench", dependencies: ["Kademlia"]),
+        .executableTarget(name: "dht-bench", dependencies: ["Kademlia", "KademliaTestKit"]),
         // The README's library example; the tests build and run it.
         .executableTarget(name: "dht-example", dependencies: ["Kademlia"], path: "Examples/QuickStart"),
-        .testTarget(name: "KademliaTests", dependencies: ["Kademlia", "KademliaCore"]),
-        .testTarget(name: "dhtTests", dependencies: ["dht", "dht-bench", "dht-example", "Kademlia"]),
+        .testTarget(name: "KademliaTests", dependencies: ["Kademlia", "KademliaCore", "KademliaTestKit"]),
+        .testTarget(name: "dhtTests", dependencies: ["dht", "dht-bench", "dht-example", "Kademlia", "KademliaTestKit"]),
     ]
 )

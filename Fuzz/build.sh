@@ -2,8 +2,8 @@
 # Builds the libFuzzer target .build-fuzz/datagram-fuzzer (see Fuzz/README.md).
 #
 # SwiftPM cannot build a libFuzzer binary (it would link its own main), so swiftc does it
-# directly: the pure core (KademliaCore) and the shell (Kademlia) as static library
-# modules, instrumented for libFuzzer and ASan, then the harness against them; one package
+# directly: the pure core (KademliaCore), the shell (Kademlia) and the test kit (for the
+# reference decoder) as static library modules, instrumented for libFuzzer and ASan, then the harness against them; one package
 # name, so `package` declarations are seen across them as SwiftPM builds them. The library is built -enable-testing only so the
 # harness can hold the decoder to the internal reference decoder (Message.decodeViaTree).
 set -euo pipefail
@@ -19,7 +19,7 @@ THREADS="$(nproc 2>/dev/null || echo 2)"
 OUT=.build-fuzz
 mkdir -p "$OUT/modules"
 # An archive is added to, not replaced: objects of files since moved would linger twice.
-rm -f "$OUT/libKademlia.a" "$OUT/libKademliaCore.a"
+rm -f "$OUT/libKademlia.a" "$OUT/libKademliaCore.a" "$OUT/libKademliaTestKit.a"
 
 # -O with -g: fast enough to fuzz, symbolised stacks when something crashes.
 # lld: gold warns about ASan's local symbols.
@@ -28,6 +28,7 @@ FLAGS=(-swift-version 6 -parse-as-library -O -g -sanitize=fuzzer,address -use-ld
 
 mapfile -t CORE < <(find Sources/KademliaCore -name '*.swift' | LC_ALL=C sort)
 mapfile -t LIBRARY < <(find Sources/Kademlia -name '*.swift' | LC_ALL=C sort)
+mapfile -t TESTKIT < <(find Sources/KademliaTestKit -name '*.swift' | LC_ALL=C sort)
 mapfile -t HARNESS < <(find Fuzz/DatagramFuzzer -name '*.swift' | LC_ALL=C sort)
 
 "$SWIFTC" "${FLAGS[@]}" -module-name KademliaCore -enable-testing -wmo -num-threads "$THREADS" \
@@ -40,8 +41,13 @@ mapfile -t HARNESS < <(find Fuzz/DatagramFuzzer -name '*.swift' | LC_ALL=C sort)
     -emit-library -static -o "$OUT/libKademlia.a" \
     "${LIBRARY[@]}"
 
+"$SWIFTC" "${FLAGS[@]}" -module-name KademliaTestKit -wmo -num-threads "$THREADS" \
+    -emit-module -emit-module-path "$OUT/modules/KademliaTestKit.swiftmodule" \
+    -emit-library -static -o "$OUT/libKademliaTestKit.a" \
+    "${TESTKIT[@]}"
+
 "$SWIFTC" "${FLAGS[@]}" -module-name DatagramFuzzer -warnings-as-errors \
-    "${HARNESS[@]}" "$OUT/libKademlia.a" "$OUT/libKademliaCore.a" \
+    "${HARNESS[@]}" "$OUT/libKademliaTestKit.a" "$OUT/libKademlia.a" "$OUT/libKademliaCore.a" \
     -o "$OUT/datagram-fuzzer"
 
 echo "built $OUT/datagram-fuzzer"

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Kademlia
+import KademliaTestKit
 import Synchronization
 
 /// One node on an in-memory network with a virtual clock, fed the fuzzer's datagrams.

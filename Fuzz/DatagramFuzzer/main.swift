@@ -9,6 +9,7 @@
 import Glibc
 #endif
 @testable import Kademlia
+import KademliaTestKit
 
 @_cdecl("LLVMFuzzerInitialize")
 public func initialize(_ argc: UnsafeMutableRawPointer, _ argv: UnsafeMutableRawPointer) -> CInt {

@@ -1,5 +1,6 @@
 import Kademlia
 import Synchronization
+import KademliaTestKit
 
 /// N nodes in this process on one transport, with what the workload needs to see.
 final class BenchCluster: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Kademlia
+import KademliaTestKit
 
 /// Runs the churn scenario and prints a Markdown table, one row per simulated hour as it
 /// is probed, then the memory a node cost and the wall time.

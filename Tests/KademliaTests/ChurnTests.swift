@@ -1,5 +1,6 @@
 import Kademlia
 import Testing
+import KademliaTestKit
 
 /// The headline of the lifetime work: a day of churn, with the keys' publishers long gone.
 @Suite("Churn, the headline")

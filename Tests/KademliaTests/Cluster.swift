@@ -1,4 +1,5 @@
 import Kademlia
+import KademliaTestKit
 
 /// A seeded network of nodes on the in-memory transport with a virtual clock.
 struct MemoryCluster {

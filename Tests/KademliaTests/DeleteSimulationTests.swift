@@ -1,5 +1,6 @@
 import Kademlia
 import Testing
+import KademliaTestKit
 
 /// Delete on simulated time: a tombstone outlives every older copy, so a holder that was
 /// away during the delete can never bring the value back.

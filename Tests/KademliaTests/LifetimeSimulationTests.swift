@@ -1,5 +1,6 @@
 import Kademlia
 import Testing
+import KademliaTestKit
 
 /// The lifetime rules on the seeded in-memory network and virtual clock: simulated hours
 /// and days, not wall-clock ones.

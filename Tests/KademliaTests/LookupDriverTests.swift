@@ -1,6 +1,7 @@
 @testable import Kademlia
 @testable import KademliaCore
 import Testing
+import KademliaTestKit
 
 @Suite("Lookups driven from replies: when a get may stop, and cancellation")
 struct LookupDriverTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Kademlia
 @testable import KademliaCore
+import KademliaTestKit
 
 /// Our nodes as Mainline clients of each other on the in-memory network: announces and
 /// peer searches (BEP 5), immutable and mutable items (BEP 44).

@@ -1,6 +1,7 @@
 import Testing
 @testable import Kademlia
 @testable import KademliaCore
+import KademliaTestKit
 
 private let start = Timestamp(nanoseconds: 1_000_000_000_000)
 private let tid: [UInt8] = [0x61, 0x61]

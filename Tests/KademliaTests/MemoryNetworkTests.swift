@@ -1,5 +1,6 @@
 import Kademlia
 import Testing
+import KademliaTestKit
 
 @Suite("In-memory network, seeded")
 struct MemoryNetworkTests {

@@ -1,6 +1,7 @@
 import Testing
 @testable import Kademlia
 @testable import KademliaCore
+import KademliaTestKit
 
 // `Message.decode` reads datagrams in one pass; `Message.decodeViaTree` is the simple tree
 // decoder it replaced. These tests hold the two to the same result, error reasons included.

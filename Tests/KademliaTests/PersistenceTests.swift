@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Kademlia
 @testable import KademliaCore
+import KademliaTestKit
 
 /// A node with a data directory: what it writes, when, and what a restart gives back, on
 /// the in-memory network's virtual clock (whose wall clock moves with it).

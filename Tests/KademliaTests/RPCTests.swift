@@ -1,6 +1,7 @@
 @testable import Kademlia
 @testable import KademliaCore
 import Testing
+import KademliaTestKit
 
 /// Two seeded nodes on one in-memory network.
 private func pair() -> (MemoryNetwork, DHTNode, DHTNode) {

@@ -2,6 +2,7 @@ import Synchronization
 import Testing
 @testable import Kademlia
 @testable import KademliaCore
+import KademliaTestKit
 
 /// A Mainline node of another kind on the in-memory network: it answers `ping` and
 /// `find_node` (saying in `v` that it is not one of ours) and ignores every other method,

@@ -1,6 +1,7 @@
 import Testing
 @testable import Kademlia
 @testable import KademliaCore
+import KademliaTestKit
 
 private let target = NodeID(key: "answer")
 private let other = NodeID(key: "question")

@@ -1,6 +1,7 @@
 import Testing
 @testable import Kademlia
 @testable import KademliaCore
+import KademliaTestKit
 
 private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 

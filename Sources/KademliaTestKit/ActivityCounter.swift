@@ -1,4 +1,5 @@
 import Synchronization
+import Kademlia
 
 /// Background tasks under way across every node that shares it, so a simulation of
 /// thousands of nodes asks one counter, not each node, whether the network is quiet.

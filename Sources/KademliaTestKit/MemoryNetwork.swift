@@ -1,4 +1,5 @@
 import Synchronization
+import Kademlia
 
 /// An in-memory datagram network on a virtual clock, for tests and simulations.
 ///

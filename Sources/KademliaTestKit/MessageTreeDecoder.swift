@@ -1,3 +1,5 @@
+import Kademlia
+
 extension Message {
     /// The reference decoder `decode` replaced: builds the whole bencode tree, then reads fields
     /// from it. Kept, simple and obviously strict, so tests can check the direct reader against it.

@@ -1,4 +1,5 @@
 import Foundation
+import Kademlia
 
 /// The churn scenario: a network whose nodes come and go while it must keep its keys.
 public struct ChurnScenario: Sendable {

@@ -1,4 +1,5 @@
 import Synchronization
+import Kademlia
 
 extension MemoryNetwork {
     static let quietLooksBeforeTimePasses = 8
