@@ -1,16 +1,14 @@
+import Kademlia
+
 /// Builds the one JSON object the benchmark prints, keys in a fixed order so runs diff cleanly.
 struct Report {
-    private enum Value {
-        case literal(String)
-        case object(Report)
-    }
+    private var fields: [(String, JSONValue)] = []
 
-    private var fields: [(String, Value)] = []
-
-    mutating func add(_ key: String, _ value: Int) { fields.append((key, .literal(String(value)))) }
-    mutating func add(_ key: String, _ value: Double) { fields.append((key, .literal(Self.number(value)))) }
-    mutating func add(_ key: String, _ value: String) { fields.append((key, .literal("\"\(value)\""))) }
-    mutating func add(_ key: String, _ nested: Report) { fields.append((key, .object(nested))) }
+    mutating func add(_ key: String, _ value: Int) { fields.append((key, .int(value))) }
+    /// A figure, with at most three decimals; 0 when it could not be measured.
+    mutating func add(_ key: String, _ value: Double) { fields.append((key, .number(value.isFinite ? value : 0))) }
+    mutating func add(_ key: String, _ value: String) { fields.append((key, .string(value))) }
+    mutating func add(_ key: String, _ nested: Report) { fields.append((key, .object(nested.fields))) }
 
     /// The phase's figures under the keys scripts read.
     static func phase(_ result: PhaseResult) -> Report {
@@ -35,20 +33,6 @@ struct Report {
         return report
     }
 
-    func json(indent: Int = 0) -> String {
-        let pad = String(repeating: "  ", count: indent + 1)
-        let body = fields.map { key, value in
-            switch value {
-            case .literal(let text): "\(pad)\"\(key)\": \(text)"
-            case .object(let nested): "\(pad)\"\(key)\": \(nested.json(indent: indent + 1))"
-            }
-        }.joined(separator: ",\n")
-        return "{\n\(body)\n\(String(repeating: "  ", count: indent))}"
-    }
-
-    private static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "0" }
-        let rounded = (value * 1000).rounded() / 1000
-        return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : String(rounded)
-    }
+    /// The report, indented, keys in the order they were added.
+    var json: String { JSONValue.object(fields).indented }
 }

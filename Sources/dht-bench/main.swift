@@ -69,14 +69,14 @@ case .success(let options) where options.scenario == "churn":
     await runChurn(options)
 case .success(let options) where options.scenario == "restart":
     do {
-        print(try await runRestart(options).json())
+        print(try await runRestart(options).json)
     } catch {
         printError("dht-bench: \(error)")
         exit(1)
     }
 case .success(let options):
     do {
-        print(try await runBenchmark(options).json())
+        print(try await runBenchmark(options).json)
     } catch {
         printError("dht-bench: \(error)")
         exit(1)

@@ -1,3 +1,5 @@
+import Kademlia
+
 /// What one command answers: the text a person reads, the JSON object a script reads,
 /// and an optional warning for stderr. The REPL prints one of the first two.
 struct Reply: Sendable, Equatable {

@@ -55,6 +55,23 @@ import Testing
         #expect(encoded.hasPrefix(#"{"s":"#), "keys keep their order")
     }
 
+    @Test func theIndentedFormIsTheBenchmarksLayoutAndEscapesToo() throws {
+        let report = JSONValue.object([("transport", "udp \"quoted\""), ("put", .object([("ops", 500), ("p50_ms", .number(0.1234))])),
+                                       ("empty", .object([]))])
+        #expect(report.indented == """
+            {
+              "transport": "udp \\"quoted\\"",
+              "put": {
+                "ops": 500,
+                "p50_ms": 0.123
+              },
+              "empty": {}
+            }
+            """)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(report.indented.utf8)) as? [String: Any])
+        #expect(parsed["transport"] as? String == "udp \"quoted\"")
+    }
+
     @Test func wireErrorsReadAsPlainText() {
         let error = MessageDecodeError.unreadable(.unexpectedByte(103, offset: 0))
         #expect("\(error)" == "not bencode (byte 'g' at offset 0 cannot start a value)")

@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func putWithATTLStoresLikeAPlainPut() async throws {
-        let (lines, _) = try await run(["put --ttl 30s k v", "put --ttl=500ms k2  v ", "get k", "get k2"])
+        let (lines, _) = try await run(["put --ttl 30s k v", "put --ttl=10s k2  v ", "get k", "get k2"])
         #expect(lines.prefix(4) == ["Stored key 'k' at 1 nodes", "Stored key 'k2' at 1 nodes", "Value: v", "Value:  v "])
     }
 

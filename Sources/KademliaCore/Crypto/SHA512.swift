@@ -2,7 +2,7 @@
 ///
 /// Ed25519 (RFC 8032) is defined over SHA-512, so signing and verifying
 /// BEP 44 items needs it; nothing else in the module uses it. The streaming
-/// `Hasher` keeps its partial block in a fixed-size tuple, like `SHA1`, so
+/// `Hasher` keeps its partial block inline (`HashBlockBuffer`), like `SHA1`, so
 /// hashing allocates only the 64-byte digest.
 public enum SHA512 {
     /// The digest length in bytes.
@@ -17,60 +17,26 @@ public enum SHA512 {
             UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64
         )
 
-        private static let blockSize = 128
         private static let initialState: State = (
             0x6A09_E667_F3BC_C908, 0xBB67_AE85_84CA_A73B, 0x3C6E_F372_FE94_F82B, 0xA54F_F53A_5F1D_36F1,
             0x510E_527F_ADE6_82D1, 0x9B05_688C_2B3E_6C1F, 0x1F83_D9AB_FB41_BD6B, 0x5BE0_CD19_137E_2179
         )
 
+        private static let blockSize = 128
+
         private var state: State = Hasher.initialState
-        // A tuple rather than an array: inline storage, no allocation, still Sendable.
-        private var pending: Block = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        private var pendingCount = 0
-        // Bytes, not bits: the 128-bit bit length is derived at finalize, so 2^64 bytes fit.
-        private var totalLength: UInt64 = 0
+        // Bytes, not bits, are counted: the 128-bit bit length is derived at finalize.
+        private var buffer = HashBlockBuffer<Block>(zero: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
         /// Creates a hasher in the initial FIPS 180-4 state.
         public init() {}
 
         /// Absorbs `bytes` into the running hash.
         public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-            let count = bytes.count
-            guard count > 0 else { return }
-            totalLength &+= UInt64(count)
-            var offset = 0
-
-            if pendingCount > 0 {
-                let take = min(Self.blockSize - pendingCount, count)
-                let start = pendingCount
-                withUnsafeMutableBytes(of: &pending) { dst in
-                    UnsafeMutableRawBufferPointer(rebasing: dst[start..<start + take])
-                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<take]))
-                }
-                pendingCount += take
-                offset = take
-                guard pendingCount == Self.blockSize else { return }
-                // Copy first: compressing straight out of `pending` would overlap the access to `state`.
-                let full = pending
-                withUnsafeBytes(of: full) { Self.compress(&state, $0) }
-                pendingCount = 0
-            }
-
-            let wholeBytes = (count - offset) / Self.blockSize * Self.blockSize
-            if wholeBytes > 0 {
-                // Whole blocks are compressed in place, skipping the staging copy.
-                Self.compress(&state, UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + wholeBytes]))
-                offset += wholeBytes
-            }
-
-            let rest = count - offset
-            if rest > 0 {
-                withUnsafeMutableBytes(of: &pending) { dst in
-                    UnsafeMutableRawBufferPointer(rebasing: dst[0..<rest])
-                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<count]))
-                }
-                pendingCount = rest
-            }
+            // A local copy of the state: the buffer is being changed while blocks are compressed.
+            var chained = state
+            buffer.absorb(bytes) { Self.compress(&chained, $0) }
+            state = chained
         }
 
         /// Absorbs every byte of `bytes` into the running hash.
@@ -84,6 +50,8 @@ public enum SHA512 {
 
         /// Returns the 64-byte digest and resets the hasher so it can be reused.
         public mutating func finalize() -> [UInt8] {
+            let totalLength = buffer.totalLength
+            let pendingCount = buffer.count
             let bitLengthLow = totalLength &<< 3
             let bitLengthHigh = totalLength &>> 61
             // One 0x80 byte, zeros up to 112 mod 128, then the 128-bit length: at most 144 bytes.

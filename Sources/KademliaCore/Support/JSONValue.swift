@@ -1,6 +1,6 @@
-/// A JSON value with its object keys in a fixed order, written on one line; enough for
-/// `--json` replies and `--log-format json` without Foundation's encoder.
-enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+/// A JSON value with its object keys in a fixed order, written on one line (`--json`
+/// replies, `--log-format json`) or indented (the benchmark's report), without Foundation.
+package enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
     case string(String)
     case integer(Int64)
     /// Written with up to three decimals (round trips in milliseconds).
@@ -11,18 +11,39 @@ enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral, ExpressibleByIn
     /// Keys in the order given, so replies read the same every time.
     case object([(String, JSONValue)])
 
-    init(stringLiteral value: String) { self = .string(value) }
-    init(integerLiteral value: Int64) { self = .integer(value) }
-    init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int64) { self = .integer(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
 
     /// An integer from any width.
-    static func int(_ value: some BinaryInteger) -> JSONValue { .integer(Int64(clamping: value)) }
+    package static func int(_ value: some BinaryInteger) -> JSONValue { .integer(Int64(clamping: value)) }
 
     /// The compact encoding: no spaces, no newlines (a newline inside a string is `\n`).
-    var encoded: String {
+    package var encoded: String {
         var out = ""
         write(to: &out)
         return out
+    }
+
+    /// The indented encoding: an object's members one per line, two spaces a level.
+    package var indented: String {
+        var out = ""
+        writeIndented(to: &out, level: 0)
+        return out
+    }
+
+    private func writeIndented(to out: inout String, level: Int) {
+        guard case .object(let members) = self, !members.isEmpty else { return write(to: &out) }
+        let pad = String(repeating: "  ", count: level + 1)
+        out += "{\n"
+        for (index, member) in members.enumerated() {
+            if index > 0 { out += ",\n" }
+            out += pad
+            Self.writeString(member.0, to: &out)
+            out += ": "
+            member.1.writeIndented(to: &out, level: level + 1)
+        }
+        out += "\n" + String(repeating: "  ", count: level) + "}"
     }
 
     private func write(to out: inout String) {
@@ -85,5 +106,6 @@ enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral, ExpressibleByIn
 }
 
 extension JSONValue {
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.encoded == rhs.encoded }
+    /// Two values are equal when they are written the same.
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.encoded == rhs.encoded }
 }

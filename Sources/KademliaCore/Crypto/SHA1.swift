@@ -1,8 +1,7 @@
 /// SHA-1 (FIPS 180-4), streaming.
 ///
-/// Used for node IDs and tokens, not for security against collisions.
-/// The pending partial block lives in a fixed-size tuple so hashing never
-/// touches the heap except for the 20-byte digest returned by `finalize()`.
+/// Used for node IDs and tokens, not for security against collisions. The partial block
+/// lives inline (`HashBlockBuffer`), so hashing allocates only the 20-byte digest.
 public struct SHA1: Sendable {
     /// Chaining state H0...H4.
     private struct State: Sendable {
@@ -18,52 +17,17 @@ public struct SHA1: Sendable {
     private static let blockSize = 64
 
     private var state = State()
-    // A tuple rather than an array: inline storage, no allocation, still Sendable.
-    private var pending: Block = (0, 0, 0, 0, 0, 0, 0, 0)
-    private var pendingCount = 0
-    private var totalLength: UInt64 = 0
+    private var buffer = HashBlockBuffer<Block>(zero: (0, 0, 0, 0, 0, 0, 0, 0))
 
     /// Creates a hasher in the initial FIPS 180-4 state.
     public init() {}
 
     /// Absorbs `bytes` into the running hash.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        let count = bytes.count
-        guard count > 0 else { return }
-        totalLength &+= UInt64(count)
-        var offset = 0
-
-        if pendingCount > 0 {
-            let take = min(Self.blockSize - pendingCount, count)
-            let start = pendingCount
-            withUnsafeMutableBytes(of: &pending) { dst in
-                UnsafeMutableRawBufferPointer(rebasing: dst[start..<start + take])
-                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<take]))
-            }
-            pendingCount += take
-            offset = take
-            guard pendingCount == Self.blockSize else { return }
-            // Copy first: compressing straight out of `pending` would overlap the access to `state`.
-            let full = pending
-            withUnsafeBytes(of: full) { Self.compress(&state, $0) }
-            pendingCount = 0
-        }
-
-        let wholeBytes = (count - offset) / Self.blockSize * Self.blockSize
-        if wholeBytes > 0 {
-            // Whole blocks are compressed in place, skipping the staging copy.
-            Self.compress(&state, UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + wholeBytes]))
-            offset += wholeBytes
-        }
-
-        let rest = count - offset
-        if rest > 0 {
-            withUnsafeMutableBytes(of: &pending) { dst in
-                UnsafeMutableRawBufferPointer(rebasing: dst[0..<rest])
-                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<count]))
-            }
-            pendingCount = rest
-        }
+        // A local copy of the state: the buffer is being changed while blocks are compressed.
+        var chained = state
+        buffer.absorb(bytes) { Self.compress(&chained, $0) }
+        state = chained
     }
 
     /// Absorbs the contents of `bytes` into the running hash.
@@ -73,7 +37,8 @@ public struct SHA1: Sendable {
 
     /// Returns the 20-byte digest and resets the hasher so it can be reused.
     public mutating func finalize() -> [UInt8] {
-        let bitLength = totalLength &* 8
+        let bitLength = buffer.totalLength &* 8
+        let pendingCount = buffer.count
         // One 0x80 byte, zeros up to 56 mod 64, then the 64-bit length: at most 72 bytes.
         let padLength = pendingCount < 56 ? 56 - pendingCount : 120 - pendingCount
         var tail: (Block, Block) = ((0, 0, 0, 0, 0, 0, 0, 0), (0, 0, 0, 0, 0, 0, 0, 0))
