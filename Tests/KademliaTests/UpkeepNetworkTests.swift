@@ -61,27 +61,35 @@ private final class ForeignPeer: TransportDelegate {
         }
     }
 
-    @Test func aHandOffToANodeOverItsLimitsIsPacedByBusyAnswersAndLosesNoContact() async {
-        var cluster = MemoryCluster(seed: 17)
+    /// A lone holder puts `count` values, then a newcomer with `limits` joins through it and
+    /// `settle` passes: the two nodes and how many of the values the newcomer holds.
+    private func handOff(_ count: Int, seed: UInt64, storeLimit: Int? = nil, newcomerLimits: (inout NodeLimits) -> Void = { _ in },
+                         settle: Duration) async -> (holder: DHTNode, newcomer: DHTNode, held: Int) {
+        var cluster = MemoryCluster(seed: seed)
+        if let storeLimit { cluster.configuration.limits.maxStoredValues = storeLimit }
         await cluster.grow(to: 1)
         let holder = cluster.nodes[0]
         let network = cluster.network
-        let count = 300
         await network.run {
             for index in 0..<count { _ = try? await holder.put(key: "held \(index)", value: [UInt8(index % 256)]) }
         }
-        // A newcomer that answers a host 5 queries a second and lends nothing beyond.
-        var tight = cluster.configuration
-        tight.limits.queriesPerSecondPerHost = 5
-        tight.limits.queryBurstPerHost = 5
-        tight.limits.spareQueriesPerSecond = 0
-        tight.limits.spareQueryBurst = 0
-        cluster.configuration = tight
+        newcomerLimits(&cluster.configuration.limits)
         let newcomer = cluster.makeNode()
         _ = await network.run { try? await newcomer.bootstrap([holder.address]) }
         cluster.adopt(newcomer)
-        await cluster.pass(.seconds(120), step: .milliseconds(100))
-        let held = (0..<count).count { newcomer.localValue(for: "held \($0)") != nil }
+        await cluster.pass(settle, step: .milliseconds(100))
+        return (holder, newcomer, (0..<count).count { newcomer.localValue(for: "held \($0)") != nil })
+    }
+
+    @Test func aHandOffToANodeOverItsLimitsIsPacedByBusyAnswersAndLosesNoContact() async {
+        let count = 300
+        // A newcomer that answers a host 5 queries a second and lends nothing beyond.
+        let (holder, newcomer, held) = await handOff(count, seed: 17, newcomerLimits: { tight in
+            tight.queriesPerSecondPerHost = 5
+            tight.queryBurstPerHost = 5
+            tight.spareQueriesPerSecond = 0
+            tight.spareQueryBurst = 0
+        }, settle: .seconds(120))
         #expect(held == count, "the whole hand-off arrived, at the pace the newcomer set: \(held) of \(count)")
         #expect(holder.knownContacts.contains(newcomer.contact), "busy is not gone")
         let upkeep = holder.status().upkeep
@@ -91,23 +99,15 @@ private final class ForeignPeer: TransportDelegate {
     }
 
     @Test func aNewcomerTakesAHandOffLargerThanOneSourcesShareOfItsStore() async {
-        var cluster = MemoryCluster(seed: 18)
         // A store of 16,000 values: one source's share is 2,000, and it is open to any
         // source up to 8,000. The one holder hands the newcomer all 3,000 it has.
-        cluster.configuration.limits.maxStoredValues = 16_000
-        await cluster.grow(to: 1)
-        let holder = cluster.nodes[0]
-        let network = cluster.network
         let count = 3_000
-        await network.run {
-            for index in 0..<count { _ = try? await holder.put(key: "held \(index)", value: [UInt8(index % 256)]) }
-        }
-        let newcomer = cluster.makeNode()
-        _ = await network.run { try? await newcomer.bootstrap([holder.address]) }
-        cluster.adopt(newcomer)
-        await cluster.pass(.seconds(60), step: .milliseconds(100))
-        let held = (0..<count).count { newcomer.localValue(for: "held \($0)") != nil }
+        let (_, newcomer, held) = await handOff(count, seed: 18, storeLimit: 16_000, settle: .seconds(60))
         #expect(held == count, "a small network's hand-off is not cut at one source's share: \(held) of \(count)")
         #expect(newcomer.status().upkeep.storesRefused == 0)
+        let (_, closed, cut) = await handOff(count, seed: 18, storeLimit: 16_000, newcomerLimits: { $0.storeOpenToAnySourceBelow = 0 },
+                                             settle: .seconds(60))
+        #expect(cut <= 2_000, "the rule before: one source's 1/8 share, whatever the store's fill: \(cut)")
+        #expect(closed.status().upkeep.storesRefused >= count - 2_000)
     }
 }
