@@ -1,8 +1,6 @@
 import Testing
 import Kademlia
 
-private func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
-
 private func decode(_ s: String) throws(BencodeError) -> BencodeValue {
     try BencodeDecoder.decode(bytes(s))
 }

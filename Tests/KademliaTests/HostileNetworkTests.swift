@@ -51,7 +51,7 @@ import Testing
             }
         }
         let (stored, quota, other) = outcomes.value.withLock { ($0.stored, $0.quota, $0.other) }
-        let held = victim.state.withLock { $0.store.heldTotals }
+        let held = victim.read { $0.store.heldTotals }
         #expect(held.bytes <= 1 << 20, "the ceiling holds: \(held)")
         #expect(held.values <= stored, "stores this node is responsible for pushed out cached copies")
         #expect(stored + quota + other == 20 * 500 && other == 0, "every store answered: \(stored) \(quota) \(other)")

@@ -7,8 +7,6 @@ private let target = NodeID(key: "lifetime")
 private let hour: Duration = .seconds(3600)
 private let day: Duration = .seconds(86_400)
 
-private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
-
 /// How many pairs one of the store's private schedules holds, read by reflection.
 private func scheduleCount(_ store: ValueStore, _ name: String) -> Int? {
     (Mirror(reflecting: store).descendant(name) as? DeadlineHeap<NodeID>)?.count

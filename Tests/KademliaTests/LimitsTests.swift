@@ -3,8 +3,6 @@ import Testing
 @testable import Kademlia
 @testable import KademliaCore
 
-private let start = Timestamp(nanoseconds: 1_000_000_000_000)
-
 /// The pure limits: store quotas, rate limits, pacing, table diversity, lookup bounds.
 @Suite struct LimitsTests {
     private func address(_ ip: UInt32, _ port: UInt16 = 6881) -> SocketAddress { SocketAddress(ip: ip, port: port) }
@@ -214,7 +212,6 @@ private let start = Timestamp(nanoseconds: 1_000_000_000_000)
         #expect(running.value.withLock { $0.most } == 3)
     }
 }
-
 
 /// Counts running tasks across task closures.
 private final class Box: Sendable {

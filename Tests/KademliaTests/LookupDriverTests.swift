@@ -17,7 +17,7 @@ struct LookupDriverTests {
         // stopped at the first value would mostly return "old".
         let now = cluster.network.clock.now()
         let fresh = Array("fresh".utf8)
-        closest.state.withLock { _ = $0.store.store(fresh, seq: 7, for: target, key: Array("k".utf8), ttl: nil, now: now) }
+        closest.mutate { _ = $0.store.store(fresh, seq: 7, for: target, key: Array("k".utf8), ttl: nil, now: now) }
         for reader in cluster.nodes where reader !== closest {
             let found = await cluster.get(from: reader, key: "k")
             #expect(found == FoundValue(value: fresh, seq: 7), "read from \(reader.id.hex.prefix(6))")
@@ -54,12 +54,12 @@ struct LookupDriverTests {
         let asker = cluster.nodes[0]
         for node in cluster.nodes.dropFirst() { cluster.network.setSilent(node.address, true) }
         let lookup = Task { await asker.lookup(NodeID(key: "x"), for: .write) }
-        while asker.state.withLock({ $0.pending.count }) < 3 { await Task.yield() }
+        while asker.queriesAwaitingReply < 3 { await Task.yield() }
         lookup.cancel()
         let outcome = await lookup.value
         #expect(outcome.closest.isEmpty)
         #expect(outcome.queries == 3, "ALPHA queries were out")
-        #expect(asker.state.withLock { $0.pending.count } == 0, "no time passed, yet nothing waits")
+        #expect(asker.queriesAwaitingReply == 0, "no time passed, yet nothing waits")
     }
 
     @Test("stopping a node ends its lookups at once, and queries sent afterwards fail at once", .timeLimit(.minutes(1)))
@@ -69,11 +69,11 @@ struct LookupDriverTests {
         let asker = cluster.nodes[0]
         for node in cluster.nodes.dropFirst() { cluster.network.setSilent(node.address, true) }
         let lookup = Task { await asker.lookup(NodeID(key: "y"), for: .nodes) }
-        while asker.state.withLock({ $0.pending.count }) < 3 { await Task.yield() }
+        while asker.queriesAwaitingReply < 3 { await Task.yield() }
         asker.stop()
         let outcome = await lookup.value
         #expect(outcome.closest.isEmpty)
         #expect(await asker.request(.ping, to: cluster.nodes[1].address) == .failure(.cancelled))
-        #expect(asker.state.withLock { $0.pending.count } == 0)
+        #expect(asker.queriesAwaitingReply == 0)
     }
 }

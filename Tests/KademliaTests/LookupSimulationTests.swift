@@ -2,7 +2,6 @@ import Testing
 @testable import Kademlia
 @testable import KademliaCore
 
-private let start = Timestamp(nanoseconds: 1_000_000_000)
 
 /// A network of nodes simulated in pure code: each answers a lookup from its own
 /// knowledge, and the dead ones never answer.

@@ -3,14 +3,7 @@ import Testing
 @testable import KademliaCore
 import KademliaTestKit
 
-private let start = Timestamp(nanoseconds: 1_000_000_000_000)
 private let tid: [UInt8] = [0x61, 0x61]
-
-private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
-
-private func response(_ message: Message) -> Response? {
-    if case .response(let response) = message.body { response } else { nil }
-}
 
 private func error(_ message: Message) -> (code: Int64, text: String)? {
     if case .error(let code, let text) = message.body { (code, text) } else { nil }
@@ -18,10 +11,7 @@ private func error(_ message: Message) -> (code: Int64, text: String)? {
 
 private func makeState() -> (NodeState, SeededGenerator) {
     var generator = SeededGenerator(seed: 44)
-    var configuration = NodeConfiguration()
-    configuration.limits.contactsPerHost = .max
-    configuration.limits.contactsPerNetworkPerBucket = .max
-    let state = NodeState(localID: NodeID.random(using: &generator), configuration: configuration, random: NodeRandom(seed: 45), now: start)
+    let state = makeTestState(randomSeed: 45, localID: NodeID.random(using: &generator))
     return (state, generator)
 }
 

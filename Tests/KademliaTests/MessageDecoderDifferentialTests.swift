@@ -6,8 +6,6 @@ import KademliaTestKit
 // `Message.decode` reads datagrams in one pass; `Message.decodeViaTree` is the simple tree
 // decoder it replaced. These tests hold the two to the same result, error reasons included.
 
-private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
-
 private let idA = NodeID(bytes: bytes("abcdefghij0123456789")) ?? .zero
 private let idB = NodeID(bytes: bytes("mnopqrstuvwxyz123456")) ?? .zero
 

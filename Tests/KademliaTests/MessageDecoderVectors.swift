@@ -3,7 +3,6 @@ import Kademlia
 // Inputs for MessageDecoderDifferentialTests: the encoder's whole output range, and
 // hand-written datagrams aimed at the checks whose order decides which error is reported.
 
-private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 private let idA = NodeID(bytes: bytes("abcdefghij0123456789")) ?? .zero
 private let idB = NodeID(bytes: bytes("mnopqrstuvwxyz123456")) ?? .zero

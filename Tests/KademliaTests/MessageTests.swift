@@ -2,8 +2,6 @@ import Testing
 @testable import Kademlia
 @testable import KademliaCore
 
-private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
-
 private let askerID = NodeID(bytes: bytes("abcdefghij0123456789")) ?? .zero
 private let answererID = NodeID(bytes: bytes("mnopqrstuvwxyz123456")) ?? .zero
 

@@ -3,7 +3,6 @@ import Testing
 @testable import Kademlia
 @testable import KademliaCore
 
-private let start = Timestamp(nanoseconds: 1_000_000_000)
 private let responder = NodeID(high: 1, middle: 2, low: 3)
 
 /// Collects what completions and stall callbacks were called with.

@@ -43,7 +43,7 @@ import KademliaTestKit
         #expect(second.localValue(for: "short") == nil, "its two-hour TTL ran out while the node was down")
         #expect(second.localValue(for: "gone") == nil)
         let now = network.clock.now()
-        let (kept, tombstone, publication) = second.state.withLock { state in
+        let (kept, tombstone, publication) = second.read { state in
             (state.store.entry(for: NodeID(key: "kept"), now: now), state.store.entry(for: NodeID(key: "gone"), now: now),
              state.publications.publication(for: NodeID(key: "kept")))
         }
@@ -138,11 +138,11 @@ import KademliaTestKit
         for index in 0..<50 { _ = try await source.put(key: "k\(index)", value: Array("v\(index)".utf8), ttl: .seconds(600 + index)) }
         _ = try await source.delete(key: "k3")
         let time = WallTime(network.clock)
-        let image = source.state.withLock { $0.journalImage(at: time) }
+        let image = source.read { $0.journalImage(at: time) }
         let snapshot = JournalSnapshot.replay(image.map(\.payload), now: time.milliseconds)
         var restored = NodeState(localID: source.id, configuration: NodeConfiguration(), random: NodeRandom(seed: 1), now: time.now)
         restored.restore(from: snapshot, at: time)
-        let (original, publications) = source.state.withLock { ($0.store.all(now: time.now), $0.publications.count) }
+        let (original, publications) = source.read { ($0.store.all(now: time.now), $0.publications.count) }
         #expect(restored.store.count == original.count && restored.publications.count == publications)
         for (target, stored) in original {
             let back = try #require(restored.store.entry(for: target, now: time.now))

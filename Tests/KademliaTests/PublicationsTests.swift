@@ -6,8 +6,6 @@ private let t0 = Timestamp(nanoseconds: 5_000_000_000_000)
 private let interval: Duration = .seconds(86_400)
 private let tick: Duration = .nanoseconds(1)
 
-private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
-
 @Suite struct PublicationsTests {
     @Test func takeDueReturnsEachPublicationOncePerInterval() throws {
         var publications = Publications(interval: interval)

@@ -30,9 +30,9 @@ struct RPCTests {
         let (network, asker, answerer) = pair()
         network.setSilent(answerer.address, true)
         let pending = Task { await asker.request(.ping, to: answerer.address) }
-        while asker.state.withLock({ $0.pending.count }) == 0 { await Task.yield() }
+        while asker.queriesAwaitingReply == 0 { await Task.yield() }
         network.advance(by: .milliseconds(1_900))
-        #expect(asker.state.withLock { $0.pending.count } == 1, "not yet due")
+        #expect(asker.queriesAwaitingReply == 1, "not yet due")
         network.advance(by: .milliseconds(200))
         #expect(await pending.value == .failure(.timedOut))
         #expect(asker.traffic.queriesTimedOut == 1)
@@ -43,10 +43,10 @@ struct RPCTests {
         let (network, asker, answerer) = pair()
         network.setSilent(answerer.address, true)
         let pending = Task { await asker.request(.ping, to: answerer.address) }
-        while asker.state.withLock({ $0.pending.count }) == 0 { await Task.yield() }
+        while asker.queriesAwaitingReply == 0 { await Task.yield() }
         pending.cancel()
         #expect(await pending.value == .failure(.cancelled))
-        #expect(asker.state.withLock { $0.pending.count } == 0)
+        #expect(asker.queriesAwaitingReply == 0)
     }
 
     @Test("a reply carrying the right transaction id from another address is dropped")
@@ -55,12 +55,12 @@ struct RPCTests {
         network.setSilent(answerer.address, true)
         let impostor = network.makeTransport()
         let pending = Task { await asker.request(.ping, to: answerer.address) }
-        while asker.state.withLock({ $0.pending.count }) == 0 { await Task.yield() }
-        let key = asker.state.withLock { state in state.pending.keys.first }
+        while asker.queriesAwaitingReply == 0 { await Task.yield() }
+        let key = asker.read { state in state.pending.keys.first }
         let transactionID = key.map { [UInt8($0.transactionID >> 8), UInt8($0.transactionID & 0xFF)] } ?? []
         let reply = Message(transactionID: transactionID, body: .response(Response(id: answerer.id))).encoded()
         impostor.send(reply, to: asker.address)
-        #expect(asker.state.withLock { $0.pending.count } == 1, "right tid, wrong address")
+        #expect(asker.queriesAwaitingReply == 1, "right tid, wrong address")
         network.advance(by: .seconds(3))
         #expect(await pending.value == .failure(.timedOut))
     }
@@ -82,7 +82,7 @@ struct HostilePeerTests {
         let (network, writer, holder) = pair()
         _ = try? await writer.bootstrap([holder.address])
         let now = network.clock.now()
-        holder.state.withLock { _ = $0.store.store([9], seq: .max, for: NodeID(key: "k"), now: now) }
+        holder.mutate { _ = $0.store.store([9], seq: .max, for: NodeID(key: "k"), now: now) }
         let result = try await writer.put(key: "k", value: [1])
         #expect(result.seq == .max)
         #expect(try await writer.get(key: "k")?.seq == .max)

@@ -2,25 +2,11 @@ import Testing
 @testable import Kademlia
 @testable import KademliaCore
 
-private let start = Timestamp(nanoseconds: 1_000_000_000_000)
 private let tid: [UInt8] = [0x56, 0x78]
-
-private func response(_ message: Message) -> Response? {
-    if case .response(let response) = message.body { response } else { nil }
-}
-
-private func errorCode(_ message: Message) -> Int64? {
-    if case .error(let code, _) = message.body { code } else { nil }
-}
 
 private func makeState(seed: UInt64) -> (NodeState, Contact) {
     var generator = SeededGenerator(seed: seed)
-    let local = NodeID.random(using: &generator)
-    // These contacts share one address; the diversity limits have tests of their own.
-    var configuration = NodeConfiguration()
-    configuration.limits.contactsPerHost = .max
-    configuration.limits.contactsPerNetworkPerBucket = .max
-    let state = NodeState(localID: local, configuration: configuration, random: NodeRandom(seed: seed &+ 100), now: start)
+    let state = makeTestState(randomSeed: seed &+ 100, localID: NodeID.random(using: &generator))
     let asker = Contact(id: NodeID.random(using: &generator), address: SocketAddress(ip: 0x0A00_0007, port: 4100))
     return (state, asker)
 }

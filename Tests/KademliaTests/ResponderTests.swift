@@ -2,31 +2,13 @@ import Testing
 @testable import Kademlia
 @testable import KademliaCore
 
-private let start = Timestamp(nanoseconds: 1_000_000_000_000)
 private let tid: [UInt8] = [0x12, 0x34]
-
-private func response(_ message: Message) -> Response? {
-    if case .response(let response) = message.body { response } else { nil }
-}
-
-private func errorCode(_ message: Message) -> Int64? {
-    if case .error(let code, _) = message.body { code } else { nil }
-}
 
 /// A node state with a seeded random source, plus a generator for test data.
 private func makeState(seed: UInt64 = 1) -> (NodeState, SeededGenerator) {
     var generator = SeededGenerator(seed: seed)
-    let local = NodeID.random(using: &generator)
-    // These contacts share one address; the diversity limits have tests of their own.
-    var configuration = NodeConfiguration()
-    configuration.limits.contactsPerHost = .max
-    configuration.limits.contactsPerNetworkPerBucket = .max
-    let state = NodeState(localID: local, configuration: configuration, random: NodeRandom(seed: seed &+ 100), now: start)
+    let state = makeTestState(randomSeed: seed &+ 100, localID: NodeID.random(using: &generator))
     return (state, generator)
-}
-
-private func peer(_ id: NodeID, ip: UInt32 = 0x0A00_0005, port: UInt16 = 4000) -> Contact {
-    Contact(id: id, address: SocketAddress(ip: ip, port: port))
 }
 
 /// Asks `state` for a write token the way a putter does: with find_value.

@@ -2,7 +2,6 @@ import Testing
 @testable import Kademlia
 @testable import KademliaCore
 
-private let start = Timestamp(nanoseconds: 1_000_000_000)
 
 private func contact(_ id: NodeID, port: UInt16 = 6881, ip: UInt32 = 0x0A00_0001) -> Contact {
     Contact(id: id, address: SocketAddress(ip: ip, port: port))

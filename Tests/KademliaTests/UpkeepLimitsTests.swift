@@ -2,8 +2,6 @@ import Testing
 @testable import Kademlia
 @testable import KademliaCore
 
-private let start = Timestamp(nanoseconds: 1_000_000_000_000)
-
 /// The pure halves of issue 16: which queries a node answers (`InboundAdmission`) and how
 /// upkeep is paced per destination (`UpkeepWindows`).
 @Suite struct UpkeepLimitsTests {

@@ -6,8 +6,6 @@ import KademliaTestKit
 private let target = NodeID(key: "answer")
 private let other = NodeID(key: "question")
 
-private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
-
 @Suite struct ValueStoreTests {
     @Test func higherSeqReplaces() throws {
         let clock = ManualClock()

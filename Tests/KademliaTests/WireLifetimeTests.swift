@@ -3,8 +3,6 @@ import Testing
 @testable import KademliaCore
 import KademliaTestKit
 
-private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
-
 private let askerID = NodeID(bytes: bytes("abcdefghij0123456789")) ?? .zero
 private let answererID = NodeID(bytes: bytes("mnopqrstuvwxyz123456")) ?? .zero
 

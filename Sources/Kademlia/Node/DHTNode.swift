@@ -20,7 +20,8 @@ public final class DHTNode: Sendable {
     /// The data directory the node's state is kept in; nil for a node in memory only.
     public let storage: NodeStorage?
     let clock: any NodeClock
-    let state: Mutex<NodeState>
+    /// The state's lock: opened only by `read` and `mutate` (`DHTNode+State.swift`).
+    let stateLock: Mutex<NodeState>
     let counters = NodeCounters()
     /// Bounds the lookups under way (`NodeLimits.maxLookupsInFlight`).
     let lookupGate: LookupGate
@@ -42,7 +43,7 @@ public final class DHTNode: Sendable {
         lookupGate = LookupGate(limit: configuration.limits.maxLookupsInFlight)
         var initial = NodeState(localID: id, configuration: configuration, random: random, now: clock.now())
         if let storage, let snapshot { Self.restoring(&initial, from: storage, snapshot: snapshot, clock: clock) }
-        state = Mutex(initial)
+        stateLock = Mutex(initial)
         if let storage {
             commitJournal()
             log(storage.recovery.damage == nil ? .info : .warning, .data, "\(storage.directory): \(storage.recovery)")
@@ -74,7 +75,7 @@ public final class DHTNode: Sendable {
     public static let udpTickInterval: Duration = .seconds(1)
 
     /// The IPv4 address other nodes say they see this one at (BEP 42 votes), once enough agree.
-    public var externalAddress: UInt32? { state.withLock { $0.externalAddress } }
+    public var externalAddress: UInt32? { read { $0.externalAddress } }
 
     /// The address other nodes reach this one at.
     public var address: SocketAddress { transport.localAddress }
@@ -86,9 +87,8 @@ public final class DHTNode: Sendable {
     /// query sent afterwards, so lookups under way end at once.
     public func stop() {
         transport.close()
-        let time = WallTime(clock)
-        let waiting = state.withLock { state in
-            queueJournal(&state, at: time)
+        // Every change was journaled as it was made (`mutate`), so nothing is left to queue.
+        let waiting = mutate { state in
             state.stopped = true
             state.pacedSends = DeadlineHeap()
             return state.pending.removeAll()
@@ -100,7 +100,7 @@ public final class DHTNode: Sendable {
     /// A snapshot of the routing table and store.
     public func status() -> NodeStatus {
         let now = clock.now()
-        return state.withLock { state in
+        return read { state in
             NodeStatus(
                 id: id, address: address,
                 buckets: state.routingTable.bucketCounts.map { BucketCount(index: $0.index, count: $0.count) },
@@ -119,19 +119,22 @@ public final class DHTNode: Sendable {
                      busyAnswersSent: counters.busyAnswersSent.load(ordering: .relaxed),
                      queriesRefused: counters.rateLimited.load(ordering: .relaxed),
                      upkeepAbandoned: counters.upkeepAbandoned.load(ordering: .relaxed),
-                     storesRefused: state.withLock { $0.storesRefused })
+                     storesRefused: read { $0.storesRefused })
     }
 
     /// Every contact in the routing table.
-    public var knownContacts: [Contact] { state.withLock { $0.routingTable.contacts } }
+    public var knownContacts: [Contact] { read { $0.routingTable.contacts } }
 
     /// How many contacts the routing table holds (what `status().totalNodes` says, cheaply).
-    public var contactCount: Int { state.withLock { $0.routingTable.count } }
+    public var contactCount: Int { read { $0.routingTable.count } }
+
+    /// How many of this node's queries wait for a reply.
+    package var queriesAwaitingReply: Int { read { $0.pending.count } }
 
     /// The value this node itself holds for `key`, if any.
     public func localValue(for key: String) -> FoundValue? {
         let now = clock.now()
-        return state.withLock { $0.store.value(for: NodeID(key: key), now: now) }.map(FoundValue.init)
+        return read { $0.store.value(for: NodeID(key: key), now: now) }.map(FoundValue.init)
     }
 }
 

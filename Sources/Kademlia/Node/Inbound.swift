@@ -9,7 +9,7 @@ extension DHTNode: TransportDelegate {
         // its tokens.
         let source = TrafficSource.host(sender, relaxLoopback: configuration.limits.relaxLoopback)
         let now = clock.now()
-        guard !state.withLock({ $0.inbound.shouldDropUndecoded(source, now: now) }) else {
+        guard !mutate({ $0.inbound.shouldDropUndecoded(source, now: now) }) else {
             counters.rateLimited.add(1, ordering: .relaxed)
             return
         }
@@ -46,7 +46,7 @@ extension DHTNode: TransportDelegate {
 
     /// Spends one of `source`'s query tokens; false (and counted) when it has none left.
     private func spendQueryToken(of source: TrafficSource, now: Timestamp) -> Bool {
-        guard state.withLock({ $0.inbound.admit(source, now: now) }) == .answer else {
+        guard mutate({ $0.inbound.admit(source, now: now) }) == .answer else {
             counters.rateLimited.add(1, ordering: .relaxed)
             return false
         }
@@ -65,10 +65,11 @@ extension DHTNode: TransportDelegate {
     private func answer(_ query: Query, transactionID: [UInt8], from sender: Contact, source: TrafficSource, readOnly: Bool,
                         fromOurs: Bool) {
         let now = clock.now()
-        let time = storage.map { _ in WallTime(now: now, milliseconds: clock.wallMilliseconds()) }
         var verdict = InboundAdmission.Verdict.answer
         var verify = false
-        let answered = state.withLock { state -> (Message, NodeState.Observation, Timestamp?, Bool)? in
+        // `mutate` journals what the query changed before the reply goes: a store is
+        // acknowledged only once the journal has it.
+        let answered = mutate { state -> (Message, NodeState.Observation, Timestamp?)? in
             // A flooding host is answered less, then not at all, and teaches the table nothing.
             // Spare capacity is lent only to a host that has answered us from its address: one
             // that has only queried us may be a forged source. Once over its share it is
@@ -88,10 +89,9 @@ extension DHTNode: TransportDelegate {
             var observation = sender.id == id || readOnly
                 ? NodeState.Observation() : state.observe(sender, now: now, speaksOurMethods: fromOurs)
             if case .findNode(_, let grant?) = query, grant.count <= Message.maxTokenSize { observation.grant = grant }
-            let journaled = time.map { queueJournal(&state, at: $0) } ?? false
-            return (reply, observation, deadline, journaled)
+            return (reply, observation, deadline)
         }
-        guard let (reply, observation, deadline, journaled) = answered else {
+        guard let (reply, observation, deadline) = answered else {
             counters.rateLimited.add(1, ordering: .relaxed)
             if verdict == .busy {
                 counters.busyAnswersSent.add(1, ordering: .relaxed)
@@ -101,7 +101,7 @@ extension DHTNode: TransportDelegate {
                 // Only hosts that went over their share are remembered as verified: noting every
                 // host that ever answered would cost each node a table of thousands.
                 dispatch(.ping, to: sender.address, for: .routing) { [self] result in
-                    state.withLock { state in
+                    mutate { state in
                         state.verifying.remove(sender.address)
                         if case .success = result { state.inbound.noteAnswer(from: source) }
                     }
@@ -109,9 +109,6 @@ extension DHTNode: TransportDelegate {
             }
             return
         }
-        // A store is acknowledged only once the journal has it; a query that changed
-        // nothing (nearly all of them) costs the journal nothing.
-        if journaled { commitJournal() }
         send(reply, to: sender.address)
         log(.debug, .query, RPCTrace.answered(query, from: sender, with: reply))
         act(on: observation, about: sender)

@@ -3,7 +3,7 @@ extension DHTNode {
     /// Every value and tombstone this node holds, by key (targets without a key last).
     public func heldValues() -> [HeldValue] {
         let now = clock.now()
-        return state.withLock { state in
+        return read { state in
             state.store.all(now: now).map { item in
                 HeldValue(target: item.target, key: item.stored.key.map { String(decoding: $0, as: UTF8.self) },
                           seq: item.stored.seq, size: item.stored.value.count, isTombstone: item.stored.isTombstone,
@@ -15,7 +15,7 @@ extension DHTNode {
     /// Every routing-table contact, by bucket, with when it was last heard and its latest round trip.
     public func peers() -> [Peer] {
         let now = clock.now()
-        return state.withLock { state in
+        return read { state in
             state.routingTable.entriesByBucket.map { item in
                 Peer(contact: item.entry.contact, bucket: item.bucket, quietFor: now - item.entry.lastSeen,
                      roundTrip: item.entry.roundTrip, failures: item.entry.failures)
@@ -32,7 +32,7 @@ extension DHTNode {
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .write)
         if outcome.closest.isEmpty && isCutOff(queried: outcome.queries) { throw .noNodeAnswered }
-        let local = state.withLock { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
+        let local = read { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
         let answered = outcome.closest.map { Placement(contact: $0, holds: outcome.returned[$0.id], isThisNode: false) }
         let here = Placement(contact: contact, holds: local, isThisNode: true)
         return Array((answered + [here]).sorted { $0.contact.id.distance(to: target) < $1.contact.id.distance(to: target) }

@@ -33,7 +33,7 @@ extension DHTNode {
 
     private func runLookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause) async -> LookupOutcome {
         let now = clock.now()
-        let seeds = state.withLock { state in
+        let seeds = mutate { state in
             state.routingTable.noteLookup(toward: target, now: now)
             let known = state.routingTable.closest(to: target, limit: configuration.k)
             // As libtorrent does: routers help only a lookup that starts with too few contacts.
@@ -51,7 +51,7 @@ extension DHTNode {
     func usable(_ contacts: [Contact]) -> [Contact] {
         let plausible = contacts.filter { $0.id != id && $0.address.port != 0 && $0.address.ip != 0 }
         let now = clock.now()
-        return state.withLock { state in
+        return mutate { state in
             guard !state.recentFailures.isEmpty else { return plausible }
             return plausible.filter { !state.recentFailures.contains($0.id, within: configuration.questionableAfter, now: now) }
         }

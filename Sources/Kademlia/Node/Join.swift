@@ -13,14 +13,14 @@ extension DHTNode {
         var seen = Set<SocketAddress>()
         let others = (seeds + rejoinAddresses).filter { $0 != address && seen.insert($0).inserted }
         guard !others.isEmpty else { throw .noBootstrapNodes }
-        let retryAt = state.withLock { state -> Timestamp? in
+        let retryAt = mutate { state -> Timestamp? in
             state.rejoin.remember(others, now: now)
             return state.rejoin.nextAttempt
         }
         if let retryAt { scheduleMaintenance(by: retryAt) }
         let answered = await join(through: others, cause: .user)
         guard answered > 0 else { throw .noAnswer(tried: others.count) }
-        return JoinResult(answered: answered, tried: others.count, contacts: state.withLock { $0.routingTable.count })
+        return JoinResult(answered: answered, tried: others.count, contacts: read { $0.routingTable.count })
     }
 
     /// Joins through `endpoints`, each `host:port` with a host name or dotted quad. Names
@@ -41,7 +41,7 @@ extension DHTNode {
     func join(through seeds: [SocketAddress], cause: QueryCause) async -> Int {
         let pings = seeds.map { OutboundQuery(query: .ping, address: $0, expectedID: nil) }
         let answered = await requestAll(pings, for: cause).count { if case .success = $0 { true } else { false } }
-        guard answered > 0 || state.withLock({ $0.routingTable.count }) > 0 else {
+        guard answered > 0 || read({ $0.routingTable.count }) > 0 else {
             log(cause == .user ? .info : .debug, .membership, "no bootstrap node answered")
             return answered
         }
@@ -49,20 +49,20 @@ extension DHTNode {
         if let nearest = closest.flatMap({ id.bucketIndex(of: $0.id) }), nearest + 1 < NodeID.bitCount {
             await refresh(buckets: Array(nearest + 1..<NodeID.bitCount), cause: cause)
         }
-        log(.info, .membership, "joined: \(state.withLock { $0.routingTable.count }) contacts known")
+        log(.info, .membership, "joined: \(read { $0.routingTable.count }) contacts known")
         return answered
     }
 
     /// A write token for `address`, as this node hands out in find_value replies.
     func grant(to address: SocketAddress) -> [UInt8] {
         let now = clock.now()
-        return state.withLock { state in state.tokens.token(for: address, now: now, using: &state.random) }
+        return mutate { state in state.tokens.token(for: address, now: now, using: &state.random) }
     }
 
     /// Looks up a random id in each of these buckets, one after another.
     func refresh(buckets: [Int], cause: QueryCause = .routing) async {
         for index in buckets {
-            let target = state.withLock { id.randomID(inBucket: index, using: &$0.random) }
+            let target = mutate { id.randomID(inBucket: index, using: &$0.random) }
             _ = await lookup(target, for: .nodes, cause: cause)
         }
     }

@@ -4,26 +4,16 @@ import Synchronization
 /// node outside the value's K closest that lacks it, the one that takes its place among
 /// them. A crash skips this; replication covers it.
 extension DHTNode {
-    /// How many nodes past the K closest a leaving node asks, in parallel, for each value.
-    static let leaveCandidates = 3
-
     /// Hands every value and tombstone held here on (bounded by `leaveTimeout`), then stops.
     /// Returns how many were handed to a node that lacked them.
     @discardableResult
     public func leave() async -> Int {
         let now = clock.now()
-        let plans = state.withLock { state in
-            state.store.all(now: now).map { held -> (NodeID, [Contact]) in
-                let known = state.routingTable.closest(to: held.target, limit: 2 * configuration.k)
-                let among = HandOffRule.isAmongClosest(held.target, localID: id, known: known.map(\.id), k: configuration.k)
-                let outside = known.dropFirst(among ? configuration.k - 1 : configuration.k)
-                return (held.target, Array(outside.prefix(Self.leaveCandidates)))
-            }
-        }
+        let plans = read { $0.leavePlan(now: now) }
         let handed = HandedCount()
         let work = Task { [self] in
-            await forEach(plans, width: Self.replicationWidth) { [self] target, candidates in
-                if await handOnward(target, candidates) { handed.add() }
+            await forEach(plans, width: Self.replicationWidth) { [self] plan in
+                if await handOnward(plan.target, plan.candidates) { handed.add() }
             }
         }
         let timer = Task { [configuration] in
@@ -40,7 +30,7 @@ extension DHTNode {
     /// Offers one value to the nearest candidate that lacks it; true if one took it.
     private func handOnward(_ target: NodeID, _ candidates: [Contact]) async -> Bool {
         let now = clock.now()
-        guard let held = state.withLock({ $0.store.entry(for: target, now: now) }), !candidates.isEmpty else { return false }
+        guard let held = read({ $0.store.entry(for: target, now: now) }), !candidates.isEmpty else { return false }
         let ours = FoundValue(held)
         let probes = candidates.map { OutboundQuery(query: .findValue(target: target), address: $0.address, expectedID: $0.id) }
         let replies = await requestAll(probes, for: .data)

@@ -15,7 +15,7 @@ extension DHTNode {
         if here {
             let now = clock.now()
             let me = SocketAddress(ip: address.ip, port: port ?? address.port)
-            state.withLock { $0.peers.announce(me, in: infoHash, seed: seed, now: now) }
+            mutate { $0.peers.announce(me, in: infoHash, seed: seed, now: now) }
         }
         let count = taken + (here ? 1 : 0)
         log(.info, .data, "announced \(infoHash.hex.prefix(8)) at \(count) nodes")
@@ -28,7 +28,7 @@ extension DHTNode {
         guard !isStopped else { throw .stopped }
         let outcome = await lookup(infoHash, for: .peers(noSeed: noSeed))
         let now = clock.now()
-        let local = state.withLock { state in
+        let local = mutate { state in
             state.peers.peers(of: infoHash, noSeed: noSeed, limit: LookupOutcome.maxPeers, now: now, using: &state.random)
         }
         if outcome.closest.isEmpty && local.isEmpty && isCutOff(queried: outcome.queries) { throw .noNodeAnswered }
@@ -48,7 +48,7 @@ extension DHTNode {
         let here = isAmongClosest(target, outcome)
         if here {
             let now = clock.now()
-            state.withLock { $0.items.put(value, mutable: nil, at: target, now: now) }
+            mutate { $0.items.put(value, mutable: nil, at: target, now: now) }
         }
         let count = taken + (here ? 1 : 0)
         guard count > 0 else { throw .notStored }
@@ -60,7 +60,7 @@ extension DHTNode {
     public func item(_ target: NodeID) async throws(GetError) -> [UInt8]? {
         guard !isStopped else { throw .stopped }
         let now = clock.now()
-        if let held = state.withLock({ $0.items.item(at: target, now: now) }), held.mutable == nil { return held.value }
+        if let held = read({ $0.items.item(at: target, now: now) }), held.mutable == nil { return held.value }
         let outcome = await lookup(target, for: .items)
         for response in outcome.items.values {
             if let value = response.item, BEP44Rules.immutableTarget(of: value) == target { return value }

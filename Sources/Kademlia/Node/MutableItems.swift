@@ -12,7 +12,7 @@ public struct MutableItem: Sendable, Equatable {
 /// under SHA-1 of the key and a salt, the highest seq winning.
 extension DHTNode {
     /// The public key this node signs its mutable items with (kept in its data directory).
-    public var signingPublicKey: [UInt8] { state.withLock { $0.signingKey.publicKey } }
+    public var signingPublicKey: [UInt8] { read { $0.signingKey.publicKey } }
 
     /// Puts `value` (its whole bencoding) as a mutable item signed with `key` (this node's
     /// own when nil) under `salt`, with `seq` (one past the highest the network holds when
@@ -23,7 +23,7 @@ extension DHTNode {
         guard value.count <= BEP44Rules.maxValueSize else { throw .valueTooLarge(size: value.count, limit: BEP44Rules.maxValueSize) }
         guard (try? BencodeDecoder.decode(value)) != nil else { throw .invalidItem("not one bencoded value") }
         guard salt.count <= BEP44Rules.maxSaltSize else { throw .invalidItem("salt over \(BEP44Rules.maxSaltSize) bytes") }
-        let signer = key ?? state.withLock { $0.signingKey }
+        let signer = key ?? read { $0.signingKey }
         let target = BEP44Rules.mutableTarget(publicKey: signer.publicKey, salt: salt)
         let outcome = await lookup(target, for: .items)
         let held = best(of: outcome, publicKey: signer.publicKey, salt: salt)
@@ -34,7 +34,7 @@ extension DHTNode {
         let here = isAmongClosest(target, outcome)
         if here {
             let now = clock.now()
-            state.withLock { $0.items.put(value, mutable: fields, at: target, now: now) }
+            mutate { $0.items.put(value, mutable: fields, at: target, now: now) }
         }
         let count = taken + (here ? 1 : 0)
         log(.info, .data, "put mutable item \(target.hex.prefix(8)) seq \(nextSeq) at \(count) nodes")
@@ -49,7 +49,7 @@ extension DHTNode {
         let target = BEP44Rules.mutableTarget(publicKey: publicKey, salt: salt)
         let outcome = await lookup(target, for: .items)
         let now = clock.now()
-        let local = state.withLock { $0.items.item(at: target, now: now) }.flatMap { held -> MutableItem? in
+        let local = read { $0.items.item(at: target, now: now) }.flatMap { held -> MutableItem? in
             guard let fields = held.mutable, fields.publicKey == publicKey, fields.salt == salt else { return nil }
             return MutableItem(value: held.value, seq: fields.seq, publicKey: publicKey, salt: salt, signature: fields.signature)
         }

@@ -44,16 +44,6 @@ final class NodeCounters: Sendable {
     }
 }
 
-/// Why a query was sent, so maintenance traffic can be told from what users asked for.
-public enum QueryCause: Sendable {
-    /// A put, get, delete or join someone asked for.
-    case user
-    /// Keeping the routing table alive: bucket refresh, pings of quiet contacts, rejoining.
-    case routing
-    /// Keeping values alive: replication, hand-off, republishing, leaving, caching.
-    case data
-}
-
 /// Totals of a node's traffic since it started.
 public struct TrafficCounts: Sendable, Equatable {
     public var datagramsSent = 0
@@ -119,7 +109,7 @@ extension DHTNode {
         counts.busyAnswersSent = counters.busyAnswersSent.load(ordering: .relaxed)
         counts.queriesDroppedSilently = counters.rateLimited.load(ordering: .relaxed) - counts.busyAnswersSent
         counts.busyAnswersReceived = counters.busyAnswersReceived.load(ordering: .relaxed)
-        counts.storesRefused = state.withLock { $0.storesRefused }
+        counts.storesRefused = read { $0.storesRefused }
         return counts
     }
 }

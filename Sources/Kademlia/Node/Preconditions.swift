@@ -2,7 +2,7 @@
 /// returns, so put, delete and get tell the caller the truth about what happened.
 extension DHTNode {
     /// Whether `stop()` has been called; every operation then fails with `.stopped`.
-    public var isStopped: Bool { state.withLock { $0.stopped } }
+    public var isStopped: Bool { read { $0.stopped } }
 
     /// Refuses a write on a stopped node or with a key too long for a `store` to fit a datagram.
     func checkWritable(key: String) throws(PutError) {
@@ -14,7 +14,7 @@ extension DHTNode {
     /// Whether a lookup that heard from nobody means this node is cut off rather than alone:
     /// it asked someone, or it has bootstrap nodes it is still trying to reach.
     func isCutOff(queried: Int) -> Bool {
-        queried > 0 || state.withLock { !$0.rejoin.seeds.isEmpty }
+        queried > 0 || read { !$0.rejoin.seeds.isEmpty }
     }
 }
 

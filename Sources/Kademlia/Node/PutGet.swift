@@ -82,7 +82,7 @@ extension DHTNode {
         guard keySize <= Self.maxKeySize else { throw .keyTooLarge(size: keySize, limit: Self.maxKeySize) }
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .read)
-        let local = state.withLock { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
+        let local = read { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
         log(.info, .data, "get '\(key)': \(outcome.value == nil ? "not found" : "found") after \(outcome.queries) queries")
         if outcome.closest.isEmpty && local == nil && isCutOff(queried: outcome.queries) { throw .noNodeAnswered }
         let winner: FoundValue? = switch (outcome.value, local) {
@@ -98,7 +98,7 @@ extension DHTNode {
     /// One more than the highest seq the lookup or this node's store saw; 0 if none.
     /// Saturating: a peer may report seq Int64.max, and a write must not trap on it.
     func nextSeq(after outcome: LookupOutcome) -> Int64 {
-        let localSeq = state.withLock { $0.store.entry(for: outcome.target, now: clock.now())?.seq }
+        let localSeq = read { $0.store.entry(for: outcome.target, now: clock.now())?.seq }
         return [outcome.value?.seq, localSeq].compactMap { $0 }.max().map { $0 == .max ? .max : $0 + 1 } ?? 0
     }
 
@@ -118,7 +118,7 @@ extension DHTNode {
             if case .success = $1 { $0.expectedID } else { nil }
         })
         let remote = results.count { if case .success = $0 { true } else { false } }
-        return StoreTally(remote: remote, here: storedHere, contactsKnown: state.withLock { $0.routingTable.count })
+        return StoreTally(remote: remote, here: storedHere, contactsKnown: read { $0.routingTable.count })
     }
 
     /// Stores `write` in this node's own store, noting the holders it was also sent to.

@@ -4,14 +4,6 @@
 /// (the transport's, for a reply), so a lookup can send its next query without a hop
 /// through the task scheduler. `request` and `requestAll` put async/await on top.
 extension DHTNode {
-    /// How many times a query answered "busy" is sent again, each after twice the wait (up
-    /// to `busyBackoffCeiling`): a user's query gives up sooner than upkeep, which its
-    /// window paces anyway and which has no one waiting on it.
-    static func busyRetries(for cause: QueryCause) -> Int { cause == .data ? 50 : 6 }
-    /// The wait before the first resend of a query answered "busy", and the longest.
-    static let busyBackoff: Duration = .milliseconds(25)
-    static let busyBackoffCeiling: Duration = .seconds(2)
-
     /// Sends `query` to `address` and calls `completion` exactly once with its outcome,
     /// after the routing table has learned from it. When `expectedID` is given, a reply
     /// from another id is an error and a timeout counts against that contact. `onStall`,
@@ -39,16 +31,11 @@ extension DHTNode {
         completion: @escaping @Sendable (RPCResult) -> Void
     ) -> PendingRequests.Key {
         let now = clock.now()
-        let limits = configuration.limits
-        let paced = !(limits.relaxLoopback && address.isLoopback)
+        let paced = !(configuration.limits.relaxLoopback && address.isLoopback)
         let settled: PendingRequests.Completion = { [self] result in
-            if case .failure(let error) = result, error.isBusy, attempt < Self.busyRetries(for: cause), !isStopped {
+            if case .failure(let error) = result, error.isBusy, attempt < NodeState.busyRetries(for: cause), !isStopped {
                 counters.busyAnswersReceived.add(1, ordering: .relaxed)
-                let wait = state.withLock { state in
-                    if cause == .data { state.upkeep.noteBusy(address) }
-                    return min(Self.busyBackoff * (1 << attempt), Self.busyBackoffCeiling)
-                        * Double.random(in: 0.5...1.5, using: &state.random)
-                }
+                let wait = mutate { $0.busyRetryDelay(after: attempt, to: address, cause: cause) }
                 transmit(query, to: address, expecting: expectedID, for: cause, onStall: onStall, attempt: attempt + 1,
                          notBefore: clock.now() + wait, completion: completion)
                 transport.noteWaiting()
@@ -58,16 +45,7 @@ extension DHTNode {
             log(.debug, .rpc, RPCTrace.sent(query, to: address, outcome: outcome, after: clock.now() - now))
             completion(outcome)
         }
-        // Full table or a destination whose budget is spent for the next `maxPacingDelay`:
-        // the query fails at once rather than growing memory or flooding one host.
-        let reserved = state.withLock { state -> (key: PendingRequests.Key, sentAt: Timestamp)? in
-            guard !state.stopped, state.pending.count < limits.maxPendingQueries else { return nil }
-            let pacedAt = paced ? state.outboundPacer.schedule(.host(address, relaxLoopback: false), now: now,
-                                                               maxDelay: limits.maxPacingDelay) : now
-            guard let pacedAt else { return nil }
-            let sendAt = max(pacedAt, notBefore ?? pacedAt)
-            return (state.pending.reserve(to: address, sentAt: sendAt, using: &state.random, completion: settled), sendAt)
-        }
+        let reserved = mutate { $0.reserveQuery(to: address, paced: paced, notBefore: notBefore, now: now, completion: settled) }
         guard let (key, sentAt) = reserved else {
             completion(.failure(.cancelled))
             // Matches nothing: a stopped node holds no queries.
@@ -78,12 +56,12 @@ extension DHTNode {
         counters.sent.add(1, ordering: .relaxed)
         counters.countQuery(query, cause: cause)
         if sentAt > now {
-            state.withLock { $0.pacedSends.push(sentAt, PacedDatagram(bytes: datagram, address: address)) }
+            mutate { $0.pacedSends.push(sentAt, PacedDatagram(bytes: datagram, address: address)) }
             transport.wake(at: sentAt)
         } else {
             transport.send(datagram, to: address)
         }
-        let wake = state.withLock { state in
+        let wake = mutate { state in
             let stallTimeout = state.roundTrips.stallTimeout(
                 floor: configuration.minimumStallTimeout, ceiling: configuration.stallTimeout)
             let armed = state.pending.arm(key, deadline: sentAt + configuration.rpcTimeout,
@@ -98,7 +76,7 @@ extension DHTNode {
     /// stalled was silent for several round trips, so it counts as timed out and a
     /// vanished node still loses its place in routing tables.
     func cancelQuery(_ key: PendingRequests.Key) {
-        guard let entry = state.withLock({ $0.pending.remove(key) }) else { return }
+        guard let entry = mutate({ $0.pending.remove(key) }) else { return }
         entry.completion(.failure(entry.hasStalled ? .timedOut : .cancelled))
     }
 
@@ -116,7 +94,7 @@ extension DHTNode {
         switch result {
         case .success(let response):
             let responder = Contact(id: response.id, address: address)
-            let observation = state.withLock { state -> NodeState.Observation in
+            let observation = mutate { state -> NodeState.Observation in
                 if let expectedID, expectedID != response.id { state.routingTable.remove(expectedID) }
                 return state.observe(responder, now: now)
             }
@@ -126,7 +104,7 @@ extension DHTNode {
         case .failure(.timedOut):
             counters.timeouts.add(1, ordering: .relaxed)
             if let expectedID {
-                let repairs = state.withLock { $0.recordTimeout(of: expectedID, now: now, ourMethod: ourMethod) }
+                let repairs = mutate { $0.recordTimeout(of: expectedID, now: now, ourMethod: ourMethod) }
                 if !repairs.isEmpty {
                     log(.debug, .maintenance, "\(expectedID.hex.prefix(8)) went bad: repairing \(repairs.count) values")
                     inBackground { node in await node.forEach(repairs, width: Self.replicationWidth) { await node.repair($0) } }
@@ -144,7 +122,7 @@ extension DHTNode {
         let transactionID = UInt16(message.transactionID[0]) << 8 | UInt16(message.transactionID[1])
         let key = PendingRequests.Key(transactionID: transactionID, address: sender)
         let now = clock.now()
-        let completion = state.withLock { state -> PendingRequests.Completion? in
+        let completion = mutate { state -> PendingRequests.Completion? in
             guard let entry = state.pending.remove(key) else { return nil }
             if let observed = message.observedAddress { state.recordAddressVote(observed, from: sender) }
             if case .response(let response) = message.body {
@@ -170,7 +148,7 @@ extension DHTNode {
     /// Sends the paced queries whose turn has come.
     func sendPacedQueries() {
         let now = clock.now()
-        let (due, next) = state.withLock { state -> ([PacedDatagram], Timestamp?) in
+        let (due, next) = mutate { state -> ([PacedDatagram], Timestamp?) in
             var due: [PacedDatagram] = []
             while let item = state.pacedSends.popDue(now: now) { due.append(item.target) }
             return (due, state.pacedSends.earliest)
@@ -182,7 +160,7 @@ extension DHTNode {
     /// Fails every query whose deadline has passed and reports the ones gone quiet.
     func sweepTimeouts() {
         let now = clock.now()
-        let (due, next) = state.withLock { ($0.pending.sweep(now: now), $0.pending.nextDue) }
+        let (due, next) = mutate { ($0.pending.sweep(now: now), $0.pending.nextDue) }
         // Always re-ask: the wake that brought us here may have been for a query that has
         // since been answered, while later deadlines still wait.
         if let next { transport.wake(at: next) }
@@ -194,7 +172,7 @@ extension DHTNode {
     /// routing table evicts it in favour of the cached newcomer.
     func challengeForPlace(_ incumbent: Contact) {
         dispatch(.ping, to: incumbent.address, expecting: incumbent.id, for: .routing) { [self] _ in
-            state.withLock { _ = $0.challenged.remove(incumbent.id) }
+            mutate { _ = $0.challenged.remove(incumbent.id) }
         }
     }
 }

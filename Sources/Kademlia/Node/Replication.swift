@@ -25,7 +25,7 @@ extension DHTNode {
     /// find_value names the seq held here, so a holder of the same one skips its own round.
     func offer(_ target: NodeID, to contacts: [Contact]) async -> OfferOutcome {
         let now = clock.now()
-        guard !contacts.isEmpty, let held = state.withLock({ $0.store.entry(for: target, now: now) }) else { return OfferOutcome() }
+        guard !contacts.isEmpty, let held = read({ $0.store.entry(for: target, now: now) }) else { return OfferOutcome() }
         let ours = FoundValue(held)
         let probe = Query.findValue(target: target, holding: held.seq)
         let probes = contacts.map { OutboundQuery(query: probe, address: $0.address, expectedID: $0.id) }
@@ -83,7 +83,7 @@ extension DHTNode {
     func replicate(_ target: NodeID, resync: Bool = false) async {
         let now = clock.now()
         let interval = configuration.replicationInterval
-        let plan = state.withLock { state -> ReplicationPlan? in
+        let plan = mutate { state -> ReplicationPlan? in
             guard state.store.entry(for: target, now: now) != nil else { return nil }
             let plan = ReplicationPlan(
                 target: target, localID: id,
@@ -119,7 +119,7 @@ extension DHTNode {
     /// last of them moved up from outside, and lacks the value unless it was told.
     func repair(_ target: NodeID) async {
         let now = clock.now()
-        let promoted = state.withLock { state -> Contact? in
+        let promoted = mutate { state -> Contact? in
             guard state.store.entry(for: target, now: now) != nil else { return nil }
             let plan = ReplicationPlan(target: target, localID: id,
                                        known: state.routingTable.closest(to: target, limit: configuration.k), k: configuration.k)
@@ -152,7 +152,7 @@ extension DHTNode {
             return
         }
         let now = clock.now()
-        let writes = state.withLock { state in
+        let writes = mutate { state in
             remaining.compactMap { target in
                 state.store.entry(for: target, now: now).map { Write(passingOn: $0, for: target, now: now) }
             }.filter { $0.ttl ?? 0 > 0 }
@@ -163,7 +163,7 @@ extension DHTNode {
         let results = await requestAll(stores, for: .data)
         let done = clock.now()
         var refused: [NodeID] = []
-        state.withLock { state in
+        mutate { state in
             for (write, result) in zip(writes, results) {
                 switch result {
                 case .success:

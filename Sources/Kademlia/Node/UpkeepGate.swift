@@ -5,7 +5,7 @@ extension DHTNode {
     /// Sends `item` if its destination's window has room, else leaves it waiting its turn.
     /// A waiting query has no key yet: cancelling its batch leaves it to run its course.
     func dispatchUpkeep(_ item: UpkeepQuery) -> PendingRequests.Key {
-        guard state.withLock({ $0.upkeep.submit(item, to: item.address) }) else {
+        guard mutate({ $0.upkeep.submit(item, to: item.address) }) else {
             counters.upkeepDeferred.add(1, ordering: .relaxed)
             return PendingRequests.Key(transactionID: 0, address: item.address)
         }
@@ -21,7 +21,7 @@ extension DHTNode {
             case .failure(let error) where error.isBusy: .busy
             default: .answered
             }
-            let (start, abandoned) = state.withLock { $0.upkeep.finished(at: item.address, outcome) }
+            let (start, abandoned) = mutate { $0.upkeep.finished(at: item.address, outcome) }
             item.completion(result)
             if !abandoned.isEmpty {
                 counters.upkeepAbandoned.add(abandoned.count, ordering: .relaxed)
@@ -40,7 +40,7 @@ extension DHTNode {
 
     /// Upkeep under way now: destinations with queries waiting or in flight.
     var upkeepBacklog: UpkeepBacklog {
-        state.withLock { state in
+        read { state in
             UpkeepBacklog(waiting: state.upkeep.waiting, inFlight: state.upkeep.inFlight,
                           destinations: state.upkeep.backlog.map {
                               UpkeepBacklog.Destination(address: $0.destination, waiting: $0.waiting, inFlight: $0.inFlight,

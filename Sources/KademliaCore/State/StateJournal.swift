@@ -60,6 +60,13 @@ extension NodeState {
         }
     }
 
+    /// Whether anything changed that `takeJournalEntries` would record: checked on every
+    /// change, so it is cheap.
+    package var hasJournalChanges: Bool {
+        isJournaled && (!journalContacts.isEmpty || externalAddressUnsaved || !store.changedTargets.isEmpty
+            || !publications.changedTargets.isEmpty)
+    }
+
     /// The entries that record what changed since the last call, and whether any of them
     /// is a value or publication (which an acknowledgement waits on; contacts need not).
     package mutating func takeJournalEntries(at time: WallTime) -> (entries: [JournalEntry], durable: Bool) {
