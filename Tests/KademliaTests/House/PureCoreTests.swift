@@ -6,7 +6,7 @@ import Testing
 /// clock, the terminal or a file by any other door the standard library leaves open.
 @Suite struct PureCoreTests {
     private static let sources = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Sources")
 
     /// Modules that do I/O, locking or time: the shell's, never the core's.
