@@ -11,6 +11,8 @@ extension DHTNode {
     struct OfferOutcome: Sendable {
         /// The contacts that hold the version now, whether they had it or took it.
         var holders: [NodeID] = []
+        /// The contacts among `holders` that took it from this offer.
+        var took: [NodeID] = []
         /// A newer version one of them holds, with the seconds it has left.
         var newer: (version: FoundValue, ttl: Int64?)?
         /// The write token each contact that answered gave.
@@ -19,15 +21,25 @@ extension DHTNode {
         var silent: [NodeID] = []
     }
 
-    /// Offers the version held here for `target` to `contacts`: each is asked with
-    /// find_value, which says whether it has the version and hands over its write token,
-    /// and only those that lack it are sent a `store` carrying the remaining lifetime. The
-    /// find_value names the seq held here, so a holder of the same one skips its own round.
-    func offer(_ target: NodeID, to contacts: [Contact]) async -> OfferOutcome {
+    /// Who is offering, which decides the probe and how many copies are stored.
+    enum Offerer: Sendable {
+        /// A node that keeps its copy: its probe names the seq it holds (so a holder of the
+        /// same one skips its own round), and every contact lacking the value is sent it.
+        case holder
+        /// A node about to leave: its probe names nothing, since it will not hold the value,
+        /// and only the nearest contact lacking the value that takes it is needed.
+        case leaving
+    }
+
+    /// Offers the version held here for `target` to `contacts`, nearest first: each is
+    /// asked with find_value, which says whether it has the version and hands over its
+    /// write token, and only those that lack it are sent a `store` carrying the remaining
+    /// lifetime. Replication, hand-offs, republishing and leaving all offer this way.
+    func offer(_ target: NodeID, to contacts: [Contact], as offerer: Offerer = .holder) async -> OfferOutcome {
         let now = clock.now()
         guard !contacts.isEmpty, let held = read({ $0.store.entry(for: target, now: now) }) else { return OfferOutcome() }
         let ours = FoundValue(held)
-        let probe = Query.findValue(target: target, holding: held.seq)
+        let probe = Query.findValue(target: target, holding: offerer == .holder ? held.seq : nil)
         let probes = contacts.map { OutboundQuery(query: probe, address: $0.address, expectedID: $0.id) }
         var result = OfferOutcome()
         var stores: [OutboundQuery] = []
@@ -48,8 +60,19 @@ extension DHTNode {
             guard let token = response.token, write.ttl ?? 0 > 0 else { continue }
             stores.append(OutboundQuery(query: .store(write.request(token: token)), address: contact.address, expectedID: contact.id))
         }
-        for (store, reply) in zip(stores, await requestAll(stores, for: .data)) {
-            if case .success = reply, let holder = store.expectedID { result.holders.append(holder) }
+        switch offerer {
+        case .holder:
+            for (store, reply) in zip(stores, await requestAll(stores, for: .data)) {
+                if case .success = reply, let holder = store.expectedID { result.holders.append(holder); result.took.append(holder) }
+            }
+        case .leaving:
+            for store in stores {
+                guard case .success = await request(store.query, to: store.address, expecting: store.expectedID, for: .data),
+                      let holder = store.expectedID else { continue }
+                result.holders.append(holder)
+                result.took.append(holder)
+                break
+            }
         }
         return result
     }

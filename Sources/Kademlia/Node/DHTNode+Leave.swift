@@ -1,0 +1,36 @@
+import Synchronization
+
+/// Leaving gracefully: before it stops, a node hands each value it holds to the nearest
+/// node outside the value's K closest that lacks it, the one that takes its place among
+/// them. A crash skips this; replication covers it.
+extension DHTNode {
+    /// Hands every value and tombstone held here on (bounded by `leaveTimeout`), then stops.
+    /// Returns how many were handed to a node that lacked them.
+    @discardableResult
+    public func leave() async -> Int {
+        let now = clock.now()
+        let plans = read { $0.leavePlan(now: now) }
+        let handed = HandedCount()
+        let work = Task { [self] in
+            await forEach(plans, width: Self.replicationWidth) { [self] plan in
+                if await !offer(plan.target, to: plan.candidates, as: .leaving).took.isEmpty { handed.add() }
+            }
+        }
+        let timer = Task { [configuration] in
+            try? await Task.sleep(for: configuration.leaveTimeout)
+            work.cancel()
+        }
+        await work.value
+        timer.cancel()
+        log(.info, .membership, "left: handed \(handed.value) of \(plans.count) values on")
+        stop()
+        return handed.value
+    }
+}
+
+/// A count several tasks add to.
+private final class HandedCount: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
