@@ -51,6 +51,11 @@ struct MemoryCluster {
         nodes.removeAll { gone.contains($0.id) }
     }
 
+    /// Forgets a node that has left by itself.
+    mutating func forget(_ node: DHTNode) {
+        nodes.removeAll { $0.id == node.id }
+    }
+
     /// Lets virtual time pass, ticking nodes as they asked and waiting for their work.
     func pass(_ duration: Duration, step: Duration = .seconds(1)) async {
         await network.pass(duration, step: step, settling: activity)
