@@ -4,7 +4,7 @@ import Testing
 /// The library example under Examples/ runs, and the README shows exactly its code.
 @Suite struct ExampleTests {
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
 
     /// The example's lines between `// README begin` and `// README end`, indentation removed.
     private func exampleSnippet() throws -> [String] {
