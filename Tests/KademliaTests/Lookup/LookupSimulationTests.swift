@@ -121,21 +121,22 @@ private func drive(_ world: World, target: NodeID, seeds: [Contact], excluding l
 }
 
 /// Checks what every finished lookup must satisfy, whatever the world knew.
-private func checkResult(_ run: Run, world: World, target: NodeID, local: NodeID) {
+private func checkResult(_ run: Run, world: World, target: NodeID, local: NodeID,
+                         sourceLocation: SourceLocation = #_sourceLocation) {
     let result = run.lookup.closestResponded
-    #expect(result.count <= 8)
-    #expect(result.allSatisfy { !world.dead.contains($0.id) }, "a failed node is in the result")
-    #expect(result.allSatisfy { $0.id != local })
-    #expect(result.allSatisfy { run.queried.contains($0.id) })
-    #expect(result == world.trueClosest(to: target, among: result), "result not sorted by distance")
-    #expect(run.lookup.queried == run.queried.count)
-    #expect(run.lookup.hops >= 0 && run.lookup.hops <= run.replies)
+    #expect(result.count <= 8, sourceLocation: sourceLocation)
+    #expect(result.allSatisfy { !world.dead.contains($0.id) }, "a failed node is in the result", sourceLocation: sourceLocation)
+    #expect(result.allSatisfy { $0.id != local }, sourceLocation: sourceLocation)
+    #expect(result.allSatisfy { run.queried.contains($0.id) }, sourceLocation: sourceLocation)
+    #expect(result == world.trueClosest(to: target, among: result), "result not sorted by distance", sourceLocation: sourceLocation)
+    #expect(run.lookup.queried == run.queried.count, sourceLocation: sourceLocation)
+    #expect(run.lookup.hops >= 0 && run.lookup.hops <= run.replies, sourceLocation: sourceLocation)
     // However good the world's answers, nothing it was told about may be missed.
     // (Contacts still silent past the soft timeout when it ended are fairly left out.)
     let learnedLive = run.learned.filter {
         !world.dead.contains($0.id) && $0.id != local && run.lookup.progress(of: $0.id) != .stalled
     }
-    #expect(result == world.trueClosest(to: target, among: Array(learnedLive)), "a closer live contact was left unqueried")
+    #expect(result == world.trueClosest(to: target, among: Array(learnedLive)), "a closer live contact was left unqueried", sourceLocation: sourceLocation)
 }
 
 /// Lookups driven to the end against simulated networks of 500 nodes.

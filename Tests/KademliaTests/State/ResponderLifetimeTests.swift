@@ -11,8 +11,10 @@ private func makeState(seed: UInt64) -> (NodeState, Contact) {
     return (state, asker)
 }
 
-private func findValue(_ state: inout NodeState, _ target: NodeID, from asker: Contact, now: Timestamp) throws -> Response {
-    try #require(response(state.answer(.findValue(target: target), transactionID: tid, from: asker, now: now)))
+private func findValue(_ state: inout NodeState, _ target: NodeID, from asker: Contact, now: Timestamp,
+                       sourceLocation: SourceLocation = #_sourceLocation) throws -> Response {
+    try #require(response(state.answer(.findValue(target: target), transactionID: tid, from: asker, now: now)),
+                 sourceLocation: sourceLocation)
 }
 
 /// A store as a peer sends it, with a token fetched by find_value first.

@@ -12,9 +12,10 @@ private func makeState(seed: UInt64 = 1) -> (NodeState, SeededGenerator) {
 }
 
 /// Asks `state` for a write token the way a putter does: with find_value.
-private func token(from state: inout NodeState, for asker: Contact, target: NodeID, now: Timestamp) throws -> [UInt8] {
+private func token(from state: inout NodeState, for asker: Contact, target: NodeID, now: Timestamp,
+                   sourceLocation: SourceLocation = #_sourceLocation) throws -> [UInt8] {
     let reply = state.answer(.findValue(target: target), transactionID: tid, from: asker, now: now)
-    return try #require(response(reply)?.token)
+    return try #require(response(reply)?.token, sourceLocation: sourceLocation)
 }
 
 private func store(_ state: inout NodeState, _ value: [UInt8], seq: Int64, target: NodeID, token: [UInt8],

@@ -35,11 +35,11 @@ private func printable(_ datagram: [UInt8]) -> String {
 private struct Tally {
     var decoded = 0, unreadable = 0, malformed = 0, malformedQuery = 0, mismatches = 0
 
-    mutating func check(_ datagram: [UInt8], padding: Int = 0) {
+    mutating func check(_ datagram: [UInt8], padding: Int = 0, sourceLocation: SourceLocation = #_sourceLocation) {
         let (direct, tree) = outcomes(datagram, padding: padding)
         if direct != tree {
             mismatches += 1
-            Issue.record("\(printable(datagram)): direct \(direct), tree \(tree)")
+            Issue.record("\(printable(datagram)): direct \(direct), tree \(tree)", sourceLocation: sourceLocation)
         }
         switch tree {
         case .success: decoded += 1
