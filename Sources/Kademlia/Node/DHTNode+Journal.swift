@@ -1,13 +1,14 @@
 /// The journal's upkeep (compaction, batched fsync) and restoring a node from it. Changes
 /// reach the journal through `mutate` (`DHTNode+State.swift`).
 extension DHTNode {
-    /// The tick's share: compacts the journal once it holds more dead records than live
-    /// ones, and fsyncs a batch that is due. Changes themselves are written by `mutate`.
+    /// The tick's share: writes the contacts learned since the last tick, compacts the
+    /// journal once it holds more dead records than live ones, and fsyncs a batch that is
+    /// due. Values and publications are written by `mutate` as they change.
     func journalTick() {
         guard let storage else { return }
         let time = WallTime(clock)
         // In one hold of the lock, so the image has every change queued before it and none after.
-        mutate { state in
+        mutateWritingContacts { state in
             guard !state.stopped, storage.needsCompaction(liveRecords: state.journalImageCount) else { return }
             storage.enqueueCompaction(state.journalImage(at: time))
         }

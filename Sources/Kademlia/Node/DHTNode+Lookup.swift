@@ -51,7 +51,7 @@ extension DHTNode {
     func usable(_ contacts: [Contact]) -> [Contact] {
         let plausible = contacts.filter { $0.id != id && $0.address.port != 0 && $0.address.ip != 0 }
         let now = clock.now()
-        return mutate { state in
+        return read { state in
             guard !state.recentFailures.isEmpty else { return plausible }
             return plausible.filter { !state.recentFailures.contains($0.id, within: configuration.questionableAfter, now: now) }
         }

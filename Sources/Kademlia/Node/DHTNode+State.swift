@@ -1,7 +1,7 @@
 /// The node's two doors to its state: `read` to look, `mutate` to change. Every change goes
-/// through `mutate`, which writes what the change did to the journal (values, publications,
-/// contacts, the external address) before it returns, so whatever depends on a change, such
-/// as the acknowledgement of a `store`, goes out only once the journal has it.
+/// through `mutate`, which writes a changed value or publication to the journal before it
+/// returns, so whatever depends on a change, such as the acknowledgement of a `store`,
+/// goes out only once the journal has it; new contacts follow within a tick.
 /// `PureCoreTests` checks that nothing else takes the lock.
 extension DHTNode {
     /// Runs `body` on the state under its lock, changing nothing.
@@ -11,13 +11,25 @@ extension DHTNode {
 
     /// Runs `body` under the state lock, then writes what it changed to the journal: when
     /// this returns, the changes are on disk as the fsync policy promises. A change that
-    /// touched nothing journaled (nearly all of them) costs the journal nothing.
+    /// touched no value or publication (nearly all of them) costs the journal nothing; new
+    /// contacts, which nothing waits on, go with the next value written or the next tick.
     @discardableResult
     func mutate<Result: Sendable>(_ body: (inout NodeState) -> Result) -> Result {
+        change(journalingContacts: false, body)
+    }
+
+    /// `mutate` for the tick: writes new contacts too, so none waits longer than a tick.
+    @discardableResult
+    func mutateWritingContacts<Result: Sendable>(_ body: (inout NodeState) -> Result) -> Result {
+        change(journalingContacts: true, body)
+    }
+
+    private func change<Result: Sendable>(journalingContacts: Bool, _ body: (inout NodeState) -> Result) -> Result {
         guard let storage else { return stateLock.withLock { body(&$0) } }
         let (result, queued) = stateLock.withLock { state -> (Result, Bool) in
             let result = body(&state)
-            guard state.hasJournalChanges, !state.stopped else { return (result, false) }
+            let due = journalingContacts ? state.hasJournalChanges : state.hasDurableJournalChanges
+            guard due, !state.stopped else { return (result, false) }
             // Taken under the lock, so changes queue in the order they were made.
             let (entries, durable) = state.takeJournalEntries(at: WallTime(clock))
             storage.enqueue(entries, durable: durable)

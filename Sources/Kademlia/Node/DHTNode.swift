@@ -87,7 +87,8 @@ public final class DHTNode: Sendable {
     /// query sent afterwards, so lookups under way end at once.
     public func stop() {
         transport.close()
-        // Every change was journaled as it was made (`mutate`), so nothing is left to queue.
+        // Values were journaled as they changed; the contacts learned since the last tick go now.
+        mutateWritingContacts { _ in }
         let waiting = mutate { state in
             state.stopped = true
             state.pacedSends = DeadlineHeap()

@@ -52,7 +52,7 @@ public struct Lookup: Sendable {
         self.alpha = alpha
         maxQueries = 10 * k
         self.excluded = localID
-        add(seeds, round: 0)
+        add(Array(seeds), round: 0)
     }
 
     /// The next thing to do; a `.query` marks that contact in flight.
@@ -95,7 +95,7 @@ public struct Lookup: Sendable {
     }
 
     /// A reply from `id` carrying the contacts it knows nearest the target.
-    public mutating func onResponse(from id: NodeID, closer contacts: some Sequence<Contact>) {
+    public mutating func onResponse(from id: NodeID, closer contacts: [Contact]) {
         guard let index = position(of: id), settle(index, as: .responded) else { return }
         add(contacts, round: candidates[index].round + 1)
     }
@@ -150,7 +150,9 @@ public struct Lookup: Sendable {
         return index < candidates.count && candidates[index].contact.id == id ? index : nil
     }
 
-    private mutating func add(_ contacts: some Sequence<Contact>, round: Int) {
+    /// Takes an array, not any sequence: a generic here would run unspecialised when the
+    /// shell, another module, calls `onResponse` on every reply.
+    private mutating func add(_ contacts: [Contact], round: Int) {
         for contact in contacts where contact.id != excluded {
             let distance = contact.id.distance(to: target)
             let index = insertionIndex(for: distance)

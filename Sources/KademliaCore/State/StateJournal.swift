@@ -60,11 +60,16 @@ extension NodeState {
         }
     }
 
-    /// Whether anything changed that `takeJournalEntries` would record: checked on every
-    /// change, so it is cheap.
+    /// Whether a value or publication changed, which an acknowledgement waits on: checked
+    /// on every change, so it is cheap.
+    package var hasDurableJournalChanges: Bool {
+        isJournaled && (!store.changedTargets.isEmpty || !publications.changedTargets.isEmpty)
+    }
+
+    /// Whether anything changed that `takeJournalEntries` would record, contacts and the
+    /// external address included.
     package var hasJournalChanges: Bool {
-        isJournaled && (!journalContacts.isEmpty || externalAddressUnsaved || !store.changedTargets.isEmpty
-            || !publications.changedTargets.isEmpty)
+        hasDurableJournalChanges || (isJournaled && (!journalContacts.isEmpty || externalAddressUnsaved))
     }
 
     /// The entries that record what changed since the last call, and whether any of them
