@@ -36,6 +36,11 @@ enum Output {
     /// Stderr warning after a write that only this node took although others are known.
     static let storedOnlyHere = "warning: stored only on this node"
 
+    /// The warning when this node, among the K closest, could not journal a write.
+    static func notKeptHere(_ reason: String) -> String {
+        "warning: not kept on this node (held in memory only, not counted): \(reason)"
+    }
+
     /// The reply to a put whose value is over the limit; the REPL checks before calling put.
     static func valueTooLarge(size: Int, limit: Int) -> String {
         "Value too large: \(size) bytes (limit \(limit))"

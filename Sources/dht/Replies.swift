@@ -20,8 +20,20 @@ enum Replies {
     static func stored(key: String, _ result: PutResult) -> Reply {
         Reply(text: Output.stored(key: key, nodes: result.storedAt),
               json: .object([("op", "put"), ("key", .string(key)), ("stored_at", .int(result.storedAt)),
-                             ("seq", .integer(result.seq)), ("only_here", .bool(result.isStoredOnlyHere))]),
-              warning: result.isStoredOnlyHere ? Output.storedOnlyHere : nil)
+                             ("seq", .integer(result.seq)), ("only_here", .bool(result.isStoredOnlyHere))]
+                            + notKeptHere(result)),
+              warning: warning(result))
+    }
+
+    /// The JSON field saying why this node did not keep a write it should have.
+    private static func notKeptHere(_ result: PutResult) -> [(String, JSONValue)] {
+        result.notKeptHere.map { [("not_kept_here", .string($0))] } ?? []
+    }
+
+    /// The warning line a write's result calls for, if any.
+    private static func warning(_ result: PutResult) -> String? {
+        if let reason = result.notKeptHere { return Output.notKeptHere(reason) }
+        return result.isStoredOnlyHere ? Output.storedOnlyHere : nil
     }
 
     static func putFailed(key: String, _ error: PutError) -> Reply {
@@ -31,8 +43,9 @@ enum Replies {
     static func deleted(key: String, _ result: PutResult) -> Reply {
         Reply(text: Output.deleted(key: key, nodes: result.storedAt),
               json: .object([("op", "delete"), ("key", .string(key)), ("deleted_at", .int(result.storedAt)),
-                             ("seq", .integer(result.seq)), ("only_here", .bool(result.isStoredOnlyHere))]),
-              warning: result.isStoredOnlyHere ? Output.storedOnlyHere : nil)
+                             ("seq", .integer(result.seq)), ("only_here", .bool(result.isStoredOnlyHere))]
+                            + notKeptHere(result)),
+              warning: warning(result))
     }
 
     static func deleteFailed(key: String, _ error: PutError) -> Reply {

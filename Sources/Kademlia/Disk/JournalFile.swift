@@ -24,6 +24,12 @@ public struct JournalFileError: Error, Equatable, Sendable, CustomStringConverti
 public final class JournalFile: Sendable {
     private struct State {
         var fd: Int32
+        /// Where the last whole record ends: a write that fails is cut back to here, so no
+        /// torn record ever stands in front of later ones.
+        var length: Int
+        /// Set when a failed write could not be cut back: nothing more is appended until a
+        /// compaction replaces the file.
+        var torn = false
         var lastSync: UInt64 = 0
         var dirty = false
     }
@@ -72,6 +78,7 @@ public final class JournalFile: Sendable {
             } else if scan.intactLength < bytes.count {
                 try truncate(&state, to: scan.intactLength, path: path)
             }
+            state.length = max(state.length, scan.intactLength)
         }
         return (file, scan)
     }
@@ -102,7 +109,7 @@ public final class JournalFile: Sendable {
         self.path = path
         self.policy = policy
         self.openedLength = openedLength
-        state = Mutex(State(fd: fd))
+        state = Mutex(State(fd: fd, length: 0))
     }
 
     deinit { close() }
@@ -158,6 +165,8 @@ public final class JournalFile: Sendable {
             }
             Glibc.close(state.fd)
             state.fd = out
+            state.length = bytes.count
+            state.torn = false
             let directoryFD = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if directoryFD >= 0 {
                 _ = fsync(directoryFD)
@@ -189,9 +198,19 @@ public final class JournalFile: Sendable {
         }
     }
 
+    /// Appends `bytes` whole or not at all: a write cut short (a full disk) is cut back to
+    /// the end of the last whole record, so later records are never stranded behind a torn one.
     private func write(_ bytes: [UInt8], into state: inout State, sync shouldSync: Bool) throws(JournalFileError) {
         guard state.fd >= 0 else { throw JournalFileError(description: "the journal is closed") }
-        guard FileIO.writeAll(bytes, to: state.fd) else { throw Self.failure("cannot append to \(path)") }
+        guard !state.torn else { throw JournalFileError(description: "\(path) ends in a torn record it could not cut off") }
+        guard FileIO.writeAll(bytes, to: state.fd) else {
+            let error = Self.failure("cannot append to \(path)")
+            if ftruncate(state.fd, off_t(state.length)) != 0 || lseek(state.fd, off_t(state.length), SEEK_SET) < 0 {
+                state.torn = true
+            }
+            throw error
+        }
+        state.length += bytes.count
         state.dirty = true
         if shouldSync { try sync(&state) }
     }

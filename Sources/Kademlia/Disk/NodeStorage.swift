@@ -46,15 +46,37 @@ public final class NodeStorage: Sendable {
         case compact([JournalEntry])
     }
 
+    /// What is queued, each operation with its ticket (numbered in queue order).
+    private struct Queue {
+        var operations: [(ticket: Int, operation: Operation)] = []
+        var lastTicket = 0
+
+        /// Queues `operation` under the next ticket, and returns it.
+        mutating func add(_ operation: Operation) -> Int {
+            lastTicket += 1
+            operations.append((lastTicket, operation))
+            return lastTicket
+        }
+    }
+
     private struct Progress {
         /// Records appended since the journal was last compacted (or opened).
         var recordsSinceCompaction: Int
         /// The last write's error, while writes fail.
         var failure: String?
+        /// Every ticket up to this one has been written or has failed.
+        var settledThrough = 0
+        /// Tickets whose records failed to reach the file and that no whole image written
+        /// since covers: the node rewrites the journal from its state until this is empty.
+        var lost: [ClosedRange<Int>] = []
     }
 
+    /// How many failed ranges are kept apart before they are merged into one (which may
+    /// count a written record as lost: never the other way round).
+    private static let lostRangesKept = 64
+
     private let file: JournalFile
-    private let queue = Mutex<[Operation]>([])
+    private let queue = Mutex(Queue())
     /// Held while writing, so writes reach the file in the order they were queued.
     private let writing = Mutex(())
     private let progress: Mutex<Progress>
@@ -92,14 +114,25 @@ public final class NodeStorage: Sendable {
     }
 
     /// Queues entries to append, in the order they are queued; call under the node's lock.
-    func enqueue(_ entries: [JournalEntry], durable: Bool) {
-        guard !entries.isEmpty else { return }
-        queue.withLock { $0.append(.append(entries, durable: durable)) }
+    /// Returns the ticket `isWritten` takes after the commit.
+    @discardableResult
+    func enqueue(_ entries: [JournalEntry], durable: Bool) -> Int? {
+        guard !entries.isEmpty else { return nil }
+        return queue.withLock { $0.add(.append(entries, durable: durable)) }
     }
 
     /// Queues a compaction to `image` (the whole state now), after what is queued already.
     func enqueueCompaction(_ image: [JournalEntry]) {
-        queue.withLock { $0.append(.compact(image)) }
+        queue.withLock { _ = $0.add(.compact(image)) }
+    }
+
+    /// Whether the records queued under `ticket` reached the file (fsynced, when the policy
+    /// and the entries ask for it): false once they failed, until an image covering them is
+    /// written. Call after `commit`.
+    func isWritten(_ ticket: Int) -> Bool {
+        progress.withLock { progress in
+            ticket <= progress.settledThrough && !progress.lost.contains { $0.contains(ticket) }
+        }
     }
 
     /// Whether the journal holds enough dead records to be worth rewriting, given that its
@@ -107,6 +140,10 @@ public final class NodeStorage: Sendable {
     func needsCompaction(liveRecords: Int) -> Bool {
         progress.withLock { $0.recordsSinceCompaction > max(1024, liveRecords) }
     }
+
+    /// Whether some records failed to reach the file: only a whole image of the state, written
+    /// afresh, brings the journal back to what the node holds.
+    var needsRewrite: Bool { progress.withLock { !$0.lost.isEmpty } }
 
     /// What changed about the writes, for the node to log once rather than at every write.
     public enum WriteEvent: Equatable, Sendable {
@@ -120,35 +157,45 @@ public final class NodeStorage: Sendable {
     func commit() -> WriteEvent? {
         writing.withLock { _ -> WriteEvent? in
             let operations = queue.withLock { queued in
-                defer { queued = [] }
-                return queued
+                defer { queued.operations = [] }
+                return queued.operations
             }
-            guard !operations.isEmpty else { return nil }
+            guard let last = operations.last?.ticket else { return nil }
             var failure: String?
+            var lost: [ClosedRange<Int>] = []
+            var imageWritten: Int?
             var pending: [JournalEntry] = []
+            var pendingTickets: ClosedRange<Int>?
             var durable = false
             var appended = 0
             func flush() {
-                guard !pending.isEmpty else { return }
+                guard let tickets = pendingTickets else { return }
                 do {
                     try file.append(pending, durable: durable)
                     appended += pending.count
                 } catch {
                     failure = "\(error)"
+                    lost.append(tickets)
                 }
                 pending = []
+                pendingTickets = nil
                 durable = false
             }
-            for operation in operations {
+            for (ticket, operation) in operations {
                 switch operation {
                 case .append(let entries, let isDurable):
                     pending += entries
+                    pendingTickets = (pendingTickets?.lowerBound ?? ticket)...ticket
                     durable = durable || isDurable
                 case .compact(let image):
                     flush()
                     do {
                         try file.compact(to: image)
-                        progress.withLock { $0.recordsSinceCompaction = 0 }
+                        // The image holds every change queued before it.
+                        imageWritten = ticket
+                        lost.removeAll()
+                        appended = 0
+                        failure = nil
                     } catch {
                         failure = "\(error)"
                     }
@@ -156,11 +203,24 @@ public final class NodeStorage: Sendable {
             }
             flush()
             return progress.withLock { progress -> WriteEvent? in
+                if let imageWritten {
+                    progress.recordsSinceCompaction = 0
+                    progress.lost.removeAll { $0.upperBound < imageWritten }
+                }
                 progress.recordsSinceCompaction += appended
-                defer { progress.failure = failure }
-                switch (progress.failure, failure) {
-                case (nil, let now?): return .failing(now)
-                case (.some, nil): return .recovered
+                progress.settledThrough = last
+                progress.lost += lost
+                if progress.lost.count > Self.lostRangesKept, let first = progress.lost.first?.lowerBound,
+                   let final = progress.lost.last?.upperBound {
+                    progress.lost = [first...final]
+                }
+                // Writes count as failing until every lost record is written again (in an image).
+                let wasFailing = progress.failure != nil
+                let isFailing = failure != nil || !progress.lost.isEmpty
+                progress.failure = isFailing ? failure ?? progress.failure ?? "records were lost" : nil
+                switch (wasFailing, isFailing) {
+                case (false, true): return .failing(progress.failure ?? "")
+                case (true, false): return .recovered
                 default: return nil
                 }
             }

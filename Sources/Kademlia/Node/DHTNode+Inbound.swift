@@ -40,6 +40,9 @@ extension DHTNode: TransportDelegate {
         }
     }
 
+    /// The error text a `store` gets when its record could not be written to the journal.
+    static let journalUnwritable = "cannot keep the value: the journal cannot be written"
+
     /// Hosts over their share being pinged at once, at most: a flood of forged sources
     /// cannot make this node send more than this many pings at a time.
     static let verificationsAtOnce = 256
@@ -69,7 +72,7 @@ extension DHTNode: TransportDelegate {
         var verify = false
         // `mutate` journals what the query changed before the reply goes: a store is
         // acknowledged only once the journal has it.
-        let answered = mutate { state -> (Message, NodeState.Observation, Timestamp?)? in
+        let (answered, journaled) = mutateReportingJournal { state -> (Message, NodeState.Observation, Timestamp?)? in
             // A flooding host is answered less, then not at all, and teaches the table nothing.
             // Spare capacity is lent only to a host that has answered us from its address: one
             // that has only queried us may be a forged source. Once over its share it is
@@ -91,7 +94,7 @@ extension DHTNode: TransportDelegate {
             if case .findNode(_, let grant?) = query, grant.count <= Message.maxTokenSize { observation.grant = grant }
             return (reply, observation, deadline)
         }
-        guard let (reply, observation, deadline) = answered else {
+        guard let (answer, observation, deadline) = answered else {
             counters.rateLimited.add(1, ordering: .relaxed)
             if verdict == .busy {
                 counters.busyAnswersSent.add(1, ordering: .relaxed)
@@ -109,6 +112,8 @@ extension DHTNode: TransportDelegate {
             }
             return
         }
+        // Held in memory, but not kept as promised: the storer must not count this node.
+        let reply = journaled ? answer : .error(.server, Self.journalUnwritable, transactionID: transactionID)
         send(reply, to: sender.address)
         log(.debug, .query, RPCTrace.answered(query, from: sender, with: reply))
         act(on: observation, about: sender)

@@ -26,12 +26,14 @@ struct StoreTally: Sendable {
     var here: Bool
     /// Contacts in the routing table when the stores were answered.
     var contactsKnown: Int
+    /// Why this node holds it in memory only, when its journal failed.
+    var notKeptHere: String? = nil
 
     /// Every node that took it.
     var count: Int { remote + (here ? 1 : 0) }
 
     /// The caller's view of this tally for version `seq`.
     func result(seq: Int64) -> PutResult {
-        PutResult(storedAt: count, seq: seq, storedHere: here, contactsKnown: contactsKnown)
+        PutResult(storedAt: count, seq: seq, storedHere: here, contactsKnown: contactsKnown, notKeptHere: notKeptHere)
     }
 }

@@ -8,6 +8,9 @@ public struct PutResult: Sendable, Equatable, CustomStringConvertible {
     public var storedHere = false
     /// Contacts this node knew when it wrote.
     public var contactsKnown = 0
+    /// Why this node, among the K closest, holds the value in memory only and is not
+    /// counted in `storedAt`: its journal could not be written (a full disk). Nil otherwise.
+    public var notKeptHere: String?
 
     /// True when only this node took the value although others are known: the write reached
     /// no one else, so no other node can read it and it dies with this node.
@@ -114,16 +117,23 @@ extension DHTNode {
         }
         let results = await requestAll(stores, for: cause)
         let now = clock.now()
-        let storedHere = holders.contains { $0.id == id } && storeLocally(write, now: now, confirmed: zip(stores, results).compactMap {
-            if case .success = $1 { $0.expectedID } else { nil }
-        })
+        var storedHere = false
+        var notKeptHere: String?
+        if holders.contains(where: { $0.id == id }) {
+            let confirmed = zip(stores, results).compactMap { if case .success = $1 { $0.expectedID } else { nil } }
+            let (held, journaled) = storeLocally(write, now: now, confirmed: confirmed)
+            storedHere = held && journaled
+            if held && !journaled { notKeptHere = storage?.failure ?? "the journal cannot be written" }
+        }
         let remote = results.count { if case .success = $0 { true } else { false } }
-        return StoreTally(remote: remote, here: storedHere, contactsKnown: read { $0.routingTable.count })
+        return StoreTally(remote: remote, here: storedHere, contactsKnown: read { $0.routingTable.count }, notKeptHere: notKeptHere)
     }
 
     /// Stores `write` in this node's own store, noting the holders it was also sent to.
-    func storeLocally(_ write: Write, now: Timestamp, confirmed: [NodeID] = []) -> Bool {
-        let (held, deadline) = mutate { state -> (Bool, Timestamp?) in
+    /// Returns whether it is held, and whether the journal has it (with a data directory): a
+    /// value held but not journaled stays in memory, but this node does not count itself.
+    func storeLocally(_ write: Write, now: Timestamp, confirmed: [NodeID] = []) -> (held: Bool, journaled: Bool) {
+        let ((held, deadline), journaled) = mutateReportingJournal { state -> (Bool, Timestamp?) in
             let jitter = state.replicationJitter()
             let outcome = state.store.store(write.value, seq: write.seq, for: write.target, key: write.key,
                                             ttl: write.ttl.map { .seconds($0) }, tombstone: write.tombstone,
@@ -133,7 +143,7 @@ extension DHTNode {
             return (true, state.storeDeadline)
         }
         if let deadline { scheduleMaintenance(by: deadline) }
-        return held
+        return (held, journaled)
     }
 
     /// Caches `found` at the nearest node on the lookup's path that answered without it,

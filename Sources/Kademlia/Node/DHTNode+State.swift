@@ -15,28 +15,36 @@ extension DHTNode {
     /// contacts, which nothing waits on, go with the next value written or the next tick.
     @discardableResult
     func mutate<Result: Sendable>(_ body: (inout NodeState) -> Result) -> Result {
+        change(journalingContacts: false, body).result
+    }
+
+    /// `mutate` for what is acknowledged: also says whether the journal has the change (true
+    /// without a data directory, or when nothing journaled changed), so a `store` whose
+    /// record could not be written (a full disk) is not acknowledged.
+    func mutateReportingJournal<Result: Sendable>(_ body: (inout NodeState) -> Result) -> (result: Result, journaled: Bool) {
         change(journalingContacts: false, body)
     }
 
     /// `mutate` for the tick: writes new contacts too, so none waits longer than a tick.
     @discardableResult
     func mutateWritingContacts<Result: Sendable>(_ body: (inout NodeState) -> Result) -> Result {
-        change(journalingContacts: true, body)
+        change(journalingContacts: true, body).result
     }
 
-    private func change<Result: Sendable>(journalingContacts: Bool, _ body: (inout NodeState) -> Result) -> Result {
-        guard let storage else { return stateLock.withLock { body(&$0) } }
-        let (result, queued) = stateLock.withLock { state -> (Result, Bool) in
+    private func change<Result: Sendable>(journalingContacts: Bool, _ body: (inout NodeState) -> Result)
+        -> (result: Result, journaled: Bool) {
+        guard let storage else { return (stateLock.withLock { body(&$0) }, true) }
+        let (result, ticket) = stateLock.withLock { state -> (Result, Int?) in
             let result = body(&state)
             let due = journalingContacts ? state.hasJournalChanges : state.hasDurableJournalChanges
-            guard due, !state.stopped else { return (result, false) }
+            guard due, !state.stopped else { return (result, nil) }
             // Taken under the lock, so changes queue in the order they were made.
             let (entries, durable) = state.takeJournalEntries(at: WallTime(clock))
-            storage.enqueue(entries, durable: durable)
-            return (result, true)
+            return (result, storage.enqueue(entries, durable: durable))
         }
-        if queued { commitJournal() }
-        return result
+        guard let ticket else { return (result, true) }
+        commitJournal()
+        return (result, storage.isWritten(ticket))
     }
 
     /// Writes what is queued, and logs when writes start or stop failing. Under `.batch`
@@ -48,8 +56,10 @@ extension DHTNode {
         switch event {
         case .failing(let reason)?:
             log(.error, .data, "cannot write the journal (\(reason)); values are kept in memory only until it works again")
+            // The tick retries, rewriting the journal whole once there is room.
+            transport.wake(at: clock.now() + .seconds(1))
         case .recovered?:
-            log(.warning, .data, "the journal is written again")
+            log(.warning, .data, "the journal is written again, with every value kept in memory meanwhile")
         case nil:
             break
         }

@@ -44,6 +44,8 @@ package struct NodeState: Sendable {
     package var stopped = false
     /// Whether changes are noted for a journal (`StateJournal.swift`); off without a data directory.
     package var isJournaled = false
+    /// When to try again to rewrite a journal that lost records (a full disk).
+    package var journalRewrite = Backoff(initial: .seconds(1), maximum: .seconds(60))
     /// Contacts new to the table since the journal last took its entries.
     package var journalContacts: [Contact] = []
     /// Routers that answered, by address: lookup seeds while the table is short, never table entries.
