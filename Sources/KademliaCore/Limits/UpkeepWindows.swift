@@ -58,7 +58,9 @@ package struct UpkeepWindows<Item: Sendable>: Sendable {
     /// Whether `item` may go to `destination` now (and is counted in flight); if not, it
     /// waits and comes back from `finished` when its turn comes.
     package mutating func submit(_ item: Item, to destination: SocketAddress) -> Bool {
-        var window = windows[destination] ?? Window(size: Double(initialSize))
+        // Taken out of the table while it changes: a copy left behind would make every
+        // append copy the whole waiting line, quadratic in a hand-off of thousands.
+        var window = windows.removeValue(forKey: destination) ?? Window(size: Double(initialSize))
         defer { windows[destination] = window }
         if window.waitingCount == 0, window.hasRoom, inFlight < totalLimit {
             window.inFlight += 1
@@ -81,7 +83,7 @@ package struct UpkeepWindows<Item: Sendable>: Sendable {
     /// One query to `destination` ended. Returns the waiting items to start now, each
     /// counted in flight, and those abandoned because the destination seems gone.
     package mutating func finished(at destination: SocketAddress, _ outcome: Outcome) -> (start: [Item], abandoned: [Item]) {
-        guard var window = windows[destination] else { return ([], []) }
+        guard var window = windows.removeValue(forKey: destination) else { return ([], []) }
         window.inFlight -= 1
         inFlight -= 1
         var abandoned: [Item] = []
@@ -107,7 +109,9 @@ package struct UpkeepWindows<Item: Sendable>: Sendable {
         var start: [Item] = []
         while inFlight < totalLimit, !blocked.isEmpty {
             let next = blocked.removeFirst()
-            guard var candidate = windows[next], candidate.waitingCount > 0 else { continue }
+            guard var candidate = windows.removeValue(forKey: next) else { continue }
+            defer { windows[next] = candidate }
+            guard candidate.waitingCount > 0 else { continue }
             while candidate.hasRoom, candidate.waitingCount > 0, inFlight < totalLimit {
                 start.append(candidate.waiting[candidate.head])
                 candidate.head += 1
@@ -121,7 +125,6 @@ package struct UpkeepWindows<Item: Sendable>: Sendable {
             }
             // Still room but the total is spent: it goes to the back of the line.
             if candidate.waitingCount > 0, candidate.hasRoom { blocked.append(next) }
-            windows[next] = candidate
         }
         if let done = windows[destination], done.inFlight == 0, done.waitingCount == 0 {
             windows[destination] = nil

@@ -30,7 +30,8 @@ public struct PeerStore: Sendable {
         if torrents[infoHash] == nil, torrents.count >= maxTorrents, let smallest = torrents.min(by: { $0.value.count < $1.value.count }) {
             torrents[smallest.key] = nil
         }
-        var peers = torrents[infoHash] ?? [:]
+        // Taken out while it changes, so the swarm's table is not copied on every announce.
+        var peers = torrents.removeValue(forKey: infoHash) ?? [:]
         if peers[peer] == nil, peers.count >= maxPeersPerTorrent, let oldest = peers.min(by: { $0.value.expiresAt < $1.value.expiresAt }) {
             peers[oldest.key] = nil
         }
