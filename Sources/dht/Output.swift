@@ -124,7 +124,7 @@ enum Output {
             id: status.id.hex, address: status.address.description,
             buckets: status.buckets.map { (index: $0.index, count: $0.count) },
             totalNodes: status.totalNodes, storedKeys: status.storedKeys,
-            expiringWithinHour: status.expiringWithinHour, tombstones: status.tombstones,
+            expiringWithinHour: status.expiringWithinHour, tombstones: status.tombstones, items: status.items,
             data: status.storage.map(dataLine), upkeep: upkeepLines(status.upkeep))
     }
 
@@ -153,11 +153,14 @@ enum Output {
     /// (where the state is kept) is shown only for a node with a data directory, so the
     /// block of a node in memory is as it always was.
     static func status(id: String, address: String, buckets: [(index: Int, count: Int)], totalNodes: Int, storedKeys: Int,
-                       expiringWithinHour: Int = 0, tombstones: Int = 0, data: String? = nil, upkeep: [String] = []) -> String {
+                       expiringWithinHour: Int = 0, tombstones: Int = 0, items: Int = 0, data: String? = nil,
+                       upkeep: [String] = []) -> String {
         var lines = ["=== Node Status ===", "Node ID: \(id)", "Address: \(address)"]
         lines += buckets.map { "Bucket \($0.index): \($0.count) nodes" }
         lines += ["Total known nodes: \(totalNodes)", "Stored keys: \(storedKeys)"]
         lines += ["Values expiring within 1 h: \(expiringWithinHour)", "Tombstones: \(tombstones)"]
+        // Only for a node that holds some, so the block of one that does not is as it was.
+        lines += items > 0 ? ["BEP 44 items: \(items)"] : []
         lines += data.map { ["Data: \($0)"] } ?? []
         lines += upkeep
         lines += ["=================="]

@@ -2,16 +2,28 @@ import Kademlia
 
 /// The text of `keys`, `peers` and `where`: aligned columns a person can scan.
 enum OutputViews {
-    /// What this node stores, by key.
-    static func keys(_ held: [HeldValue]) -> String {
-        guard !held.isEmpty else { return "No keys stored on this node" }
-        let rows = held.map { value in
-            [value.key.map(quoted) ?? "(target \(value.target.hex.prefix(8)))", String(value.seq),
-             value.isTombstone ? "deleted" : "\(value.size) B", "\(short(value.timeLeft)) left"]
+    /// What this node stores, by key, then its BEP 44 items (when it holds any).
+    static func keys(_ held: [HeldValue], items: [HeldItem] = []) -> String {
+        guard !held.isEmpty || !items.isEmpty else { return "No keys stored on this node" }
+        var text: [String] = []
+        if !held.isEmpty {
+            let rows = held.map { value in
+                [value.key.map(quoted) ?? "(target \(value.target.hex.prefix(8)))", String(value.seq),
+                 value.isTombstone ? "deleted" : "\(value.size) B", "\(short(value.timeLeft)) left"]
+            }
+            let tombstones = held.count { $0.isTombstone }
+            let summary = "\(count(held.count - tombstones, "value")), \(count(tombstones, "tombstone"))"
+            text.append(table(header: ["Key", "Seq", "Size", "Expires"], rows: rows, rightAligned: [1, 2]) + "\n" + summary)
         }
-        let tombstones = held.count { $0.isTombstone }
-        let summary = "\(count(held.count - tombstones, "value")), \(count(tombstones, "tombstone"))"
-        return table(header: ["Key", "Seq", "Size", "Expires"], rows: rows, rightAligned: [1, 2]) + "\n" + summary
+        if !items.isEmpty {
+            let rows = items.map { item in
+                [String(item.target.hex.prefix(16)), item.seq.map { "mutable, seq \($0)" } ?? "immutable", "\(item.size) B",
+                 "\(short(item.timeLeft)) left"]
+            }
+            text.append(table(header: ["Item", "Kind", "Size", "Expires"], rows: rows, rightAligned: [2])
+                        + "\n" + count(items.count, "BEP 44 item"))
+        }
+        return text.joined(separator: "\n")
     }
 
     /// This node's contacts, by bucket.

@@ -14,7 +14,7 @@ struct REPL: Sendable {
         case .where(let key): return await placement(of: key)
         case .join(let endpoint): return await join(endpoint: endpoint)
         case .status: return Replies.status(node.status())
-        case .keys: return Replies.keys(node.heldValues())
+        case .keys: return Replies.keys(node.heldValues(), items: node.heldItems())
         case .peers: return Replies.peers(node.peers())
         case .mainline(let command): return await reply(to: command)
         case .quit: return nil

@@ -83,7 +83,7 @@ enum Replies {
             ("op", "status"), ("id", .string(status.id.hex)), ("address", .string(status.address.description)),
             ("buckets", .array(buckets)), ("total_nodes", .int(status.totalNodes)), ("stored_keys", .int(status.storedKeys)),
             ("expiring_within_hour", .int(status.expiringWithinHour)), ("tombstones", .int(status.tombstones)),
-            ("upkeep", upkeep(status.upkeep)),
+            ("items", .int(status.items)), ("upkeep", upkeep(status.upkeep)),
         ] + (status.storage.map { storage in
             [("data_dir", .string(storage.directory)), ("journal_bytes", .int(storage.journalBytes)),
              ("fsync", .string(storage.fsync.rawValue))] + (storage.failure.map { [("journal_failure", JSONValue.string($0))] } ?? [])
@@ -105,15 +105,23 @@ enum Replies {
         ])
     }
 
-    static func keys(_ held: [HeldValue]) -> Reply {
-        let items = held.map { value in
+    static func keys(_ held: [HeldValue], items: [HeldItem] = []) -> Reply {
+        let values = held.map { value in
             JSONValue.object([
                 ("key", value.key.map(JSONValue.string) ?? .null), ("target", .string(value.target.hex)),
                 ("seq", .integer(value.seq)), ("size", .int(value.size)), ("deleted", .bool(value.isTombstone)),
                 ("expires_in_s", .int(max(0, value.timeLeft.components.seconds))),
             ])
         }
-        return Reply(text: OutputViews.keys(held), json: .object([("op", "keys"), ("keys", .array(items))]))
+        let heldItems = items.map { item in
+            JSONValue.object([
+                ("target", .string(item.target.hex)), ("mutable", .bool(item.seq != nil)),
+                ("seq", item.seq.map(JSONValue.integer) ?? .null), ("size", .int(item.size)),
+                ("expires_in_s", .int(max(0, item.timeLeft.components.seconds))),
+            ])
+        }
+        return Reply(text: OutputViews.keys(held, items: items),
+                     json: .object([("op", "keys"), ("keys", .array(values)), ("items", .array(heldItems))]))
     }
 
     static func peers(_ peers: [Peer]) -> Reply {

@@ -10,6 +10,8 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     public var publications = 0
     /// Contacts to rejoin through.
     public var contacts = 0
+    /// BEP 44 items still live.
+    public var items = 0
     /// Intact records that were not readable entries, skipped.
     public var unreadable = 0
     /// What was wrong with the end of the journal, which was cut off; nil when it was whole.
@@ -20,6 +22,7 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     /// One line for the log.
     public var description: String {
         var text = "restored \(values) values, \(publications) publications and \(contacts) contacts"
+        if items > 0 { text += ", and \(items) BEP 44 items" }
         if let damage { text += "; the journal's tail was damaged (\(damage)): cut \(cutBytes) bytes, kept what came before" }
         if unreadable > 0 { text += "; skipped \(unreadable) unreadable records" }
         return text
@@ -98,6 +101,7 @@ public final class NodeStorage: Sendable {
         self.file = file
         recovery = RecoveryReport(hadIdentity: snapshot.id != nil, values: snapshot.held.count,
                                   publications: snapshot.published.count, contacts: snapshot.contacts.count,
+                                  items: snapshot.items.count,
                                   unreadable: snapshot.unreadable, damage: scan.damage,
                                   cutBytes: file.openedLength - scan.intactLength)
         savedContacts = snapshot.contacts

@@ -12,6 +12,16 @@ extension DHTNode {
         }.sorted { ($0.key ?? "\u{10FFFF}", $0.target) < ($1.key ?? "\u{10FFFF}", $1.target) }
     }
 
+    /// Every BEP 44 item this node holds, by target.
+    public func heldItems() -> [HeldItem] {
+        let now = clock.now()
+        return read { state in
+            state.items.all(now: now).map {
+                HeldItem(target: $0.target, seq: $0.item.mutable?.seq, size: $0.item.value.count, timeLeft: $0.item.expiresAt - now)
+            }
+        }.sorted { $0.target < $1.target }
+    }
+
     /// Every routing-table contact, by bucket, with when it was last heard and its latest round trip.
     public func peers() -> [Peer] {
         let now = clock.now()
@@ -41,6 +51,18 @@ extension DHTNode {
 }
 
 /// One value or tombstone a node holds.
+/// A BEP 44 item as `keys` lists it.
+public struct HeldItem: Sendable, Equatable {
+    /// Where it is stored: SHA-1 of the value (immutable) or of the key and salt (mutable).
+    public var target: NodeID
+    /// The mutable item's seq; nil for an immutable item.
+    public var seq: Int64?
+    /// Bytes of the item's bencoded value.
+    public var size: Int
+    /// How long until it expires here.
+    public var timeLeft: Duration
+}
+
 public struct HeldValue: Sendable, Equatable {
     /// The key's SHA-1.
     public var target: NodeID

@@ -45,10 +45,11 @@ extension DHTNode {
         let target = BEP44Rules.immutableTarget(of: value)
         let outcome = await lookup(target, for: .items)
         let taken = await sendToClosest(outcome) { token in .putItem(ItemPutRequest(token: token, value: value)) }
-        let here = isAmongClosest(target, outcome)
+        var here = isAmongClosest(target, outcome)
         if here {
             let now = clock.now()
-            mutate { $0.items.put(value, mutable: nil, at: target, now: now) }
+            // Counted only once the journal has it, as a value is.
+            here = mutateReportingJournal { $0.items.put(value, mutable: nil, at: target, now: now) }.journaled
         }
         let count = taken + (here ? 1 : 0)
         guard count > 0 else { throw .notStored }

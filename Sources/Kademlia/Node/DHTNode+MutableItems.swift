@@ -31,10 +31,11 @@ extension DHTNode {
         let signature = signer.sign(BEP44Rules.signedBytes(salt: salt, seq: nextSeq, value: value))
         let fields = MutableItemFields(publicKey: signer.publicKey, signature: signature, seq: nextSeq, salt: salt)
         let taken = await sendToClosest(outcome) { token in .putItem(ItemPutRequest(token: token, value: value, mutable: fields)) }
-        let here = isAmongClosest(target, outcome)
+        var here = isAmongClosest(target, outcome)
         if here {
             let now = clock.now()
-            mutate { $0.items.put(value, mutable: fields, at: target, now: now) }
+            // Counted only once the journal has it, as a value is.
+            here = mutateReportingJournal { $0.items.put(value, mutable: fields, at: target, now: now) }.journaled
         }
         let count = taken + (here ? 1 : 0)
         log(.info, .data, "put mutable item \(target.hex.prefix(8)) seq \(nextSeq) at \(count) nodes")

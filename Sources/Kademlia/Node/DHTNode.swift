@@ -109,6 +109,7 @@ public final class DHTNode: Sendable {
                 storedKeys: state.store.targets(now: now).count,
                 expiringWithinHour: state.store.valuesExpiring(within: .seconds(3600), now: now),
                 tombstones: state.store.tombstoneCount(now: now),
+                items: state.items.liveCount(now: now),
                 storage: storage.map { StorageStatus(directory: $0.directory, journalBytes: $0.size, fsync: $0.fsync, failure: $0.failure) })
         }.with(upkeep: upkeepStatus)
     }
@@ -163,6 +164,8 @@ public struct NodeStatus: Sendable {
     public var expiringWithinHour: Int = 0
     /// Deletion markers held here.
     public var tombstones: Int = 0
+    /// BEP 44 items held here, immutable and mutable.
+    public var items: Int = 0
     /// Where the node's state is kept; nil in memory only.
     public var storage: StorageStatus?
     /// What upkeep has under way and what the limits refused.

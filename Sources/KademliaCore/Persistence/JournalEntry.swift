@@ -21,6 +21,28 @@ public enum JournalEntry: Equatable, Sendable {
     case signingKey(seed: [UInt8])
     /// The IPv4 address other nodes report seeing this one at (BEP 42), by vote.
     case externalAddress(ip: UInt32)
+    /// A BEP 44 item now held for `target`.
+    case item(ItemRecord)
+    /// No BEP 44 item is held for `target` any more (evicted; expiry needs no record).
+    case itemDropped(target: NodeID)
+
+    /// A BEP 44 item, as the item store keeps it.
+    public struct ItemRecord: Equatable, Sendable {
+        public var target: NodeID
+        /// The item's whole bencoding.
+        public var value: [UInt8]
+        /// Nil for an immutable item.
+        public var mutable: MutableItemFields?
+        /// When it expires, in wall-clock milliseconds.
+        public var expiresAt: Int64
+
+        public init(target: NodeID, value: [UInt8], mutable: MutableItemFields?, expiresAt: Int64) {
+            self.target = target
+            self.value = value
+            self.mutable = mutable
+            self.expiresAt = expiresAt
+        }
+    }
 
     /// A held version, as the store keeps it.
     public struct HeldRecord: Equatable, Sendable {
@@ -91,6 +113,11 @@ public enum JournalEntry: Equatable, Sendable {
              ("port", .integer(Int64(contact.address.port)))]
         case .signingKey(let seed): [("k", .string("sk")), ("seed", .bytes(seed))]
         case .externalAddress(let ip): [("k", .string("ext")), ("ip", .integer(Int64(ip)))]
+        case .item(let item):
+            [("k", .string("item")), ("t", .bytes(item.target.bytes)), ("v", .bytes(item.value)), ("e", .integer(item.expiresAt))]
+                + (item.mutable.map { [("pk", BencodeValue.bytes($0.publicKey)), ("sig", .bytes($0.signature)),
+                                       ("s", .integer($0.seq)), ("salt", .bytes($0.salt))] } ?? [])
+        case .itemDropped(let target): [("k", .string("itemdrop")), ("t", .bytes(target.bytes))]
         }
         return BencodeValue.dictionary(fields).encoded()
     }
@@ -126,6 +153,15 @@ public enum JournalEntry: Equatable, Sendable {
             guard seed.count == Ed25519.seedLength else { throw DecodeError(description: "'seed' is not 32 bytes") }
             self = .signingKey(seed: seed)
         case "ext": self = .externalAddress(ip: UInt32(try fields.integer("ip", in: 0...Int64(UInt32.max))))
+        case "item":
+            var mutable: MutableItemFields?
+            if let publicKey = try fields.optionalBytes("pk") {
+                mutable = MutableItemFields(publicKey: publicKey, signature: try fields.bytes("sig"),
+                                            seq: try fields.integer("s", in: 0...Int64.max), salt: try fields.bytes("salt"))
+            }
+            self = .item(ItemRecord(target: try fields.id("t"), value: try fields.bytes("v"), mutable: mutable,
+                                    expiresAt: try fields.integer("e", in: 0...Int64.max)))
+        case "itemdrop": self = .itemDropped(target: try fields.id("t"))
         case let kind: throw DecodeError(description: "unknown kind '\(kind.prefix(16))'")
         }
     }

@@ -14,6 +14,8 @@ public struct JournalSnapshot: Equatable, Sendable {
     public var held: [NodeID: JournalEntry.HeldRecord] = [:]
     /// What the node's user published, by target.
     public var published: [NodeID: JournalEntry.PublishedRecord] = [:]
+    /// The BEP 44 items the node held, by target.
+    public var items: [NodeID: JournalEntry.ItemRecord] = [:]
     /// Contacts, oldest first.
     public private(set) var contacts: [Contact] = []
     /// Payloads that were intact (their checksum held) but not a readable entry: skipped.
@@ -31,6 +33,8 @@ public struct JournalSnapshot: Equatable, Sendable {
         case .dropped(let target): held[target] = nil
         case .published(let record): published[record.target] = record
         case .withdrawn(let target): published[target] = nil
+        case .item(let record): items[record.target] = record
+        case .itemDropped(let target): items[target] = nil
         case .contact(let contact):
             contacts.removeAll { $0.id == contact.id || $0.address == contact.address }
             contacts.append(contact)
@@ -51,10 +55,12 @@ public struct JournalSnapshot: Equatable, Sendable {
         }
         snapshot.held = snapshot.held.filter { $0.value.expiresAt > now }
         snapshot.published = snapshot.published.filter { ($0.value.expiresAt ?? .max) > now }
+        snapshot.items = snapshot.items.filter { $0.value.expiresAt > now }
         return snapshot
     }
 
-    /// The fewest entries that rebuild this state, for compaction: id, contacts, held, published.
+    /// The fewest entries that rebuild this state, for compaction: id, contacts, held,
+    /// published, items.
     public var entries: [JournalEntry] {
         var entries: [JournalEntry] = id.map { [.identity($0)] } ?? []
         entries += signingKeySeed.map { [.signingKey(seed: $0)] } ?? []
@@ -62,6 +68,7 @@ public struct JournalSnapshot: Equatable, Sendable {
         entries += contacts.map(JournalEntry.contact)
         entries += held.values.sorted { $0.target < $1.target }.map(JournalEntry.held)
         entries += published.values.sorted { $0.target < $1.target }.map(JournalEntry.published)
+        entries += items.values.sorted { $0.target < $1.target }.map(JournalEntry.item)
         return entries
     }
 }

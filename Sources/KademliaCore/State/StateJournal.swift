@@ -30,10 +30,11 @@ extension NodeState {
     /// publications for republishing: time to rejoin first, so they reach the K closest.
     package static let restartGrace: Duration = .seconds(60)
 
-    /// Starts noting every change to the store, the publications and the table's contacts.
+    /// Starts noting every change to the store, the publications, the BEP 44 items and the table's contacts.
     package mutating func startJournaling() {
         store.tracksChanges = true
         publications.tracksChanges = true
+        items.tracksChanges = true
         isJournaled = true
     }
 
@@ -58,12 +59,16 @@ extension NodeState {
                                           endsAt: record.expiresAt.map(time.monotonic), republishAt: due)
             publications.restore(publication, for: record.target)
         }
+        for record in snapshot.items.values {
+            let item = StoredItem(value: record.value, mutable: record.mutable, expiresAt: time.monotonic(record.expiresAt))
+            items.restore(item, for: record.target, now: now)
+        }
     }
 
     /// Whether a value or publication changed, which an acknowledgement waits on: checked
     /// on every change, so it is cheap.
     package var hasDurableJournalChanges: Bool {
-        isJournaled && (!store.changedTargets.isEmpty || !publications.changedTargets.isEmpty)
+        isJournaled && (!store.changedTargets.isEmpty || !publications.changedTargets.isEmpty || !items.changedTargets.isEmpty)
     }
 
     /// Whether anything changed that `takeJournalEntries` would record, contacts and the
@@ -84,6 +89,7 @@ extension NodeState {
         }
         let held = store.takeChangedTargets()
         let published = publications.takeChangedTargets()
+        let changedItems = items.takeChangedTargets()
         for target in held {
             entries.append(heldEntry(target, at: time) ?? .dropped(target: target))
         }
@@ -91,7 +97,10 @@ extension NodeState {
             entries.append(publications.publication(for: target).map { .published(Self.record($0, for: target, at: time)) }
                 ?? .withdrawn(target: target))
         }
-        return (entries, !held.isEmpty || !published.isEmpty)
+        for target in changedItems {
+            entries.append(itemEntry(target, at: time) ?? .itemDropped(target: target))
+        }
+        return (entries, !held.isEmpty || !published.isEmpty || !changedItems.isEmpty)
     }
 
     /// The fewest entries that rebuild the state now, for compaction: id, the table's
@@ -102,11 +111,18 @@ extension NodeState {
         entries += routingTable.contacts.map(JournalEntry.contact)
         entries += store.all(now: time.now).compactMap { heldEntry($0.target, at: time) }
         entries += publications.all.map { .published(Self.record($0.publication, for: $0.target, at: time)) }
+        entries += items.items.keys.compactMap { itemEntry($0, at: time) }
         return entries
     }
 
     /// How many entries `journalImage` would hold, without building it.
-    package var journalImageCount: Int { 3 + routingTable.count + store.count + publications.count }
+    package var journalImageCount: Int { 3 + routingTable.count + store.count + publications.count + items.count }
+
+    private func itemEntry(_ target: NodeID, at time: WallTime) -> JournalEntry? {
+        guard let item = items.item(at: target, now: time.now) else { return nil }
+        return .item(JournalEntry.ItemRecord(target: target, value: item.value, mutable: item.mutable,
+                                             expiresAt: time.wall(item.expiresAt)))
+    }
 
     private func heldEntry(_ target: NodeID, at time: WallTime) -> JournalEntry? {
         guard let (stored, isReplica) = store.journaled(target), stored.expiresAt > time.now else { return nil }

@@ -23,6 +23,10 @@ public struct ItemStore: Sendable {
     /// Items held at most.
     public let maxItems: Int
     package private(set) var items: [NodeID: StoredItem] = [:]
+    /// Whether changes are noted for a journal; off until the node starts journaling.
+    package var tracksChanges = false
+    /// Targets put or evicted since `takeChangedTargets`; expiry needs no record, so it adds none.
+    package private(set) var changedTargets: Set<NodeID> = []
 
     public init(lifetime: Duration = .seconds(2 * 3600), maxItems: Int = 1000) {
         self.lifetime = lifetime
@@ -39,9 +43,28 @@ public struct ItemStore: Sendable {
     /// lower or equal seq, which the caller has checked too.
     public mutating func put(_ value: [UInt8], mutable: MutableItemFields?, at target: NodeID, now: Timestamp) {
         if items[target] == nil, items.count >= maxItems {
-            if let soonest = items.min(by: { $0.value.expiresAt < $1.value.expiresAt }) { items[soonest.key] = nil }
+            if let soonest = items.min(by: { $0.value.expiresAt < $1.value.expiresAt }) {
+                items[soonest.key] = nil
+                if tracksChanges { changedTargets.insert(soonest.key) }
+            }
         }
         items[target] = StoredItem(value: value, mutable: mutable, expiresAt: now + lifetime)
+        if tracksChanges { changedTargets.insert(target) }
+    }
+
+    /// Puts back an item a journal held, with the life it had left (never more than a
+    /// full one); it is not noted as a change.
+    package mutating func restore(_ item: StoredItem, for target: NodeID, now: Timestamp) {
+        guard item.expiresAt > now, items[target] == nil || items.count < maxItems else { return }
+        var restored = item
+        restored.expiresAt = min(item.expiresAt, now + lifetime)
+        items[target] = restored
+    }
+
+    /// The targets changed since the last call.
+    package mutating func takeChangedTargets() -> Set<NodeID> {
+        defer { changedTargets = [] }
+        return changedTargets
     }
 
     /// Forgets items whose lifetime has passed.
@@ -52,6 +75,14 @@ public struct ItemStore: Sendable {
 
     /// Items held, live or not yet swept.
     public var count: Int { items.count }
+
+    /// Items held whose lifetime has not passed at `now`.
+    public func liveCount(now: Timestamp) -> Int { items.values.count { $0.expiresAt > now } }
+
+    /// The live items, by target.
+    public func all(now: Timestamp) -> [(target: NodeID, item: StoredItem)] {
+        items.compactMap { $0.value.expiresAt > now ? ($0.key, $0.value) : nil }
+    }
 }
 
 /// BEP 44's rules for a `put`, pure: where an item goes and whether it may be stored.

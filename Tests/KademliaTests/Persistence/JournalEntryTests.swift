@@ -21,6 +21,11 @@ import Testing
             .published(.init(target: target, key: [], value: [], seq: 9, expiresAt: 123)),
             .withdrawn(target: target),
             .contact(Contact(id: NodeID(key: "peer"), address: SocketAddress(ip: 0x0A00_0001, port: 6881))),
+            .item(.init(target: target, value: Array("12:Hello World!".utf8), mutable: nil, expiresAt: 99)),
+            .item(.init(target: target, value: Array("i1e".utf8),
+                        mutable: MutableItemFields(publicKey: ramp(32), signature: ramp(64), seq: 3, salt: Array("s".utf8)),
+                        expiresAt: 100)),
+            .itemDropped(target: target),
         ]
     }
 

@@ -55,6 +55,34 @@ import KademliaTestKit
         #expect(due > .seconds(20 * 3600 - 5) && due <= .seconds(20 * 3600), "still due 23 h after the put: in \(due)")
     }
 
+    @Test func aRestartKeepsBEP44ItemsWithTheirRemainingLives() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let network = MemoryNetwork()
+        let first = node(network, try NodeStorage.open(directory: directory, clock: network.clock))
+        let immutable = try await first.putItem(Array("12:Hello World!".utf8))
+        let mutable = try await first.putItem(Array("i42e".utf8), salt: Array("salt".utf8), seq: 7)
+        #expect(immutable.storedAt == 1 && mutable.storedAt == 1)
+        let publicKey = first.signingPublicKey
+        first.stop()
+
+        network.clock.advance(by: .seconds(1800))
+        let storage = try NodeStorage.open(directory: directory, clock: network.clock)
+        #expect(storage.recovery.items == 2, "\(storage.recovery)")
+        let second = node(network, storage)
+        #expect(try await second.item(immutable.target) == Array("12:Hello World!".utf8))
+        let restored = try #require(try await second.mutableItem(publicKey: publicKey, salt: Array("salt".utf8)))
+        #expect(restored.value == Array("i42e".utf8) && restored.seq == 7)
+        let now = network.clock.now()
+        let left = try #require(second.read { $0.items.item(at: immutable.target, now: now) }).expiresAt - now
+        #expect(left > .seconds(5400 - 5) && left <= .seconds(5400), "two hours' life less the half hour down: \(left)")
+        second.stop()
+
+        // Past their two hours, a restart brings nothing back.
+        network.clock.advance(by: .seconds(5401))
+        #expect(try NodeStorage.open(directory: directory, clock: network.clock).recovery.items == 0)
+    }
+
     @Test func aStoreIsInTheJournalBeforeItIsAcknowledged() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

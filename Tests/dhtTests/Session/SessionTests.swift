@@ -20,6 +20,20 @@ import Testing
         #expect(lines.contains("Held by 1 of 1"))
     }
 
+    @Test func keysAndStatusListTheBEP44ItemsHeld() async throws {
+        let node = try DHTNode.udp(port: 0, host: "127.0.0.1")
+        defer { node.stop() }
+        let lines = try await ReplTests.run(["status", "item-put 12:Hello World!", "mutable-put i7e", "keys", "status"],
+                                            on: node).all
+        #expect(!lines.prefix(12).contains { $0.hasPrefix("BEP 44 items") }, "no line while none is held: \(lines)")
+        // The REPL stores its text as a bencoded string: 18 and 5 bytes.
+        let immutable = BEP44Rules.immutableTarget(of: Array("15:12:Hello World!".utf8)).hex.prefix(16)
+        #expect(lines.contains { $0.hasPrefix("\(immutable)  immutable") && $0.hasSuffix("18 B  1h 59m left") }, "\(lines)")
+        #expect(lines.contains { $0.contains("mutable, seq 1") && $0.hasSuffix(" 5 B  1h 59m left") }, "\(lines)")
+        #expect(lines.contains("2 BEP 44 items"), "\(lines)")
+        #expect(lines.contains("BEP 44 items: 2"))
+    }
+
     @Test func jsonRepliesParseAndErrorsAreObjectsToo() async throws {
         let lines = try await ReplTests.run(["put k v", "get k", "get nope", "put", "frobnicate", #"get "open"#, "status"],
                                             format: .json).all
