@@ -207,6 +207,9 @@ public struct ChurnSimulation {
         return .nanoseconds(Int64(min(-log(uniform) * mean, 1e9) * 1e9))
     }
 
+    /// The most probe gets each live node has under way at once.
+    static let probesInFlightPerNode = 50
+
     /// Reads every key from a random live node and counts its copies among the K closest.
     private mutating func probe(hour: Int) async -> ChurnHour {
         var readable = 0
@@ -218,13 +221,21 @@ public struct ChurnSimulation {
         }
         let readers = keys.map { _ in live[Int.random(in: live.indices, using: &random)] }
         let keys = self.keys
-        readable = await network.run {
-            // Probes overlap, as users' gets would, so reading takes little simulated time.
-            await withTaskGroup(of: Bool.self) { group in
-                for (reader, entry) in zip(readers, keys) {
-                    group.addTask { (try? await reader.get(key: entry.key))??.value == entry.value }
+        // Probes overlap, as users' gets would, so reading takes little simulated time; at
+        // most `probesInFlightPerNode` per live node at once, so a small network holding
+        // many keys is read at the pace its users would read it, not in one burst of
+        // hundreds of thousands that its own rate limits would refuse.
+        let wave = max(1, Self.probesInFlightPerNode * live.count)
+        for first in stride(from: 0, to: keys.count, by: wave) {
+            let range = first..<min(first + wave, keys.count)
+            let (waveReaders, waveKeys) = (Array(readers[range]), Array(keys[range]))
+            readable += await network.run {
+                await withTaskGroup(of: Bool.self) { group in
+                    for (reader, entry) in zip(waveReaders, waveKeys) {
+                        group.addTask { (try? await reader.get(key: entry.key))??.value == entry.value }
+                    }
+                    return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
                 }
-                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
         }
         await network.settle(activity)

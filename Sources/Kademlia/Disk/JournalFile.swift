@@ -50,6 +50,15 @@ public final class JournalFile: Sendable {
     /// another process holds it. Returns the file and what its bytes say, the torn or
     /// corrupt tail already cut off (`scan.damage` says what was cut).
     public static func open(directory: String, policy: FsyncPolicy) throws(JournalFileError) -> (JournalFile, JournalFormat.Scan) {
+        try open(directory: directory, policy: policy, appendingWith: FileIO.writeAll)
+    }
+
+    /// Writes all of `bytes` to a descriptor, or says it could not (`FileIO.writeAll`).
+    package typealias Appender = @Sendable (_ bytes: [UInt8], _ fd: Int32) -> Bool
+
+    /// `open` with the appends made by `appender`: tests cut writes short at a byte of their choosing.
+    package static func open(directory: String, policy: FsyncPolicy,
+                             appendingWith appender: @escaping Appender) throws(JournalFileError) -> (JournalFile, JournalFormat.Scan) {
         try makeDirectories(directory)
         let path = directory + "/" + fileName
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -65,7 +74,7 @@ public final class JournalFile: Sendable {
             Glibc.close(fd)
             throw error
         }
-        let file = JournalFile(directory: directory, path: path, policy: policy, fd: fd, openedLength: bytes.count)
+        let file = JournalFile(directory: directory, path: path, policy: policy, fd: fd, openedLength: bytes.count, appender: appender)
         let scan = JournalFormat.scan(bytes)
         guard scan.damage != .foreignHeader else {
             file.close()
@@ -104,7 +113,10 @@ public final class JournalFile: Sendable {
         }
     }
 
-    private init(directory: String, path: String, policy: FsyncPolicy, fd: Int32, openedLength: Int) {
+    private let appender: Appender
+
+    private init(directory: String, path: String, policy: FsyncPolicy, fd: Int32, openedLength: Int, appender: @escaping Appender) {
+        self.appender = appender
         self.directory = directory
         self.path = path
         self.policy = policy
@@ -203,7 +215,7 @@ public final class JournalFile: Sendable {
     private func write(_ bytes: [UInt8], into state: inout State, sync shouldSync: Bool) throws(JournalFileError) {
         guard state.fd >= 0 else { throw JournalFileError(description: "the journal is closed") }
         guard !state.torn else { throw JournalFileError(description: "\(path) ends in a torn record it could not cut off") }
-        guard FileIO.writeAll(bytes, to: state.fd) else {
+        guard appender(bytes, state.fd) else {
             let error = Self.failure("cannot append to \(path)")
             if ftruncate(state.fd, off_t(state.length)) != 0 || lseek(state.fd, off_t(state.length), SEEK_SET) < 0 {
                 state.torn = true

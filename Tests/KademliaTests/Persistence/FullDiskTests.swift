@@ -52,8 +52,13 @@ struct FullDiskTests {
         #expect(notKept > 50, "the node said which of its own puts it could not keep: \(notKept)")
         #expect(acknowledged.count > 100 && acknowledged.count < 350, "\(acknowledged.count) acknowledged")
 
+        // Ten seconds pass, still full: the node tries to compact its whole state into a new
+        // journal (after 1, 2, 4 s), which the full disk refuses; the old journal must be intact.
+        await network.pass(.seconds(10), settling: activity)
+        #expect(node.read { $0.journalRewrite.nextAttempt } != nil, "a compaction was tried while the disk was full")
+        #expect(storage.failure != nil)
         // A restart now (the journal's bytes, read back) has every write acknowledged, and
-        // the failed appends left no torn record behind.
+        // neither the failed appends nor the failed compactions left a torn record behind.
         let whileFull = try replayed(storage.directory)
         #expect(whileFull.damage == nil, "no torn record")
         let missing = acknowledged.filter { !whileFull.held.contains(NodeID(key: $0)) }

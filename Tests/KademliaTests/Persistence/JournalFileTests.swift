@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Kademlia
 @testable import KademliaCore
@@ -28,6 +29,45 @@ import Testing
         defer { again.close() }
         #expect(scan.payloads == (entries(3) + entries(2)).map(\.payload))
         #expect(scan.damage == nil)
+    }
+
+    /// A write the test cuts short after a chosen number of bytes, as a full disk would.
+    private final class CutWrites: Sendable {
+        let cutAfter = Mutex<Int?>(nil)
+
+        func append(_ bytes: [UInt8], _ fd: Int32) -> Bool {
+            guard let limit = cutAfter.withLock({ limit in defer { limit = nil }; return limit }) else {
+                return FileIO.writeAll(bytes, to: fd)
+            }
+            _ = FileIO.writeAll(Array(bytes.prefix(limit)), to: fd)
+            return false
+        }
+    }
+
+    @Test func aWriteCutShortAtEveryByteOfARecordLeavesEveryWholeRecordReplayable() throws {
+        let record = { (name: String) in
+            JournalEntry.held(.init(target: NodeID(key: name), key: Array(name.utf8), value: ramp(200), seq: 1,
+                                    isTombstone: false, isReplica: true, expiresAt: 1_000))
+        }
+        let (first, cut, third) = (record("first"), record("cut"), record("third"))
+        let frameLength = JournalFormat.frame(cut.payload).count
+        for bytesWritten in 0..<frameLength {
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let writes = CutWrites()
+            let (file, _) = try JournalFile.open(directory: directory, policy: .never, appendingWith: writes.append)
+            try file.append([first])
+            writes.cutAfter.withLock { $0 = bytesWritten }
+            #expect(throws: JournalFileError.self) { try file.append([cut]) }
+            try file.append([third])
+            file.close()
+            // Read as a restart reads it, without taking the lock: a child process another
+            // test spawns may hold a copy of the descriptor for a moment.
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory + "/" + JournalFile.fileName)))
+            let scan = JournalFormat.scan(bytes)
+            #expect(scan.damage == nil, "cut after \(bytesWritten) bytes")
+            #expect(scan.payloads == [first.payload, third.payload], "cut after \(bytesWritten) bytes")
+        }
     }
 
     @Test func aSecondOwnerIsRefused() throws {
