@@ -12,6 +12,15 @@ public struct PutResult: Sendable, Equatable, CustomStringConvertible {
     /// counted in `storedAt`: its journal could not be written (a full disk). Nil otherwise.
     public var notKeptHere: String?
 
+    /// A result as a put or delete reports it.
+    public init(storedAt: Int, seq: Int64, storedHere: Bool = false, contactsKnown: Int = 0, notKeptHere: String? = nil) {
+        self.storedAt = storedAt
+        self.seq = seq
+        self.storedHere = storedHere
+        self.contactsKnown = contactsKnown
+        self.notKeptHere = notKeptHere
+    }
+
     /// True when only this node took the value although others are known: the write reached
     /// no one else, so no other node can read it and it dies with this node.
     public var isStoredOnlyHere: Bool { storedHere && storedAt == 1 && contactsKnown > 0 }

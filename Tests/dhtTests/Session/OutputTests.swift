@@ -70,6 +70,19 @@ import Testing
         #expect(Output.valueTooLarge(size: 5000, limit: 1000) == "Value too large: 5000 bytes (limit 1000)")
     }
 
+    @Test func aPutThisNodeCouldNotJournalSaysSoAndIsNotCounted() {
+        let reason = "cannot append to /data/journal.dht: No space left on device"
+        let result = PutResult(storedAt: 7, seq: 3, storedHere: false, contactsKnown: 20, notKeptHere: reason)
+        let reply = Replies.stored(key: "k", result)
+        #expect(reply.text == "Stored key 'k' at 7 nodes", "the contract line, counting only the nodes that kept it")
+        #expect(reply.warning == "warning: not kept on this node (held in memory only, not counted): \(reason)")
+        #expect(reply.json.encoded == #"{"op":"put","key":"k","stored_at":7,"seq":3,"only_here":false,"not_kept_here":"\#(reason)"}"#)
+        let kept = Replies.stored(key: "k", PutResult(storedAt: 8, seq: 3, storedHere: true, contactsKnown: 20))
+        #expect(kept.warning == nil && !kept.json.encoded.contains("not_kept_here"))
+        let deleted = Replies.deleted(key: "k", result)
+        #expect(deleted.warning?.hasPrefix("warning: not kept on this node") == true)
+    }
+
     @Test func deleteReplies() {
         #expect(Output.deleted(key: "k", nodes: 1) == "Deleted key 'k' at 1 nodes")
         #expect(Output.deleted(key: "hello", nodes: 8) == "Deleted key 'hello' at 8 nodes")
