@@ -7,7 +7,7 @@ import KademliaTestKit
 /// A data directory on a disk that fills (a 256 KiB tmpfs): nothing is acknowledged that
 /// the journal does not hold, no torn record strands later ones, and when room returns the
 /// node writes what it kept in memory meanwhile, without a restart.
-@Suite(.serialized, .timeLimit(.minutes(2)), .enabled(if: SmallFilesystem.isAvailable, "mounting a tmpfs needs root"))
+@Suite(.serialized, .timeLimit(.minutes(2)), .enabled(if: SmallFilesystem.isAvailable, "mounting a tmpfs needs root and a system that allows it"))
 struct FullDiskTests {
     private static let value = [UInt8](repeating: 0x61, count: 900)
 

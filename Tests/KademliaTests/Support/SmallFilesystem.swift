@@ -9,8 +9,14 @@ final class SmallFilesystem {
 
     private init(path: String) { self.path = path }
 
-    /// Whether this process may mount filesystems: root, with `mount` at hand.
-    static var isAvailable: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount") }
+    /// Whether this process may mount filesystems: root, with `mount` at hand, and allowed
+    /// to (a container may refuse even root). Tried once, with a tmpfs mounted and unmounted.
+    static let isAvailable: Bool = {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount"),
+              let probe = mount(kibibytes: 64) else { return false }
+        probe.unmount()
+        return true
+    }()
 
     /// Mounts a tmpfs of `kibibytes` KiB on a fresh directory under /tmp; nil if it cannot.
     static func mount(kibibytes: Int) -> SmallFilesystem? {
