@@ -70,15 +70,15 @@ enum OutputViews {
         return "\(seconds)s"
     }
 
-    /// Columns padded to their widest cell, two spaces apart, trailing blanks trimmed.
+    /// Columns padded to their widest cell (in terminal columns, so CJK and emoji keys line up),
+    /// two spaces apart, trailing blanks trimmed.
     static func table(header: [String], rows: [[String]], rightAligned: Set<Int>) -> String {
         let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        let widths = header.indices.map { column in all.map { DisplayWidth.of($0[column]) }.max() ?? 0 }
         return all.map { row in
             var line = ""
             for (column, cell) in row.enumerated() {
-                let pad = String(repeating: " ", count: widths[column] - cell.count)
-                line += (column == 0 ? "" : "  ") + (rightAligned.contains(column) ? pad + cell : cell + pad)
+                line += (column == 0 ? "" : "  ") + DisplayWidth.pad(cell, to: widths[column], right: rightAligned.contains(column))
             }
             while line.hasSuffix(" ") { line.removeLast() }
             return line

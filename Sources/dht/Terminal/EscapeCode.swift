@@ -5,8 +5,8 @@
 enum EscapeCode {
     /// Clears from the cursor to the end of the line.
     static let clearToEndOfLine = "\u{1B}[K"
-    /// Erases the whole current line, leaving the cursor in column 0.
-    static let eraseLine = "\r" + clearToEndOfLine
+    /// Clears from the cursor to the end of the screen: the rest of a line that wrapped.
+    static let clearToEndOfScreen = "\u{1B}[J"
     /// Homes the cursor and clears the screen (Ctrl-L).
     static let clearScreen = "\u{1B}[H\u{1B}[2J"
     /// The terminal bell, for a key that does nothing.
@@ -15,6 +15,16 @@ enum EscapeCode {
     /// Moves the cursor `columns` to the left; empty for 0, since `ESC[0D` moves one column.
     static func cursorLeft(_ columns: Int) -> String {
         columns > 0 ? "\u{1B}[\(columns)D" : ""
+    }
+
+    /// Moves the cursor `rows` up; empty for 0.
+    static func cursorUp(_ rows: Int) -> String {
+        rows > 0 ? "\u{1B}[\(rows)A" : ""
+    }
+
+    /// Moves the cursor `rows` down; empty for 0.
+    static func cursorDown(_ rows: Int) -> String {
+        rows > 0 ? "\u{1B}[\(rows)B" : ""
     }
 
     /// Moves the cursor `columns` to the right; empty for 0, since `ESC[0C` moves one column.

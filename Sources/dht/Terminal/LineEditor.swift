@@ -21,9 +21,8 @@ enum EditorAction: Equatable, Sendable {
 /// The line being typed: a buffer of Characters, a cursor, history recall and completion.
 ///
 /// Pure, no I/O: `handle` turns one key into a change of state plus an
-/// `EditorAction` telling the terminal shell what to draw. One Character is
-/// assumed to take one terminal column; wide (CJK, emoji) and zero-width
-/// characters are out of scope and only make the cursor land off by their width.
+/// `EditorAction` telling the terminal shell what to draw; `TerminalScreen` draws
+/// it, wrapped and with wide characters counted (`LineLayout`).
 struct LineEditor: Sendable {
     /// The characters of the line.
     private(set) var buffer: [Character] = []
@@ -46,9 +45,6 @@ struct LineEditor: Sendable {
 
     /// The buffer as text.
     var line: String { String(buffer) }
-
-    /// How many columns the cursor is left of the end of the line.
-    var columnsAfterCursor: Int { buffer.count - cursor }
 
     /// Applies one key and says what to draw.
     mutating func handle(_ key: Key) -> EditorAction {
@@ -77,12 +73,6 @@ struct LineEditor: Sendable {
         case .control("L"): return .clearScreen
         case .control: return .none
         }
-    }
-
-    /// The bytes that redraw the line in place: back to column 0, prompt, buffer,
-    /// clear what an older, longer line left, then move left to the cursor.
-    func render(prompt: String) -> String {
-        "\r" + prompt + line + EscapeCode.clearToEndOfLine + EscapeCode.cursorLeft(columnsAfterCursor)
     }
 
     /// Inserts at the cursor; a combining mark or joiner merges into the character before it,

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import Synchronization
@@ -30,6 +31,8 @@ final class LineTerminal: Sendable {
     private struct State: Sendable {
         var screen: TerminalScreen
         var mode: TerminalMode
+        /// Where events go once `events()` was called; yielded under the lock, so they stay in order.
+        var events: AsyncStream<TerminalEvent>.Continuation?
         var eventsStarted = false
     }
 
@@ -41,8 +44,10 @@ final class LineTerminal: Sendable {
     private let input: Int32
     /// Where the prompt is drawn (stdout).
     private let output: Int32
-    /// The history file as loaded; from then on only the reader thread touches its copy.
-    private let historyFile: HistoryFile?
+    /// The history file, written outside the screen's lock: a slow disk must not stall output.
+    private let historyFile: Mutex<HistoryFile?>
+    /// Redraws for the new width when the terminal is resized (SIGWINCH).
+    private let resizeWatch: Mutex<(any DispatchSourceSignal)?> = Mutex(nil)
 
     /// Takes over the terminal; nil if stdin or stdout is no terminal or raw mode fails,
     /// in which case the caller reads plain lines instead.
@@ -57,8 +62,35 @@ final class LineTerminal: Sendable {
         let history = file?.load() ?? History()
         guard let mode = TerminalMode.enterRaw(fd: input) else { return nil }
         let editor = LineEditor(history: history, completionWords: completions)
-        let screen = TerminalScreen(prompt: prompt, editor: editor, outputFD: output)
-        return LineTerminal(screen: screen, mode: mode, input: input, historyFile: file)
+        let screen = TerminalScreen(prompt: prompt, editor: editor, outputFD: output, columns: columns(of: output))
+        let terminal = LineTerminal(screen: screen, mode: mode, input: input, historyFile: file)
+        terminal.watchResizes()
+        return terminal
+    }
+
+    /// The width of the terminal on `fd`, 80 when it will not say.
+    static func columns(of fd: Int32) -> Int {
+        var size = winsize()
+        let answered = withUnsafeMutablePointer(to: &size) { ioctl(fd, UInt(TIOCGWINSZ), $0) }
+        return answered == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+    }
+
+    /// Redraws the line for the new width on every SIGWINCH.
+    private func watchResizes() {
+        resizeWatch.withLock { watch in
+            let source = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: DispatchQueue(label: "dht-resize"))
+            source.setEventHandler { [weak self] in self?.resize() }
+            source.resume()
+            watch = source
+        }
+    }
+
+    /// Reads the new width and draws the line again for it.
+    private func resize() {
+        let columns = Self.columns(of: output)
+        state.withLock { state in
+            _ = RawIO.writeAll(state.screen.resize(columns: columns), to: output)
+        }
     }
 
     /// A terminal already in raw `mode`, reading keys from `input`.
@@ -66,7 +98,7 @@ final class LineTerminal: Sendable {
         state = Mutex(State(screen: screen, mode: mode))
         self.input = input
         self.output = screen.outputFD
-        self.historyFile = historyFile
+        self.historyFile = Mutex(historyFile)
     }
 
     /// Starts reading keys and returns the events; only the first call reads, later ones get a finished stream.
@@ -79,7 +111,9 @@ final class LineTerminal: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: TerminalEvent.self, bufferingPolicy: .unbounded)
         let isFirst = state.withLock { state in
             defer { state.eventsStarted = true }
-            return !state.eventsStarted
+            guard !state.eventsStarted else { return false }
+            state.events = continuation
+            return true
         }
         guard isFirst else {
             continuation.finish()
@@ -91,11 +125,10 @@ final class LineTerminal: Sendable {
         return stream
     }
 
-    /// Ready: show the prompt and edit. Busy: hide it, and let only Ctrl-C through.
+    /// Ready: show the prompt and edit, starting with the keys typed meanwhile.
+    /// Busy: hide it; Ctrl-C interrupts, other keys wait for the prompt.
     func setReady(_ ready: Bool) {
-        state.withLock { state in
-            _ = RawIO.writeAll(state.screen.setReady(ready), to: output)
-        }
+        record(state.withLock { state in carryOut(state.screen.setReady(ready), in: &state) })
     }
 
     /// Writes `text` and a newline to `fd` (stdout or stderr) above the prompt, which is then drawn again.
@@ -113,27 +146,36 @@ final class LineTerminal: Sendable {
             RawIO.writeAll(state.screen.close(), to: output)
             state.mode.restore()
         }
+        resizeWatch.withLock { watch in
+            watch?.cancel()
+            watch = nil
+        }
     }
 
     /// The reader thread: keys in, drawing and events out, until stdin ends or fails.
     private func readKeys(into continuation: AsyncStream<TerminalEvent>.Continuation) {
         var decoder = KeyDecoder()
-        var file = historyFile
         while let bytes = RawIO.readSome(from: input, count: Self.readSize) {
             let keys = decoder.decode(bytes)
             guard !keys.isEmpty else { continue }
-            let reaction = state.withLock { state in
-                let reaction = state.screen.handle(keys)
-                RawIO.writeAll(reaction.output, to: output)
-                return reaction
-            }
-            // The file is written outside the lock: a slow disk must not stall output.
-            if let history = reaction.history {
-                for entry in reaction.recorded { file?.append(entry, keeping: history) }
-            }
-            for event in reaction.events { continuation.yield(event) }
+            record(state.withLock { state in carryOut(state.screen.handle(keys), in: &state) })
         }
         continuation.yield(.endOfInput)
         continuation.finish()
+    }
+
+    /// Writes a reaction's bytes and sends its events, under the lock so both stay in order.
+    private func carryOut(_ reaction: ScreenReaction, in state: inout State) -> ScreenReaction {
+        RawIO.writeAll(reaction.output, to: output)
+        for event in reaction.events { state.events?.yield(event) }
+        return reaction
+    }
+
+    /// Appends the lines a reaction recorded to the history file, outside the screen's lock.
+    private func record(_ reaction: ScreenReaction) {
+        guard let history = reaction.history else { return }
+        historyFile.withLock { file in
+            for entry in reaction.recorded { file?.append(entry, keeping: history) }
+        }
     }
 }

@@ -24,10 +24,18 @@ struct ScreenReaction: Equatable, Sendable {
 /// bytes draw the prompt, and how text is printed above it.
 ///
 /// Ready means idle at the prompt: the prompt is shown and keys edit the line.
-/// Busy means a command runs: nothing is drawn and only Ctrl-C counts. A
-/// submitted line makes the screen busy by itself, so keys typed before the
-/// REPL has seen the line cannot edit a prompt that is about to go away.
+/// Busy means a command runs: nothing is drawn, Ctrl-C interrupts it, and every
+/// other key waits (type-ahead, or the rest of a paste) to be replayed when the
+/// prompt comes back, so each line a person enters runs, in order. A submitted
+/// line makes the screen busy by itself, so keys after it in the same read wait too.
+///
+/// A line longer than the terminal is wide wraps over several rows; the screen
+/// remembers which row of them the cursor is on, so a redraw starts from the
+/// prompt's first row and clears everything below (`LineLayout` does the arithmetic).
 struct TerminalScreen: Sendable {
+    /// Keys kept while busy, at most; a paste larger than this is cut (with a bell), never unbounded.
+    static let maxPendingKeys = 65_536
+
     /// The prompt shown before the line, e.g. `"> "`.
     let prompt: String
     /// Where the prompt and the line are drawn: stdout, or a pseudo-terminal in tests.
@@ -38,16 +46,26 @@ struct TerminalScreen: Sendable {
     private(set) var isReady = false
     /// Whether the terminal was restored; nothing is drawn any more.
     private(set) var isClosed = false
+    /// The terminal's width in columns.
+    private(set) var layout: LineLayout
+    /// The row of the drawn line the terminal's cursor is on (0 is the prompt's row).
+    private var cursorRow = 0
+    /// Keys typed or pasted while busy, for the next prompt.
+    private var pendingKeys: [Key] = []
 
-    /// A busy screen (nothing drawn) around `editor`, drawn on `outputFD`.
-    init(prompt: String, editor: LineEditor, outputFD: Int32 = STDOUT_FILENO) {
+    /// A busy screen (nothing drawn) around `editor`, drawn on `outputFD`, `columns` wide.
+    init(prompt: String, editor: LineEditor, outputFD: Int32 = STDOUT_FILENO, columns: Int = 80) {
         self.prompt = prompt
         self.editor = editor
         self.outputFD = outputFD
+        self.layout = LineLayout(columns: columns)
     }
 
     /// Whether the prompt and the line are on the screen now.
     var isPromptShown: Bool { isReady && !isClosed }
+
+    /// How many keys wait for the prompt.
+    var pendingKeyCount: Int { pendingKeys.count }
 
     /// Applies keys read together and says what to write and which events to send.
     ///
@@ -56,16 +74,17 @@ struct TerminalScreen: Sendable {
     mutating func handle(_ keys: [Key]) -> ScreenReaction {
         var reaction = ScreenReaction()
         var redrawPending = false
-        for key in keys where !isClosed {
+        for (index, key) in keys.enumerated() where !isClosed {
             guard isReady else {
-                if key == .control("C") { reaction.events.append(.interrupt) }
-                continue
+                keep(keys[index...], in: &reaction)
+                break
             }
             if redrawPending, !key.isCharacter {
-                reaction.output += editor.render(prompt: prompt)
+                reaction.output += draw()
                 redrawPending = false
             }
-            let columnsToEnd = editor.columnsAfterCursor
+            let toEnd = Self.mayLeaveTheLine(key) ? moveToEnd() : ""
+            let leaving = toEnd + (endsOnFreshRow ? "" : "\n")
             switch editor.handle(key) {
             case .none:
                 break
@@ -74,57 +93,145 @@ struct TerminalScreen: Sendable {
             case .bell:
                 reaction.output += EscapeCode.bell
             case .submit(let line):
-                reaction.output += EscapeCode.cursorRight(columnsToEnd) + "\n"
+                reaction.output += leaving
+                cursorRow = 0
                 isReady = false
                 if editor.history.add(line) { reaction.recorded.append(line) }
                 reaction.events.append(.line(line))
             case .cancel:
-                reaction.output += EscapeCode.cursorRight(columnsToEnd) + "^C\n" + editor.render(prompt: prompt)
+                reaction.output += toEnd + "^C\n"
+                cursorRow = 0
+                reaction.output += draw()
                 reaction.events.append(.interrupt)
             case .endOfInput:
-                reaction.output += "\n"
+                reaction.output += leaving
+                cursorRow = 0
                 isReady = false
                 reaction.events.append(.endOfInput)
             case .clearScreen:
-                reaction.output += EscapeCode.clearScreen + editor.render(prompt: prompt)
+                cursorRow = 0
+                reaction.output += EscapeCode.clearScreen + draw()
             case .showCompletions(let words):
                 reaction.output += lineAbovePrompt(words.joined(separator: "  "))
             }
         }
-        if redrawPending && isPromptShown { reaction.output += editor.render(prompt: prompt) }
+        if redrawPending && isPromptShown { reaction.output += draw() }
         if !reaction.recorded.isEmpty { reaction.history = editor.history }
         return reaction
     }
 
-    /// Switches between ready and busy; returns what to draw (the prompt when becoming ready).
-    mutating func setReady(_ ready: Bool) -> String {
-        guard ready != isReady else { return "" }
+    /// Keeps keys that arrived while busy, up to the bound; Ctrl-C among them still interrupts at once.
+    private mutating func keep(_ keys: ArraySlice<Key>, in reaction: inout ScreenReaction) {
+        var dropped = false
+        for key in keys {
+            if key == .control("C") {
+                // As a terminal flushes its input on SIGINT: Ctrl-C drops the type-ahead too.
+                pendingKeys = []
+                reaction.events.append(.interrupt)
+            } else if pendingKeys.count < Self.maxPendingKeys {
+                pendingKeys.append(key)
+            } else {
+                dropped = true
+            }
+        }
+        if dropped { reaction.output += EscapeCode.bell }
+    }
+
+    /// Whether `key` may end the line (Enter, Ctrl-C, Ctrl-D), so the cursor must first go past it.
+    private static func mayLeaveTheLine(_ key: Key) -> Bool {
+        key == .enter || key == .control("C") || key == .control("D")
+    }
+
+    /// Switches between ready and busy. Becoming ready draws the prompt and replays the
+    /// keys that waited, which may submit the next line at once (and so go busy again).
+    mutating func setReady(_ ready: Bool) -> ScreenReaction {
+        guard ready != isReady else { return ScreenReaction() }
         let wasShown = isPromptShown
         isReady = ready
-        guard !isClosed else { return "" }
-        return ready ? editor.render(prompt: prompt) : (wasShown ? EscapeCode.eraseLine : "")
+        guard !isClosed else { return ScreenReaction() }
+        guard ready else { return ScreenReaction(output: wasShown ? erase() : "") }
+        var reaction = ScreenReaction(output: draw())
+        guard !pendingKeys.isEmpty else { return reaction }
+        let waiting = pendingKeys
+        pendingKeys = []
+        let replayed = handle(waiting)
+        reaction.output += replayed.output
+        reaction.events = replayed.events
+        reaction.recorded = replayed.recorded
+        reaction.history = replayed.history
+        return reaction
+    }
+
+    /// The terminal is now `columns` wide: the shown line is drawn again for that width.
+    ///
+    /// Terminals that reflow wrapped rows (tmux, VTE, kitty) leave the cursor on the row the
+    /// new width puts it on, so the redraw starts from there.
+    mutating func resize(columns: Int) -> String {
+        layout = LineLayout(columns: columns)
+        guard isPromptShown else { return "" }
+        cursorRow = layout.cursor(prompt: prompt, line: editor.buffer, at: editor.cursor).row
+        return draw()
     }
 
     /// The writes that show `text` plus a newline on `fd` above the prompt: the
-    /// prompt line is erased, the text written, and the prompt and line drawn again
+    /// prompt's rows are erased, the text written, and the prompt and line drawn again
     /// with the cursor where it was. With no prompt shown, only the text.
-    func print(_ text: String, to fd: Int32) -> [ScreenWrite] {
+    mutating func print(_ text: String, to fd: Int32) -> [ScreenWrite] {
         let line = ScreenWrite(fd: fd, text: text + "\n")
         guard isPromptShown else { return [line] }
         if fd == outputFD { return [ScreenWrite(fd: fd, text: lineAbovePrompt(text))] }
-        return [ScreenWrite(fd: outputFD, text: EscapeCode.eraseLine), line, ScreenWrite(fd: outputFD, text: editor.render(prompt: prompt))]
+        let erased = erase()
+        return [ScreenWrite(fd: outputFD, text: erased), line, ScreenWrite(fd: outputFD, text: draw())]
     }
 
-    /// `text` on the prompt's row, pushing the prompt and line down to the next one.
-    private func lineAbovePrompt(_ text: String) -> String {
-        EscapeCode.eraseLine + text + "\n" + editor.render(prompt: prompt)
+    /// `text` where the prompt was, pushing the prompt and line down below it.
+    private mutating func lineAbovePrompt(_ text: String) -> String {
+        erase() + text + "\n" + draw()
     }
 
     /// Stops all drawing; returns what ends a shown prompt line, so the shell's own prompt starts on a fresh one.
     mutating func close() -> String {
         guard !isClosed else { return "" }
-        let ending = isPromptShown ? EscapeCode.cursorRight(editor.columnsAfterCursor) + "\n" : ""
+        let ending = isPromptShown ? moveToEnd() + (endsOnFreshRow ? "" : "\n") : ""
         isClosed = true
         return ending
+    }
+
+    /// Clears from the prompt's first row down, draws the prompt and the line, and puts
+    /// the cursor on the editor's cursor.
+    private mutating func draw() -> String {
+        // Clear first: a wide character that wraps skips a cell, which must not keep old text.
+        var out = EscapeCode.cursorUp(cursorRow) + "\r" + EscapeCode.clearToEndOfScreen + prompt + editor.line
+        let end = layout.end(prompt: prompt, line: editor.buffer)
+        // A row filled exactly leaves the cursor pending on it; step onto the next row for real.
+        if endsOnFreshRow { out += "\r\n" }
+        let target = layout.cursor(prompt: prompt, line: editor.buffer, at: editor.cursor)
+        if target.row == end.row {
+            out += EscapeCode.cursorLeft(end.column - target.column)
+        } else {
+            out += EscapeCode.cursorUp(end.row - target.row) + "\r" + EscapeCode.cursorRight(target.column)
+        }
+        cursorRow = target.row
+        return out
+    }
+
+    /// Clears the prompt's rows, leaving the cursor at the start of its first row.
+    private mutating func erase() -> String {
+        defer { cursorRow = 0 }
+        return EscapeCode.cursorUp(cursorRow) + "\r" + EscapeCode.clearToEndOfScreen
+    }
+
+    /// Moves the cursor from the editor's cursor to just after the end of the shown line.
+    private func moveToEnd() -> String {
+        let end = layout.end(prompt: prompt, line: editor.buffer)
+        let column = layout.cursor(prompt: prompt, line: editor.buffer, at: editor.cursor).column
+        guard end.row != cursorRow else { return EscapeCode.cursorRight(end.column - column) }
+        return EscapeCode.cursorDown(end.row - cursorRow) + "\r" + EscapeCode.cursorRight(end.column)
+    }
+
+    /// Whether the line ends exactly at a row's end, so the cell after it starts a fresh row.
+    private var endsOnFreshRow: Bool {
+        let end = layout.end(prompt: prompt, line: editor.buffer)
+        return end.row > 0 && end.column == 0
     }
 }

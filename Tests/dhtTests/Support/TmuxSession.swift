@@ -64,6 +64,11 @@ final class TmuxSession {
         _ = try tmux(["send-keys", "-t", target, "--"] + keys)
     }
 
+    /// Resizes the window, as a person dragging the terminal's edge would (the program gets SIGWINCH).
+    func resize(width: Int, height: Int) throws {
+        _ = try tmux(["resize-window", "-t", target, "-x", "\(width)", "-y", "\(height)"])
+    }
+
     /// The visible screen, one line per row, trailing blanks trimmed by tmux.
     func capture() throws -> String {
         try tmux(["capture-pane", "-p", "-t", target])

@@ -28,7 +28,6 @@ import Testing
         #expect(press([.left, .character("u")], on: &line) == [.redraw, .redraw])
         #expect(line.line == "put")
         #expect(line.cursor == 2)
-        #expect(line.columnsAfterCursor == 1)
     }
 
     @Test func combiningMarksJoinTheCharacterBefore() {
@@ -234,21 +233,5 @@ import Testing
         press([.left, .left], on: &inside)
         #expect(press([.tab], on: &inside) == [.bell])
         #expect(inside.line == "stat")
-    }
-
-    @Test func renderDrawsPromptLineAndClearsTheRest() {
-        #expect(editor().render(prompt: "> ") == "\r> \u{1b}[K")
-        #expect(editor(typing: "get k").render(prompt: "> ") == "\r> get k\u{1b}[K")
-        var line = editor(typing: "get k")
-        press([.left, .left], on: &line)
-        #expect(line.render(prompt: "> ") == "\r> get k\u{1b}[K\u{1b}[2D")
-        press([.home], on: &line)
-        #expect(line.render(prompt: "dht> ") == "\rdht> get k\u{1b}[K\u{1b}[5D")
-    }
-
-    @Test func renderCountsCharactersNotBytes() {
-        var line = editor(typing: "é€😀x")
-        press([.left, .left, .left], on: &line)
-        #expect(line.render(prompt: "") == "\ré€😀x\u{1b}[K\u{1b}[3D")
     }
 }

@@ -6,7 +6,7 @@ import Testing
 /// The whole line terminal on a pseudo-terminal: keys in, screen bytes and events out.
 @Suite(.timeLimit(.minutes(1)))
 struct LineTerminalTests {
-    private static let clear = "\u{1b}[K"
+    private static let clear = "\u{1b}[J"
 
     /// Waits for the next event; nil once the stream has finished.
     private func next(_ events: inout AsyncStream<TerminalEvent>.Iterator) async -> TerminalEvent? {
@@ -36,18 +36,18 @@ struct LineTerminalTests {
         var events = terminal.events().makeAsyncIterator()
 
         terminal.setReady(true)
-        try await pty.waitFor("\r> \(Self.clear)")
+        try await pty.waitFor("\r\(Self.clear)> ")
         pty.type("ge\t")
-        try await pty.waitFor("\r> get \(Self.clear)")
+        try await pty.waitFor("\r\(Self.clear)> get ")
         pty.type("key")
-        try await pty.waitFor("\r> get key\(Self.clear)")
+        try await pty.waitFor("\r\(Self.clear)> get key")
         pty.type("\u{1b}[D")
-        try await pty.waitFor("\r> get key\(Self.clear)\u{1b}[1D")
+        try await pty.waitFor("\r\(Self.clear)> get key\u{1b}[1D")
 
         // Output from elsewhere goes above the line, which comes back with the cursor in place.
         pty.clearScreen()
         terminal.print("log line", to: pty.slave)
-        try await pty.waitFor("\r\(Self.clear)log line\r\n\r> get key\(Self.clear)\u{1b}[1D")
+        try await pty.waitFor("\r\(Self.clear)log line\r\n\r\(Self.clear)> get key\u{1b}[1D")
 
         pty.type("\r")
         #expect(await next(&events) == .line("get key"))
@@ -56,17 +56,17 @@ struct LineTerminalTests {
         try await pty.waitFor("reply\r\n")
         #expect(!pty.screenText.contains(">"))
 
-        // Busy: typing is dropped, Ctrl-C still interrupts.
+        // Busy: typing waits for the prompt, and Ctrl-C interrupts and drops it.
         pty.type("ignored\u{03}")
         #expect(await next(&events) == .interrupt)
 
         terminal.setReady(true)
         pty.type("\u{1b}[A")
-        try await pty.waitFor("\r> get key\(Self.clear)")
+        try await pty.waitFor("\r\(Self.clear)> get key")
         pty.type("\u{1b}[A")
-        try await pty.waitFor("\r> status\(Self.clear)")
+        try await pty.waitFor("\r\(Self.clear)> status")
         pty.type("\u{03}")
-        try await pty.waitFor("^C\r\n\r> \(Self.clear)")
+        try await pty.waitFor("^C\r\n\r\(Self.clear)> ")
         #expect(await next(&events) == .interrupt)
         #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: historyPath)), as: UTF8.self) == "status\nget key\n")
 

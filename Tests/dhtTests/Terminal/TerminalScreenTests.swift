@@ -4,15 +4,15 @@ import Testing
 
 /// The terminal's decisions as bytes and events, without a terminal.
 @Suite struct TerminalScreenTests {
-    private static let clear = "\u{1b}[K"
+    private static let clear = "\u{1b}[J"
     private static let stdout = STDOUT_FILENO
     private static let stderr = STDERR_FILENO
 
-    /// A screen with prompt "> ", made ready (its first drawing discarded).
-    private func readyScreen(history: [String] = [], words: [String] = ["put", "get"]) -> TerminalScreen {
+    /// A screen with prompt "> ", `columns` wide, made ready (its first drawing discarded).
+    private func readyScreen(history: [String] = [], words: [String] = ["put", "get"], columns: Int = 80) -> TerminalScreen {
         var recall = History()
         for entry in history { recall.add(entry) }
-        var screen = TerminalScreen(prompt: "> ", editor: LineEditor(history: recall, completionWords: words))
+        var screen = TerminalScreen(prompt: "> ", editor: LineEditor(history: recall, completionWords: words), columns: columns)
         _ = screen.setReady(true)
         return screen
     }
@@ -26,15 +26,22 @@ import Testing
     @Test func startsBusyAndDrawsThePromptWhenReady() {
         var screen = TerminalScreen(prompt: "> ", editor: LineEditor())
         #expect(!screen.isPromptShown)
-        #expect(screen.setReady(true) == "\r> \(Self.clear)")
-        #expect(screen.setReady(true) == "")
+        #expect(screen.setReady(true).output == "\r\(Self.clear)> ")
+        #expect(screen.setReady(true) == ScreenReaction())
         #expect(screen.isPromptShown)
     }
 
     @Test func aBatchOfTypingIsDrawnOnce() {
         var screen = readyScreen()
-        #expect(press("get k", on: &screen) == ScreenReaction(output: "\r> get k\(Self.clear)"))
-        #expect(press("\u{1b}[D", on: &screen).output == "\r> get k\(Self.clear)\u{1b}[1D")
+        #expect(press("get k", on: &screen) == ScreenReaction(output: "\r\(Self.clear)> get k"))
+        #expect(press("\u{1b}[D", on: &screen).output == "\r\(Self.clear)> get k\u{1b}[1D")
+    }
+
+    @Test func theCursorCountsColumnsNotBytesOrCharacters() {
+        var screen = readyScreen()
+        _ = press("é€😀中x", on: &screen)
+        // x is one column, 中 and 😀 two each: three Left keys put the cursor before 😀, 5 columns from the end.
+        #expect(press("\u{1b}[D\u{1b}[D\u{1b}[D", on: &screen).output.hasSuffix("é€😀中x\u{1b}[5D"))
     }
 
     @Test func enterEndsTheLineSendsItAndGoesBusy() {
@@ -43,20 +50,48 @@ import Testing
         let reaction = press("\u{1b}[D\u{1b}[D\r", on: &screen)
         // Only typed characters wait to be drawn together; each arrow is drawn, then
         // Enter moves the cursor to the end before the newline.
-        #expect(reaction.output == "\r> get k\(Self.clear)\u{1b}[1D" + "\r> get k\(Self.clear)\u{1b}[2D" + "\u{1b}[2C\n")
+        #expect(reaction.output == "\r\(Self.clear)> get k\u{1b}[1D" + "\r\(Self.clear)> get k\u{1b}[2D" + "\u{1b}[2C\n")
         #expect(reaction.events == [.line("get k")])
         #expect(reaction.recorded == ["get k"])
         #expect(reaction.history?.entries == ["get k"])
         #expect(!screen.isPromptShown)
     }
 
-    @Test func keysAfterEnterAreDiscardedUntilReadyAgain() {
+    @Test func keysAfterEnterWaitAndRunWhenThePromptReturns() {
         var screen = readyScreen()
-        let reaction = press("status\rhelp\r", on: &screen)
-        #expect(reaction.events == [.line("status")])
-        #expect(press("xyz\u{1b}[A", on: &screen) == ScreenReaction())
-        #expect(screen.setReady(true) == "\r> \(Self.clear)")
-        #expect(press("\u{1b}[A", on: &screen).output == "\r> status\(Self.clear)")
+        // A paste of three lines: the first runs, the others wait for the prompt.
+        let reaction = press("put p1 one\rput p2 two\rget p", on: &screen)
+        #expect(reaction.events == [.line("put p1 one")])
+        #expect(screen.pendingKeyCount == "put p2 two\rget p".count)
+        // Keys typed while the command runs wait too, and are not drawn.
+        #expect(press("1\r", on: &screen) == ScreenReaction())
+        let second = screen.setReady(true)
+        #expect(second.events == [.line("put p2 two")])
+        #expect(second.output == "\r\(Self.clear)> " + "\r\(Self.clear)> put p2 two" + "\n")
+        #expect(second.recorded == ["put p2 two"])
+        let third = screen.setReady(true)
+        #expect(third.events == [.line("get p1")])
+        #expect(screen.pendingKeyCount == 0)
+        #expect(screen.setReady(true).output == "\r\(Self.clear)> ")
+        #expect(press("\u{1b}[A", on: &screen).output == "\r\(Self.clear)> get p1")
+    }
+
+    @Test func controlCWhileBusyInterruptsAndDropsTheTypeAhead() {
+        var screen = readyScreen()
+        _ = press("status\rhelp\r", on: &screen)
+        #expect(press("xy\u{03}z", on: &screen) == ScreenReaction(events: [.interrupt]))
+        #expect(screen.pendingKeyCount == 1)
+        var busy = TerminalScreen(prompt: "> ", editor: LineEditor())
+        #expect(press("ab\u{03}c\u{03}", on: &busy) == ScreenReaction(events: [.interrupt, .interrupt]))
+        #expect(busy.editor.line == "")
+        #expect(busy.pendingKeyCount == 0)
+    }
+
+    @Test func typeAheadIsBounded() {
+        var screen = TerminalScreen(prompt: "> ", editor: LineEditor())
+        let flood = String(repeating: "x", count: TerminalScreen.maxPendingKeys + 10)
+        #expect(press(flood, on: &screen).output == "\u{07}")
+        #expect(screen.pendingKeyCount == TerminalScreen.maxPendingKeys)
     }
 
     @Test func aRepeatedLineIsSentButNotRecordedTwice() {
@@ -71,15 +106,9 @@ import Testing
         var screen = readyScreen()
         _ = press("put k v", on: &screen)
         let reaction = press("\u{1b}[H\u{03}", on: &screen)
-        #expect(reaction.output == "\r> put k v\(Self.clear)\u{1b}[7D" + "\u{1b}[7C^C\n\r> \(Self.clear)")
+        #expect(reaction.output == "\r\(Self.clear)> put k v\u{1b}[7D" + "\u{1b}[7C^C\n\r\(Self.clear)> ")
         #expect(reaction.events == [.interrupt])
         #expect(screen.isPromptShown)
-        #expect(screen.editor.line == "")
-    }
-
-    @Test func controlCWhenBusyOnlyInterrupts() {
-        var screen = TerminalScreen(prompt: "> ", editor: LineEditor())
-        #expect(press("ab\u{03}c\u{03}", on: &screen) == ScreenReaction(events: [.interrupt, .interrupt]))
         #expect(screen.editor.line == "")
     }
 
@@ -87,23 +116,21 @@ import Testing
         var screen = readyScreen()
         #expect(press("\u{04}", on: &screen) == ScreenReaction(output: "\n", events: [.endOfInput]))
         #expect(!screen.isPromptShown)
-        var busy = TerminalScreen(prompt: "> ", editor: LineEditor())
-        #expect(press("\u{04}", on: &busy) == ScreenReaction())
     }
 
     @Test func bellClearScreenAndCompletionList() {
         var screen = readyScreen(words: ["get", "gets"])
         #expect(press("\u{7f}", on: &screen).output == "\u{07}")
         _ = press("g", on: &screen)
-        #expect(press("\t", on: &screen).output == "\r> get\(Self.clear)")
-        #expect(press("\t", on: &screen).output == "\r\(Self.clear)get  gets\n\r> get\(Self.clear)")
-        #expect(press("\u{0c}", on: &screen).output == "\u{1b}[H\u{1b}[2J\r> get\(Self.clear)")
+        #expect(press("\t", on: &screen).output == "\r\(Self.clear)> get")
+        #expect(press("\t", on: &screen).output == "\r\(Self.clear)get  gets\n\r\(Self.clear)> get")
+        #expect(press("\u{0c}", on: &screen).output == "\u{1b}[H\u{1b}[2J\r\(Self.clear)> get")
     }
 
     @Test func printAboveAShownPromptErasesWritesAndRedrawsWithTheCursorInPlace() {
         var screen = readyScreen()
         _ = press("get key\u{1b}[D\u{1b}[D", on: &screen)
-        let redraw = "\r> get key\(Self.clear)\u{1b}[2D"
+        let redraw = "\r\(Self.clear)> get key\u{1b}[2D"
         #expect(screen.print("log line", to: Self.stdout) == [ScreenWrite(fd: Self.stdout, text: "\r\(Self.clear)log line\n" + redraw)])
         #expect(screen.print("oops", to: Self.stderr) == [
             ScreenWrite(fd: Self.stdout, text: "\r\(Self.clear)"),
@@ -113,7 +140,7 @@ import Testing
     }
 
     @Test func printWithThePromptHiddenOnlyWrites() {
-        let screen = TerminalScreen(prompt: "> ", editor: LineEditor())
+        var screen = TerminalScreen(prompt: "> ", editor: LineEditor())
         #expect(screen.print("reply", to: Self.stdout) == [ScreenWrite(fd: Self.stdout, text: "reply\n")])
         #expect(screen.print("error", to: Self.stderr) == [ScreenWrite(fd: Self.stderr, text: "error\n")])
     }
@@ -121,9 +148,9 @@ import Testing
     @Test func goingBusyWhileShownErasesThePromptButKeepsTheLine() {
         var screen = readyScreen()
         _ = press("ab", on: &screen)
-        #expect(screen.setReady(false) == "\r\(Self.clear)")
-        #expect(screen.setReady(false) == "")
-        #expect(screen.setReady(true) == "\r> ab\(Self.clear)")
+        #expect(screen.setReady(false).output == "\r\(Self.clear)")
+        #expect(screen.setReady(false) == ScreenReaction())
+        #expect(screen.setReady(true).output == "\r\(Self.clear)> ab")
     }
 
     @Test func closingEndsTheShownLineAndStopsAllDrawing() {
@@ -132,9 +159,9 @@ import Testing
         #expect(screen.close() == "\u{1b}[1C\n")
         #expect(screen.close() == "")
         #expect(screen.print("bye", to: Self.stdout) == [ScreenWrite(fd: Self.stdout, text: "bye\n")])
-        #expect(press("x\u{03}\u{04}\r", on: &screen) == ScreenReaction())
-        #expect(screen.setReady(false) == "")
-        #expect(screen.setReady(true) == "")
+        #expect(press("x\u{03}\u{04}\r", on: &screen).output == "")
+        #expect(screen.setReady(false) == ScreenReaction())
+        #expect(screen.setReady(true) == ScreenReaction())
         var busy = TerminalScreen(prompt: "> ", editor: LineEditor())
         #expect(busy.close() == "")
     }
