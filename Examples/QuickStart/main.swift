@@ -7,7 +7,7 @@ func quickStart(seedEndpoint: String) async throws {
     // README begin
     let node = try DHTNode.udp(port: 0, host: "127.0.0.1")
     let joined = try await node.bootstrap([seedEndpoint])   // "host:port"; throws JoinError if nobody answers
-    print(joined)                                           // joined through 1 of 1 bootstrap nodes; 1 contacts known
+    print(joined)                                           // joined through 1 of 1 bootstrap node; 1 contact known
     let put = try await node.put(key: "hello", value: Array("world".utf8))
     if put.isStoredOnlyHere { print("warning: stored only on this node") }
     if let found = try await node.get(key: "hello") {       // nil: not found; throws GetError.noNodeAnswered

@@ -60,7 +60,7 @@ final class Harness: Sendable {
 
     /// Hands one datagram to the node, then lets a step of virtual time pass.
     func receive(_ datagram: UnsafeRawBufferPointer, decoded message: Message?) {
-        node.transport(received: datagram, from: stranger.address)
+        node.receive(datagram, from: stranger.address)
         if let message {
             switch message.body {
             case .response, .error:
@@ -112,7 +112,7 @@ final class Harness: Sendable {
 
     private func deliver(_ message: Message, from sender: SocketAddress) {
         let datagram = message.encoded()
-        datagram.withUnsafeBytes { node.transport(received: $0, from: sender) }
+        datagram.withUnsafeBytes { node.receive($0, from: sender) }
     }
 
     /// Each peer pings the node, which puts it in the routing table.

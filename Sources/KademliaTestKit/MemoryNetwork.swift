@@ -19,13 +19,13 @@ public final class MemoryNetwork: Sendable {
     /// the query it may have carried times out, someone may be waiting for time to pass.
     private let lastDrop = Atomic<Int64>(.min)
 
-    /// Held weakly, as the transport protocol promises, so a node and its transport form no cycle.
-    struct WeakDelegate {
-        weak var value: (any TransportDelegate)?
+    /// Held until the endpoint closes, as the transport protocol promises.
+    struct DelegateSlot {
+        var value: (any TransportDelegate)?
     }
 
     final class Endpoint: Sendable {
-        let delegate = Mutex(WeakDelegate())
+        let delegate = Mutex(DelegateSlot())
         let silent = Atomic<Bool>(false)
     }
 

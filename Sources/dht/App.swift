@@ -40,6 +40,7 @@ enum App {
             Console.printLine(Output.versionLine)
             return .success
         case .success(.run(let options)):
+            for warning in CommandLineOptions.unknownEnvironmentWarnings(environment) { Console.printError("dht: " + warning) }
             return await runNode(options)
         }
     }
@@ -49,7 +50,15 @@ enum App {
     /// Seeds are resolved before binding so a typo in a host name fails fast
     /// without ever opening the port. Signals are watched from before the join, so a
     /// node told to stop while joining still leaves gracefully.
-    private static func runNode(_ options: CommandLineOptions) async -> ExitStatus {
+    private static func runNode(_ given: CommandLineOptions) async -> ExitStatus {
+        var options = given
+        if !options.serviceMode && Console.startedInTheBackground {
+            // `dht 8011 localhost:8001 &`: the terminal is the shell's. Reading it would stop the
+            // process (SIGTTIN) or fail; so run as a service, and keep quiet writes from stopping it.
+            Console.printError(Output.startedInTheBackground)
+            Console.keepRunningWhenWritingInTheBackground()
+            options.serviceMode = true
+        }
         var seeds: [SocketAddress] = []
         for endpoint in options.bootstrap {
             do {
@@ -107,6 +116,7 @@ enum App {
             }
         }
 
+        if interactive { banner.say([Output.replHint]) }
         if !options.serviceMode {
             if interactive && !options.jsonReplies,
                let editor = LineEditorSession.open(historyFile: options.historyFile, post: { post.yield($0) }) {
@@ -118,7 +128,14 @@ enum App {
         let session = Session(repl: REPL(node: node), format: options.jsonReplies ? .json : .text, screen: screen,
                               pipeline: options.pipeline)
         let ending = await session.run(events: events, post: { post.yield($0) })
-        return await shutDown(node, after: ending, screen: screen, signals: signals, format: session.format)
+        let status = await shutDown(node, after: ending, screen: screen, signals: signals, format: session.format)
+        // A script fed through a pipe learns that a command failed from the exit status, as with `sh -e`
+        // but without stopping: every line still runs. A person at the terminal saw each error already.
+        if status == .success, !interactive, !options.serviceMode, session.failures.value > 0 {
+            Console.printError("dht: \(OutputViews.count(session.failures.value, "command")) failed")
+            return .failure
+        }
+        return status
     }
 
     /// The routers' addresses; one that does not resolve is skipped with a warning, since the

@@ -1,14 +1,14 @@
 /// One line of REPL input, parsed.
 ///
 /// Grammar (words are separated by runs of spaces or tabs; leading blanks are ignored;
-/// a key may be double-quoted to hold blanks, see `CommandWords`):
+/// a key may be quoted, with `"` or `'`, to hold blanks, see `CommandWords`; an empty key is refused):
 /// - `put [--ttl DURATION] <key> <value>`: options come right after `put`, as
 ///   `--ttl 30s` or `--ttl=30s` (see `DurationText`); `--` ends them, so a key may
 ///   start with `--`. After the key exactly one separator character is consumed and
 ///   the rest of the line is the value, verbatim (inner, leading and trailing spaces
 ///   and quotes kept). An empty value is a usage error.
 /// - `get <key>`, `delete <key>`, `where <key>`, `join <host:port>`: exactly one word.
-/// - `status`, `keys`, `peers`, `help`, `quit`, `exit`: no arguments.
+/// - `keys [--all]`; `status`, `peers`, `help`, `quit`, `exit`: no arguments.
 /// - Mainline's: `announce <infohash> [port]`, `peers <infohash>`, `item-put <text>`,
 ///   `item-get <hash>` (see `MainlineCommands.swift`).
 /// Command words are case-insensitive; options, keys and values are not.
@@ -23,8 +23,8 @@ enum Command: Equatable {
     /// Join the network through the node at `endpoint`, already checked to be `host:port`.
     case join(endpoint: String)
     case status
-    /// List what this node stores.
-    case keys
+    /// List what this node stores; tombstones (deleted keys) only with `keys --all`.
+    case keys(all: Bool = false)
     /// List this node's contacts.
     case peers
     case help
@@ -46,6 +46,8 @@ enum Command: Equatable {
     case invalidHash(command: String, text: String)
     /// Quotes that do not close, or text glued to a closing quote; carries the command word.
     case badQuoting(command: String, problem: CommandWords.Problem)
+    /// A key given as `""`: no node stores a value under nothing; carries the command word.
+    case emptyKey(command: String)
 
     /// The command words, for `help` and Tab completion.
     static let words = ["announce", "delete", "exit", "get", "help", "item-get", "item-put", "join", "keys", "mutable-get",
@@ -69,17 +71,23 @@ enum Command: Equatable {
             case "get", "delete", "where", "join":
                 let arguments = try CommandWords.all(in: rest)
                 guard arguments.count == 1 else { return .usage(command: name) }
+                if arguments[0].isEmpty && name != "join" { return .emptyKey(command: name) }
                 switch name {
                 case "get": return .get(key: arguments[0])
                 case "delete": return .delete(key: arguments[0])
                 case "where": return .where(key: arguments[0])
                 default: return parseJoin(arguments[0])
                 }
-            case "status", "keys", "peers", "help", "quit", "exit":
+            case "keys":
+                switch try CommandWords.all(in: rest) {
+                case []: return .keys()
+                case ["--all"]: return .keys(all: true)
+                default: return .usage(command: name)
+                }
+            case "status", "peers", "help", "quit", "exit":
                 guard try CommandWords.all(in: rest).isEmpty else { return .usage(command: name) }
                 switch name {
                 case "status": return .status
-                case "keys": return .keys
                 case "peers": return .peers
                 case "help": return .help
                 default: return .quit
@@ -115,7 +123,8 @@ enum Command: Equatable {
         }
         guard let (key, afterKey) = try CommandWords.next(in: remaining) else { return .usage(command: "put") }
         let value = afterKey.dropFirst()
-        guard !key.isEmpty, !value.isEmpty else { return .usage(command: "put") }
+        if key.isEmpty { return .emptyKey(command: "put") }
+        guard !value.isEmpty else { return .usage(command: "put") }
         return .put(key: key, value: String(value), ttl: ttl)
     }
 

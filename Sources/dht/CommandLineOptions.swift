@@ -114,17 +114,12 @@ struct CommandLineOptions: Equatable {
                     return .success(.version)
                 case "--":
                     onlyPositionals = true
-                case "--no-repl" where inlineValue == nil:
-                    options.serviceMode = true
-                    given.insert(name)
-                case "--json" where inlineValue == nil:
-                    options.jsonReplies = true
-                    given.insert(name)
-                case LimitOptions.strictLoopbackFlag where inlineValue == nil:
-                    options.limits.strictLoopback = true
-                    given.insert(name)
-                case "--mainline" where inlineValue == nil:
-                    options.mainline = true
+                case _ where flags.contains(name):
+                    // `--json` or, as the environment spells it, `--json=1` / `--json=0`.
+                    guard let on = inlineValue.map(parseSwitch) ?? true else {
+                        return fail("option '\(name)' takes no value, or =1 or =0 (got '\(inlineValue ?? "")')")
+                    }
+                    options.setFlag(name, on)
                     given.insert(name)
                 default:
                     guard takesValue(name) else { return fail("unknown option '\(argument)'") }
@@ -175,12 +170,7 @@ struct CommandLineOptions: Equatable {
             let name = Self.environmentName(of: flag)
             guard let text = environment[name] else { continue }
             guard let on = Self.parseSwitch(text) else { return "invalid \(name) '\(text)' (expected 1 or 0)" }
-            switch flag {
-            case "--no-repl": serviceMode = on
-            case "--json": jsonReplies = on
-            case "--mainline": mainline = on
-            default: limits.strictLoopback = on
-            }
+            setFlag(flag, on)
         }
         let valued = Self.valueOptions + NodeTuning.durationOptions + [NodeTuning.failureLimitOption] + LimitOptions.valueOptions
         for option in valued where !given.contains(option) {
@@ -191,7 +181,34 @@ struct CommandLineOptions: Equatable {
         return nil
     }
 
-    /// Reads an on/off environment setting: 1, true, yes, on; 0, false, no, off or empty.
+    /// Sets the flag option `flag` (one of `flags`) on or off.
+    private mutating func setFlag(_ flag: String, _ on: Bool) {
+        switch flag {
+        case "--no-repl": serviceMode = on
+        case "--json": jsonReplies = on
+        case "--mainline": mainline = on
+        default: limits.strictLoopback = on
+        }
+    }
+
+    /// Every `DHT_*` variable the program reads.
+    static var environmentNames: Set<String> {
+        let options = flags + valueOptions + NodeTuning.durationOptions + [NodeTuning.failureLimitOption] + LimitOptions.valueOptions
+        return Set(["DHT_PORT", "DHT_BOOTSTRAP"] + options.map(environmentName(of:)))
+    }
+
+    /// A warning for each `DHT_*` variable in `environment` that the program does not read,
+    /// naming the closest one it does (a typo such as `DHT_LOGLEVEL` is otherwise silent).
+    static func unknownEnvironmentWarnings(_ environment: [String: String]) -> [String] {
+        let known = environmentNames
+        return environment.keys.filter { $0.hasPrefix("DHT_") && !known.contains($0) }.sorted().map { name in
+            let squeezed = name.filter { $0 != "_" }
+            let guess = known.first { $0.filter { $0 != "_" } == squeezed }
+            return "warning: ignoring unknown environment variable \(name)" + (guess.map { " (did you mean \($0)?)" } ?? "")
+        }
+    }
+
+    /// Reads an on/off setting: 1, true, yes, on; 0, false, no, off or empty.
     private static func parseSwitch(_ text: String) -> Bool? {
         switch text.lowercased() {
         case "1", "true", "yes", "on": true
@@ -267,6 +284,7 @@ struct CommandLineOptions: Equatable {
     /// Why `text` is not a usable `host:port` endpoint, or nil if it is one; `role` names it in the message.
     static func endpointProblem(_ text: String, role: String = "bootstrap node") -> String? {
         guard let colon = text.lastIndex(of: ":") else {
+            if parsePort(text) != nil { return "\(role) '\(text)' is a port alone: give host:port, such as localhost:\(text)" }
             return "\(role) '\(text)' has no port (expected host:port)"
         }
         let host = text[..<colon]

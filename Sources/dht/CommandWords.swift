@@ -1,8 +1,9 @@
 /// Splitting a REPL line into words: blanks separate words, and a word that starts with
-/// a double quote runs to the closing quote, so a key can hold spaces (`"my key"`).
+/// a quote runs to the closing one, so a key can hold spaces (`"my key"`, `'my key'`).
 ///
-/// Inside quotes `\"` is a quote and `\\` a backslash; any other backslash is kept as
-/// typed, so Windows paths and regexes survive. A quoted word must end at a blank or
+/// Inside double quotes `\"` is a quote and `\\` a backslash; any other backslash is kept
+/// as typed, so Windows paths and regexes survive. Single quotes work as in a shell: every
+/// character up to the next `'` is taken as it is. A quoted word must end at a blank or
 /// the end of the line.
 enum CommandWords {
     /// Why a line's words cannot be read.
@@ -18,6 +19,7 @@ enum CommandWords {
     static func next(in text: Substring) throws(Problem) -> (word: String, rest: Substring)? {
         let start = text.drop(while: isSeparator)
         guard let first = start.first else { return nil }
+        if first == "'" { return try singleQuoted(start.dropFirst()) }
         guard first == "\"" else {
             let word = start.prefix(while: { !isSeparator($0) })
             return (String(word), start.dropFirst(word.count))
@@ -39,6 +41,14 @@ enum CommandWords {
             }
         }
         throw .unterminatedQuote
+    }
+
+    /// A word after its opening `'`: everything up to the closing one, taken literally.
+    private static func singleQuoted(_ text: Substring) throws(Problem) -> (word: String, rest: Substring) {
+        guard let close = text.firstIndex(of: "'") else { throw .unterminatedQuote }
+        let rest = text[text.index(after: close)...]
+        guard rest.first.map(isSeparator) ?? true else { throw .textAfterQuote }
+        return (String(text[..<close]), rest)
     }
 
     /// Every word of `text`.

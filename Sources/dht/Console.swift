@@ -33,6 +33,19 @@ enum Console {
         isatty(STDIN_FILENO) == 1
     }
 
+    /// Whether stdin is a terminal whose foreground is another process group: started with `&`.
+    static var startedInTheBackground: Bool {
+        guard isatty(STDIN_FILENO) == 1 else { return false }
+        let foreground = tcgetpgrp(STDIN_FILENO)
+        return foreground >= 0 && foreground != getpgrp()
+    }
+
+    /// Ignores SIGTTOU, so a background process whose terminal has `tostop` set still writes
+    /// its log lines instead of being stopped by the first one.
+    static func keepRunningWhenWritingInTheBackground() {
+        _ = signal(SIGTTOU, SIG_IGN)
+    }
+
     /// Makes a closed reader pipe an ignorable write error instead of a fatal signal.
     static func ignoreBrokenPipes() {
         _ = signal(SIGPIPE, SIG_IGN)

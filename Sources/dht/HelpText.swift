@@ -99,7 +99,7 @@ extension Output {
           get <key>          look a value up
           delete <key>       delete a value from the nodes that hold it
           where <key>        show the \(NodeConfiguration().k) nodes closest to a key and which hold it
-          keys               list what this node stores: key, seq, size, time left
+          keys [--all]       list what this node stores: key, seq, size, time left (--all: deleted keys too)
           peers              list this node's contacts: id, address, bucket, last seen, round trip
           join <host:port>   join the network through the node at host:port
           announce <infohash> [port]
@@ -109,14 +109,17 @@ extension Output {
           item-get <hash>    read the immutable item with that hash
           mutable-put [--salt SALT] <text>
                              store the text as a mutable item signed with this node's key
-          mutable-get <public key> [salt]
-                             read the newest mutable item that key signed
+          mutable-get <target or public key> [salt]
+                             read the newest mutable item: by the target mutable-put printed
+                             first, or by the key that signed it; give the salt if it had one
           status             show this node's ID, address, routing table and stored keys
           help               show this list
           quit, exit         stop the node and leave (so does end of input)
         Keys are at most \(DHTNode.maxKeySize) bytes and values at most \(DHTNode.maxValueSize) bytes (UTF-8), so every
-        message fits one datagram. Quote a key to give it spaces: put "my key" my value
-        (inside quotes, \\" is a quote and \\\\ a backslash).
+        message fits one datagram. Quote a key to give it spaces: put "my key" my value, or
+        put 'my key' my value (inside double quotes, \\" is a quote and \\\\ a backslash; inside
+        single quotes every character is itself). Errors go to stderr; a piped run in which any
+        command failed exits with status 1 after running every line.
         """
     }
 }

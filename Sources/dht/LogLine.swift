@@ -8,12 +8,20 @@ enum LogLine {
         "\(time) \(record.level.name) [\(record.node)] \(record.event.rawValue): \(record.message)"
     }
 
-    /// `{"time":"...","level":"debug","node":"3fa2b1c0","event":"rpc","message":"..."}`
+    /// `{"time":"...","level":"info","node":"3fa2b1c0","event":"data","message":"...","key":"k","nodes":3}`:
+    /// the record's fields follow the message, so a shipper filters by peer or counts without parsing text.
     static func json(_ record: LogRecord, time: String) -> String {
-        JSONValue.object([
+        let fixed = ["time", "level", "node", "event", "message"]
+        let fields = record.fields.filter { !fixed.contains($0.name) }.map { field -> (String, JSONValue) in
+            switch field.value {
+            case .text(let text): (field.name, .string(text))
+            case .count(let count): (field.name, .int(count))
+            }
+        }
+        return JSONValue.object([
             ("time", .string(time)), ("level", .string(record.level.name)), ("node", .string(record.node)),
             ("event", .string(record.event.rawValue)), ("message", .string(record.message)),
-        ]).encoded
+        ] + fields).encoded
     }
 
     /// A line for `record` in `format`, stamped with the current time.

@@ -15,6 +15,8 @@ enum MainlineCommand: Equatable {
     case putMutable(text: String, salt: String)
     /// `mutable-get <public key> [salt]`: read the newest mutable item that key signed.
     case getMutable(publicKey: [UInt8], salt: String)
+    /// `mutable-get <target> [salt]`: the same, by the 40-digit target `mutable-put` prints first.
+    case getMutableAt(target: NodeID, salt: String)
 
     /// Parses the arguments of the command word `name` (one of the Mainline ones).
     static func parse(_ name: String, _ rest: Substring) throws(CommandWords.Problem) -> Command {
@@ -22,12 +24,14 @@ enum MainlineCommand: Equatable {
             let text = rest.drop(while: CommandWords.isSeparator)
             return text.isEmpty ? .usage(command: name) : .mainline(.putItem(text: String(text)))
         }
-        if name == "mutable-put" { return parseMutablePut(rest) }
+        if name == "mutable-put" { return try parseMutablePut(rest) }
         let arguments = try CommandWords.all(in: rest)
         if name == "mutable-get" {
             guard (1...2).contains(arguments.count) else { return .usage(command: name) }
+            let salt = arguments.count == 2 ? arguments[1] : ""
+            if let target = NodeID(hex: arguments[0]) { return .mainline(.getMutableAt(target: target, salt: salt)) }
             guard let key = hexBytes(arguments[0]), key.count == 32 else { return .invalidHash(command: name, text: arguments[0]) }
-            return .mainline(.getMutable(publicKey: key, salt: arguments.count == 2 ? arguments[1] : ""))
+            return .mainline(.getMutable(publicKey: key, salt: salt))
         }
         guard let first = arguments.first else { return .usage(command: name) }
         guard let hash = NodeID(hex: first) else { return .invalidHash(command: name, text: first) }
@@ -44,16 +48,17 @@ enum MainlineCommand: Equatable {
 }
 
 extension MainlineCommand {
-    /// `[--salt S] <text>`: the salt is one word; the text is the rest of the line.
-    private static func parseMutablePut(_ rest: Substring) -> Command {
+    /// `[--salt S] <text>`: the salt is one word, which may be quoted (`--salt "pro file"`);
+    /// the text is the rest of the line.
+    private static func parseMutablePut(_ rest: Substring) throws(CommandWords.Problem) -> Command {
         var text = rest.drop(while: CommandWords.isSeparator)
         var salt = ""
         if text.hasPrefix("--salt") {
             text = text.dropFirst("--salt".count)
-            if text.hasPrefix("=") { text = text.dropFirst() } else { text = text.drop(while: CommandWords.isSeparator) }
-            salt = String(text.prefix(while: { !CommandWords.isSeparator($0) }))
-            text = text.dropFirst(salt.count).drop(while: CommandWords.isSeparator)
-            guard !salt.isEmpty else { return .usage(command: "mutable-put") }
+            if text.hasPrefix("=") { text = text.dropFirst() }
+            guard let (word, after) = try CommandWords.next(in: text), !word.isEmpty else { return .usage(command: "mutable-put") }
+            salt = word
+            text = after.drop(while: CommandWords.isSeparator)
         }
         return text.isEmpty ? .usage(command: "mutable-put") : .mainline(.putMutable(text: String(text), salt: salt))
     }
@@ -117,16 +122,19 @@ extension REPL {
         case .putMutable(let text, let salt):
             return await putMutable(text: text, salt: salt)
         case .getMutable(let publicKey, let salt):
-            return await getMutable(publicKey: publicKey, salt: salt)
+            return await getMutable(.key(publicKey), salt: salt)
+        case .getMutableAt(let target, let salt):
+            return await getMutable(.target(target), salt: salt)
         }
     }
 
     /// Signs the text with this node's key and puts it as a mutable item.
     private func putMutable(text: String, salt: String) async -> Reply {
         do {
-            let (target, seq, count) = try await node.putItem(BencodeValue.bytes(Array(text.utf8)).encoded(), salt: Array(salt.utf8))
+            let (target, seq, count) = try await node.putMutableItem(BencodeValue.bytes(Array(text.utf8)).encoded(), salt: Array(salt.utf8))
             let key = Self.hex(node.signingPublicKey)
-            return Reply(text: "Stored mutable item \(target.hex) seq \(seq) at \(count) nodes (key \(key))",
+            let readBack = "mutable-get \(target.hex)" + (salt.isEmpty ? "" : " " + OutputViews.quoted(salt))
+            return Reply(text: "Stored mutable item \(target.hex) seq \(seq) at \(count) nodes (key \(key))\nRead it with: \(readBack)",
                          json: .object([("op", "mutable-put"), ("target", .string(target.hex)), ("seq", .integer(seq)),
                                         ("nodes", .int(count)), ("key", .string(key))]))
         } catch {
@@ -134,19 +142,40 @@ extension REPL {
         }
     }
 
-    /// Finds the newest mutable item `publicKey` signed under `salt`.
-    private func getMutable(publicKey: [UInt8], salt: String) async -> Reply {
-        let key = Self.hex(publicKey)
+    /// What `mutable-get` names: the signer's public key, or the target `mutable-put` printed.
+    enum MutableName {
+        case key([UInt8])
+        case target(NodeID)
+    }
+
+    /// Finds the newest mutable item under `name` and `salt`.
+    private func getMutable(_ name: MutableName, salt: String) async -> Reply {
+        let shownName = switch name {
+        case .key(let publicKey): Self.hex(publicKey)
+        case .target(let target): target.hex
+        }
+        let field: (String, JSONValue) = switch name {
+        case .key: ("key", .string(shownName))
+        case .target: ("target", .string(shownName))
+        }
         do {
-            guard let item = try await node.mutableItem(publicKey: publicKey, salt: Array(salt.utf8)) else {
-                return Reply(text: "Mutable item of \(key) not found", json: .object([("op", "mutable-get"), ("key", .string(key)), ("found", false)]))
+            let found = switch name {
+            case .key(let publicKey): try await node.mutableItem(publicKey: publicKey, salt: Array(salt.utf8))
+            case .target(let target): try await node.mutableItem(target: target, salt: Array(salt.utf8))
+            }
+            guard let item = found else {
+                let hint = salt.isEmpty ? " (was it put with --salt? give the salt after the key)" : " under salt \(OutputViews.quoted(salt))"
+                return Reply(text: "Mutable item of \(shownName) not found" + hint,
+                             json: .object([("op", "mutable-get"), field, ("found", false)]))
             }
             let shown = Self.describe(item: item.value)
-            return Reply(text: "Item: \(shown) (seq \(item.seq))", json: .object([
-                ("op", "mutable-get"), ("key", .string(key)), ("found", true), ("item", .string(shown)), ("seq", .integer(item.seq)),
+            // Read by target, the reply also names the key that signed it.
+            let signer: [(String, JSONValue)] = field.0 == "key" ? [] : [("key", .string(Self.hex(item.publicKey)))]
+            return Reply(text: "Item: \(shown) (seq \(item.seq))", json: .object([("op", "mutable-get"), field] + signer + [
+                ("found", true), ("item", .string(shown)), ("seq", .integer(item.seq)),
             ]))
         } catch {
-            return .failure("mutable-get", "Could not get the mutable item of \(key): \(error)", error: error.description)
+            return .failure("mutable-get", "Could not get the mutable item of \(shownName): \(error)", error: error.description)
         }
     }
 

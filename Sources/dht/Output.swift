@@ -11,6 +11,16 @@ enum Output {
     /// The reply to `--version`.
     static var versionLine: String { "dht \(version)" }
 
+    /// The banner's last line at an interactive prompt.
+    static let replHint = "Type 'help' for the commands; 'quit' or Ctrl-D leaves."
+
+    /// Stderr line when started with `&` from an interactive shell.
+    static let startedInTheBackground = "dht: started in the background, so no prompt: running as with --no-repl "
+        + "(stop it with SIGTERM, e.g. kill %1; give --no-repl to skip this note)"
+
+    /// The hint after Ctrl-C at an empty prompt, where a person may be trying to leave.
+    static let interruptHint = "(to leave, type quit or press Ctrl-D)"
+
     /// The line printed when the REPL ends.
     static let goodbye = "Goodbye!"
 
@@ -36,6 +46,19 @@ enum Output {
     /// Stderr warning after a write that only this node took although others are known.
     static let storedOnlyHere = "warning: stored only on this node"
 
+    /// The warning after a write only this node took, saying why that matters.
+    static func storedOnlyHere(contactsKnown: Int) -> String {
+        contactsKnown > 0
+            ? storedOnlyHere + ": none of the \(OutputViews.count(contactsKnown, "other node")) known took it"
+            : storedOnlyHere + ": no other node answered (is the bootstrap node running?)"
+    }
+
+    /// The note after a put whose `--ttl` is longer than a copy lives on any node.
+    static func ttlBeyondLifetime(ttl: Duration, lifetime: Duration) -> String {
+        "note: a copy lives at most \(DurationText.format(lifetime)) on a node; this node republishes it until its "
+            + "\(DurationText.format(ttl)) are up, so it lives that long only while this node runs"
+    }
+
     /// The warning when this node, among the K closest, could not journal a write.
     static func notKeptHere(_ reason: String) -> String {
         "warning: not kept on this node (held in memory only, not counted): \(reason)"
@@ -49,6 +72,12 @@ enum Output {
     /// The reply to a delete that at least one node took.
     static func deleted(key: String, nodes: Int) -> String {
         "Deleted key '\(key)' at \(nodes) nodes"
+    }
+
+    /// The reply to a delete of a key no node held: the tombstone is written all the same,
+    /// so a copy the lookup could not see (a node offline just now) cannot come back.
+    static func deletedNothing(key: String, nodes: Int) -> String {
+        "Key '\(key)' was not found; its tombstone is at \(OutputViews.count(nodes, "node")) all the same, so no unseen copy comes back"
     }
 
     /// The reply to a failed delete.
@@ -70,7 +99,7 @@ enum Output {
 
     /// The reply to a join whose node answered; `endpoint` is as the user typed it.
     static func joined(endpoint: String, nodes: Int) -> String {
-        "Joined through \(endpoint): \(nodes) nodes known"
+        "Joined through \(endpoint): \(OutputViews.count(nodes, "node")) known"
     }
 
     /// The reply to a join whose node did not answer.
@@ -202,7 +231,7 @@ enum Output {
         case "item-put": "Usage: item-put <text>"
         case "item-get": "Usage: item-get <hash>"
         case "mutable-put": "Usage: mutable-put [--salt SALT] <text>"
-        case "mutable-get": "Usage: mutable-get <public key> [salt]"
+        case "mutable-get": "Usage: mutable-get <target or public key> [salt]"
         default: "Usage: \(command) (takes no arguments)"
         }
     }
@@ -210,7 +239,7 @@ enum Output {
     /// The reply to a line whose quotes cannot be read.
     static func badQuoting(command: String, problem: CommandWords.Problem) -> String {
         switch problem {
-        case .unterminatedQuote: "Unclosed quote in \(command): end the key with \" (write \\\" for a quote inside it)"
+        case .unterminatedQuote: "Unclosed quote in \(command): end the key with the quote it starts with (inside \"...\" write \\\" for a quote)"
         case .textAfterQuote: "Text right after a closing quote in \(command): put a space after the quoted key"
         }
     }
@@ -226,9 +255,18 @@ enum Output {
         case .unknownOption(let name, let option): unknownOption(command: name, option: option)
         case .invalidDuration(let option, let text, let problem): invalidDuration(option: option, text: text, problem: problem)
         case .invalidEndpoint(let reason): joinFailed(reason)
-        case .invalidHash(let name, let text): "Invalid hash '\(text.prefix(48))' for \(name): expected 40 hexadecimal digits"
+        case .invalidHash(let name, let text): invalidHash(command: name, text: text)
+        case .emptyKey(let name): "Empty keys are refused (\(name)): a key needs at least one character"
         case .put, .get, .delete, .where, .join, .status, .keys, .peers, .mainline, .quit: nil
         }
+    }
+
+    /// The reply to an argument that should be a hash: says what the command takes.
+    static func invalidHash(command: String, text: String) -> String {
+        let expected = command == "mutable-get"
+            ? "the 40-digit target or the 64-digit public key that mutable-put printed (hexadecimal)"
+            : "40 hexadecimal digits"
+        return "Invalid hash '\(text.prefix(72))' for \(command): expected \(expected)"
     }
 
     /// Stderr line: a command-line error (exit 64) or a start-up failure (exit 1).

@@ -2,9 +2,12 @@ import Kademlia
 
 /// The text of `keys`, `peers` and `where`: aligned columns a person can scan.
 enum OutputViews {
-    /// What this node stores, by key, then its BEP 44 items (when it holds any).
-    static func keys(_ held: [HeldValue], items: [HeldItem] = []) -> String {
-        guard !held.isEmpty || !items.isEmpty else { return "No keys stored on this node" }
+    /// What this node stores, by key, then its BEP 44 items (when it holds any); a last line
+    /// counts the deleted keys left out (`keys --all` lists them).
+    static func keys(_ held: [HeldValue], items: [HeldItem] = [], hiddenTombstones: Int = 0) -> String {
+        let hiddenNote = hiddenTombstones > 0
+            ? ["\(count(hiddenTombstones, "deleted key")) not shown (keys --all lists \(hiddenTombstones == 1 ? "it" : "them"))"] : []
+        guard !held.isEmpty || !items.isEmpty else { return (["No keys stored on this node"] + hiddenNote).joined(separator: "\n") }
         var text: [String] = []
         if !held.isEmpty {
             let rows = held.map { value in
@@ -12,7 +15,8 @@ enum OutputViews {
                  value.isTombstone ? "deleted" : "\(value.size) B", "\(short(value.timeLeft)) left"]
             }
             let tombstones = held.count { $0.isTombstone }
-            let summary = "\(count(held.count - tombstones, "value")), \(count(tombstones, "tombstone"))"
+            let summary = tombstones == 0 ? count(held.count, "value")
+                : "\(count(held.count - tombstones, "value")), \(count(tombstones, "tombstone"))"
             text.append(table(header: ["Key", "Seq", "Size", "Expires"], rows: rows, rightAligned: [1, 2]) + "\n" + summary)
         }
         if !items.isEmpty {
@@ -23,7 +27,7 @@ enum OutputViews {
             text.append(table(header: ["Item", "Kind", "Size", "Expires"], rows: rows, rightAligned: [2])
                         + "\n" + count(items.count, "BEP 44 item"))
         }
-        return text.joined(separator: "\n")
+        return (text + hiddenNote).joined(separator: "\n")
     }
 
     /// This node's contacts, by bucket.

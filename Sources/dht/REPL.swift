@@ -14,11 +14,11 @@ struct REPL: Sendable {
         case .where(let key): return await placement(of: key)
         case .join(let endpoint): return await join(endpoint: endpoint)
         case .status: return Replies.status(node.status())
-        case .keys: return Replies.keys(node.heldValues(), items: node.heldItems())
+        case .keys(let all): return Replies.keys(node.heldValues(), items: node.heldItems(), showingDeleted: all)
         case .peers: return Replies.peers(node.peers())
         case .mainline(let command): return await reply(to: command)
         case .quit: return nil
-        case .help, .unknown, .usage, .unknownOption, .invalidDuration, .invalidEndpoint, .badQuoting, .invalidHash:
+        case .help, .unknown, .usage, .unknownOption, .invalidDuration, .invalidEndpoint, .badQuoting, .invalidHash, .emptyKey:
             return Replies.local(to: command)
         }
     }
@@ -35,7 +35,8 @@ struct REPL: Sendable {
     private func put(key: String, value: [UInt8], ttl: Duration?) async -> Reply {
         if let refusal = Replies.sizeRefusal(op: "put", key: key, valueSize: value.count) { return refusal }
         do {
-            return Replies.stored(key: key, try await node.put(key: key, value: value, ttl: ttl))
+            let result = try await node.put(key: key, value: value, ttl: ttl)
+            return Replies.stored(key: key, result, ttl: ttl, lifetime: node.configuration.valueLifetime)
         } catch {
             return Replies.putFailed(key: key, error)
         }

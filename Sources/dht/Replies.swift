@@ -17,12 +17,16 @@ enum Replies {
         return nil
     }
 
-    static func stored(key: String, _ result: PutResult) -> Reply {
-        Reply(text: Output.stored(key: key, nodes: result.storedAt),
-              json: .object([("op", "put"), ("key", .string(key)), ("stored_at", .int(result.storedAt)),
-                             ("seq", .integer(result.seq)), ("only_here", .bool(result.isStoredOnlyHere))]
-                            + notKeptHere(result)),
-              warning: warning(result))
+    /// A put that at least one node took; `ttl` beyond `lifetime` earns a note saying what it means.
+    static func stored(key: String, _ result: PutResult, ttl: Duration? = nil, lifetime: Duration = .seconds(86_400)) -> Reply {
+        let longTTL = ttl.map { $0 > lifetime } ?? false
+        let note = longTTL ? ttl.map { Output.ttlBeyondLifetime(ttl: $0, lifetime: lifetime) } : nil
+        let warnings = [warning(result), note].compactMap { $0 }
+        return Reply(text: Output.stored(key: key, nodes: result.storedAt),
+                     json: .object([("op", "put"), ("key", .string(key)), ("stored_at", .int(result.storedAt)),
+                                    ("seq", .integer(result.seq)), ("only_here", .bool(result.isStoredOnlyHere))]
+                                   + notKeptHere(result) + (longTTL ? [("copy_lifetime_s", .int(Int(lifetime.components.seconds)))] : [])),
+                     warning: warnings.isEmpty ? nil : warnings.joined(separator: "\n"))
     }
 
     /// The JSON field saying why this node did not keep a write it should have.
@@ -33,7 +37,7 @@ enum Replies {
     /// The warning line a write's result calls for, if any.
     private static func warning(_ result: PutResult) -> String? {
         if let reason = result.notKeptHere { return Output.notKeptHere(reason) }
-        return result.isStoredOnlyHere ? Output.storedOnlyHere : nil
+        return result.isStoredOnlyHere ? Output.storedOnlyHere(contactsKnown: result.contactsKnown) : nil
     }
 
     static func putFailed(key: String, _ error: PutError) -> Reply {
@@ -41,10 +45,10 @@ enum Replies {
     }
 
     static func deleted(key: String, _ result: PutResult) -> Reply {
-        Reply(text: Output.deleted(key: key, nodes: result.storedAt),
+        Reply(text: result.hadValue ? Output.deleted(key: key, nodes: result.storedAt) : Output.deletedNothing(key: key, nodes: result.storedAt),
               json: .object([("op", "delete"), ("key", .string(key)), ("deleted_at", .int(result.storedAt)),
-                             ("seq", .integer(result.seq)), ("only_here", .bool(result.isStoredOnlyHere))]
-                            + notKeptHere(result)),
+                             ("seq", .integer(result.seq)), ("existed", .bool(result.hadValue)),
+                             ("only_here", .bool(result.isStoredOnlyHere))] + notKeptHere(result)),
               warning: warning(result))
     }
 
@@ -105,8 +109,11 @@ enum Replies {
         ])
     }
 
-    static func keys(_ held: [HeldValue], items: [HeldItem] = []) -> Reply {
-        let values = held.map { value in
+    /// What this node holds; deleted keys (tombstones) only when `showingDeleted`, else counted.
+    static func keys(_ held: [HeldValue], items: [HeldItem] = [], showingDeleted: Bool = false) -> Reply {
+        let shown = showingDeleted ? held : held.filter { !$0.isTombstone }
+        let hidden = held.count - shown.count
+        let values = shown.map { value in
             JSONValue.object([
                 ("key", value.key.map(JSONValue.string) ?? .null), ("target", .string(value.target.hex)),
                 ("seq", .integer(value.seq)), ("size", .int(value.size)), ("deleted", .bool(value.isTombstone)),
@@ -120,8 +127,9 @@ enum Replies {
                 ("expires_in_s", .int(max(0, item.timeLeft.components.seconds))),
             ])
         }
-        return Reply(text: OutputViews.keys(held, items: items),
-                     json: .object([("op", "keys"), ("keys", .array(values)), ("items", .array(heldItems))]))
+        return Reply(text: OutputViews.keys(shown, items: items, hiddenTombstones: hidden),
+                     json: .object([("op", "keys"), ("keys", .array(values)), ("items", .array(heldItems)),
+                                    ("deleted_hidden", .int(hidden))]))
     }
 
     static func peers(_ peers: [Peer]) -> Reply {
@@ -158,7 +166,7 @@ enum Replies {
         case .unknownOption(let name, _), .badQuoting(let name, _): return .failure(name, text, error: text)
         case .invalidDuration: return .failure("put", text, error: text)
         case .invalidEndpoint: return .failure("join", text, error: text)
-        case .invalidHash(let name, _): return .failure(name, text, error: text)
+        case .invalidHash(let name, _), .emptyKey(let name): return .failure(name, text, error: text)
         default: return .failure("error", text, error: text)
         }
     }

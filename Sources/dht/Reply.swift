@@ -7,12 +7,14 @@ struct Reply: Sendable, Equatable {
     var text: String
     /// The `--json` reply: one object, always with `op`; failures carry `error`.
     var json: JSONValue
-    /// A line for stderr, such as `warning: stored only on this node`.
+    /// Lines for stderr, such as `warning: stored only on this node`.
     var warning: String? = nil
+    /// Whether the command failed: its text goes to stderr, and a piped run exits 1.
+    var isError = false
 
     /// A failure of `op`: the text as the plain REPL words it, and `error` for scripts.
     static func failure(_ op: String, _ text: String, error: String, extra: [(String, JSONValue)] = []) -> Reply {
-        Reply(text: text, json: .object([("op", .string(op))] + extra + [("error", .string(error))]))
+        Reply(text: text, json: .object([("op", .string(op))] + extra + [("error", .string(error))]), isError: true)
     }
 
     /// The reply to a command cancelled with Ctrl-C.

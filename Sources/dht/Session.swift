@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Something that happened to a REPL session: input, a signal, or a command finishing.
 enum SessionEvent: Sendable {
     /// One line typed or piped in.
@@ -39,6 +41,8 @@ struct Session {
     let screen: any SessionScreen
     /// Network commands under way at once, at most.
     var pipeline = 1
+    /// Counts the commands that failed, for a piped run's exit status.
+    let failures = FailureCount()
 
     /// A network command under way, and its reply once it has one.
     private struct Running {
@@ -119,9 +123,16 @@ struct Session {
         return .endOfInput
     }
 
-    /// Writes a reply in the session's format, and its warning to stderr.
+    /// Writes a reply in the session's format, and its warning to stderr. A failure's text
+    /// goes to stderr too, so stdout holds only answers; a JSON failure stays on stdout,
+    /// where a script reads one object per command (its `error` field says it failed).
     private func show(_ reply: Reply) {
-        screen.reply(format.render(reply))
+        if reply.isError { failures.add() }
+        if reply.isError && format == .text {
+            screen.warn(format.render(reply))
+        } else {
+            screen.reply(format.render(reply))
+        }
         if let warning = reply.warning { screen.warn(warning) }
     }
 
@@ -136,4 +147,15 @@ struct Session {
         default: "command"
         }
     }
+}
+
+/// How many commands of a session failed; shared by the session and the program that reads it at the end.
+final class FailureCount: Sendable {
+    private let count = Atomic<Int>(0)
+
+    /// Counts one more failed command.
+    func add() { count.add(1, ordering: .relaxed) }
+
+    /// The failed commands so far.
+    var value: Int { count.load(ordering: .relaxed) }
 }

@@ -10,7 +10,8 @@ public protocol TransportDelegate: AnyObject, Sendable {
 public protocol DatagramTransport: AnyObject, Sendable {
     /// The address other nodes reach this transport at.
     var localAddress: SocketAddress { get }
-    /// Starts delivering to the delegate, which the transport holds weakly.
+    /// Starts delivering to the delegate, which the transport holds until it closes (the
+    /// delegate holds its node weakly, so the two form no cycle).
     func start(delegate: any TransportDelegate)
     /// Sends one datagram; never blocks; a datagram that cannot be sent is dropped.
     func send(_ datagram: [UInt8], to destination: SocketAddress)

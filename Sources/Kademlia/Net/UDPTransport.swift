@@ -22,7 +22,7 @@ public final class UDPTransport: DatagramTransport {
     private let state = Mutex(State())
     /// Apart from `state`, whose lock a send holds across sendto, so handing a datagram to
     /// the node never waits for a send from another thread to finish.
-    private let delegate = Mutex(WeakDelegate())
+    private let delegate = Mutex(DelegateSlot())
     /// Mirrors `State.closed` so the receive loop can check it per datagram without the lock.
     private let closedFlag = Atomic<Bool>(false)
     private let dropped = Atomic<Int>(0)
@@ -36,9 +36,9 @@ public final class UDPTransport: DatagramTransport {
         var outbox: DatagramBatch?
     }
 
-    private struct WeakDelegate {
-        /// Weak so node and transport do not keep each other alive.
-        weak var value: (any TransportDelegate)?
+    /// The delegate, held until close; a node's delegate holds the node weakly, so no cycle forms.
+    private struct DelegateSlot {
+        var value: (any TransportDelegate)?
     }
 
     private init(socket: UDPSocket, poller: UDPPoller, localAddress: SocketAddress, tickInterval: Duration) {
@@ -77,7 +77,7 @@ public final class UDPTransport: DatagramTransport {
         return transport
     }
 
-    /// Starts delivery on the poller thread; calling it again only swaps the (weakly held) delegate.
+    /// Starts delivery on the poller thread; calling it again only swaps the delegate.
     public func start(delegate: any TransportDelegate) {
         state.withLock { state in
             guard !state.closed else { return }

@@ -1,7 +1,8 @@
 /// The inbound direction: every datagram the transport hears comes through here,
 /// on the transport's thread, so this path stays short: decode, match, answer.
-extension DHTNode: TransportDelegate {
-    public func transport(received datagram: UnsafeRawBufferPointer, from sender: SocketAddress) {
+extension DHTNode {
+    /// One datagram from `sender`, as the transport heard it; the bytes are valid only during the call.
+    package func receive(_ datagram: UnsafeRawBufferPointer, from sender: SocketAddress) {
         counters.received.add(1, ordering: .relaxed)
         guard datagram.count <= Self.maxDatagramSize else { return }
         // A host that kept sending after it was told "busy" is dropped before decoding, so a
@@ -18,11 +19,11 @@ extension DHTNode: TransportDelegate {
             message = try Message.decode(datagram)
         } catch {
             if case .malformedQuery(let transactionID, let reason) = error {
-                log(.debug, .datagram, "malformed query from \(sender): \(reason)")
+                log(.debug, .datagram, "malformed query from \(sender): \(reason)", fields: [.text("peer", sender.description)])
                 guard transactionID.count <= Message.maxTransactionIDSize, spendQueryToken(of: source, now: now) else { return }
                 send(.error(.protocolError, reason, transactionID: transactionID), to: sender)
             } else {
-                log(.debug, .datagram, "dropped datagram from \(sender): \(error)")
+                log(.debug, .datagram, "dropped datagram from \(sender): \(error)", fields: [.text("peer", sender.description)])
             }
             return
         }
@@ -56,7 +57,8 @@ extension DHTNode: TransportDelegate {
         return true
     }
 
-    public func transportTick() {
+    /// The transport's periodic tick: paced sends, timeouts, upkeep and the journal.
+    package func tick() {
         sendPacedQueries()
         sweepTimeouts()
         runMaintenanceIfDue()
@@ -115,7 +117,7 @@ extension DHTNode: TransportDelegate {
         // Held in memory, but not kept as promised: the storer must not count this node.
         let reply = journaled ? answer : .error(.server, Self.journalUnwritable, transactionID: transactionID)
         send(reply, to: sender.address)
-        log(.debug, .query, RPCTrace.answered(query, from: sender, with: reply))
+        log(.debug, .query, RPCTrace.answered(query, from: sender, with: reply), fields: [.text("peer", sender.description)])
         act(on: observation, about: sender)
         if let deadline { scheduleMaintenance(by: deadline) }
     }
@@ -123,5 +125,24 @@ extension DHTNode: TransportDelegate {
     func send(_ message: Message, to address: SocketAddress) {
         counters.sent.add(1, ordering: .relaxed)
         transport.send(message.encoded(), to: address)
+    }
+}
+
+/// What the transport calls: forwards to the node, which it holds weakly. A separate object
+/// keeps the transport's callbacks out of `DHTNode`'s public API; the transport holds it
+/// strongly, so node, transport and this form no cycle.
+final class NodeInbound: TransportDelegate {
+    weak let node: DHTNode?
+
+    init(node: DHTNode) {
+        self.node = node
+    }
+
+    func transport(received datagram: UnsafeRawBufferPointer, from sender: SocketAddress) {
+        node?.receive(datagram, from: sender)
+    }
+
+    func transportTick() {
+        node?.tick()
     }
 }

@@ -49,7 +49,10 @@ extension DHTNode {
         if let nearest = closest.flatMap({ id.bucketIndex(of: $0.id) }), nearest + 1 < NodeID.bitCount {
             await refresh(buckets: Array(nearest + 1..<NodeID.bitCount), cause: cause)
         }
-        log(.info, .membership, "joined: \(read { $0.routingTable.count }) contacts known")
+        // A rejoin retried every few seconds in a network smaller than K would say this each time.
+        let contacts = read { $0.routingTable.count }
+        log(cause == .user ? .info : .debug, .membership, "joined: \(contacts) contact\(contacts == 1 ? "" : "s") known",
+            fields: [.count("contacts", contacts)])
         return answered
     }
 

@@ -4,8 +4,10 @@ import Synchronization
 /// node outside the value's K closest that lacks it, the one that takes its place among
 /// them. A crash skips this; replication covers it.
 extension DHTNode {
-    /// Hands every value and tombstone held here on (bounded by `leaveTimeout`), then stops.
-    /// Returns how many were handed to a node that lacked them.
+    /// Leaves the network politely: hands every value and tombstone held here to the node
+    /// that takes this one's place among its K closest (bounded by `leaveTimeout`), then
+    /// calls `stop()`. Returns how many were handed to a node that lacked them. Use `stop()`
+    /// alone to quit at once without handing anything on (tests, a crash-like exit).
     @discardableResult
     public func leave() async -> Int {
         let now = clock.now()
@@ -22,7 +24,8 @@ extension DHTNode {
         }
         await work.value
         timer.cancel()
-        log(.info, .membership, "left: handed \(handed.value) of \(plans.count) values on")
+        log(.info, .membership, "left: handed \(handed.value) of \(plans.count) values on",
+            fields: [.count("handed", handed.value), .count("values", plans.count)])
         stop()
         return handed.value
     }

@@ -18,7 +18,8 @@ extension DHTNode {
             mutate { $0.peers.announce(me, in: infoHash, seed: seed, now: now) }
         }
         let count = taken + (here ? 1 : 0)
-        log(.info, .data, "announced \(infoHash.hex.prefix(8)) at \(count) nodes")
+        log(.info, .data, "announced \(infoHash.hex.prefix(8)) at \(count) nodes",
+            fields: [.text("info_hash", infoHash.hex), .count("nodes", count)])
         guard count > 0 else { throw .notStored }
         return count
     }

@@ -17,8 +17,8 @@ extension DHTNode {
     /// Puts `value` (its whole bencoding) as a mutable item signed with `key` (this node's
     /// own when nil) under `salt`, with `seq` (one past the highest the network holds when
     /// nil) at the K closest nodes; returns the target, the seq and how many took it.
-    public func putItem(_ value: [UInt8], signedBy key: Ed25519PrivateKey? = nil, salt: [UInt8] = [],
-                        seq: Int64? = nil) async throws(PutError) -> (target: NodeID, seq: Int64, storedAt: Int) {
+    public func putMutableItem(_ value: [UInt8], signedBy key: Ed25519PrivateKey? = nil, salt: [UInt8] = [],
+                               seq: Int64? = nil) async throws(PutError) -> (target: NodeID, seq: Int64, storedAt: Int) {
         guard !isStopped else { throw .stopped }
         guard value.count <= BEP44Rules.maxValueSize else { throw .valueTooLarge(size: value.count, limit: BEP44Rules.maxValueSize) }
         guard (try? BencodeDecoder.decode(value)) != nil else { throw .invalidItem("not one bencoded value") }
@@ -26,7 +26,7 @@ extension DHTNode {
         let signer = key ?? read { $0.signingKey }
         let target = BEP44Rules.mutableTarget(publicKey: signer.publicKey, salt: salt)
         let outcome = await lookup(target, for: .items)
-        let held = best(of: outcome, publicKey: signer.publicKey, salt: salt)
+        let held = best(of: outcome, target: target, publicKey: signer.publicKey, salt: salt)
         let nextSeq = seq ?? held.map { $0.seq == .max ? .max : $0.seq + 1 } ?? 1
         let signature = signer.sign(BEP44Rules.signedBytes(salt: salt, seq: nextSeq, value: value))
         let fields = MutableItemFields(publicKey: signer.publicKey, signature: signature, seq: nextSeq, salt: salt)
@@ -38,7 +38,8 @@ extension DHTNode {
             here = mutateReportingJournal { $0.items.put(value, mutable: fields, at: target, now: now) }.journaled
         }
         let count = taken + (here ? 1 : 0)
-        log(.info, .data, "put mutable item \(target.hex.prefix(8)) seq \(nextSeq) at \(count) nodes")
+        log(.info, .data, "put mutable item \(target.hex.prefix(8)) seq \(nextSeq) at \(count) nodes",
+            fields: [.text("target", target.hex), .count("seq", Int(nextSeq)), .count("nodes", count)])
         guard count > 0 else { throw .notStored }
         return (target, nextSeq, count)
     }
@@ -46,15 +47,27 @@ extension DHTNode {
     /// The newest mutable item `publicKey` signed under `salt` that this node or the K
     /// closest hold, its signature checked; nil when none holds one.
     public func mutableItem(publicKey: [UInt8], salt: [UInt8] = []) async throws(GetError) -> MutableItem? {
+        try await newestMutableItem(at: BEP44Rules.mutableTarget(publicKey: publicKey, salt: salt), publicKey: publicKey, salt: salt)
+    }
+
+    /// The newest mutable item stored under `target` (the SHA-1 of a public key and `salt`
+    /// that `putMutableItem` returns), whatever key signed it, as long as that key and
+    /// `salt` hash to `target` and the signature holds; nil when none holds one.
+    public func mutableItem(target: NodeID, salt: [UInt8] = []) async throws(GetError) -> MutableItem? {
+        try await newestMutableItem(at: target, publicKey: nil, salt: salt)
+    }
+
+    /// The newest checked item under `target`, signed by `publicKey` or, when nil, by any key that hashes there with `salt`.
+    private func newestMutableItem(at target: NodeID, publicKey: [UInt8]?, salt: [UInt8]) async throws(GetError) -> MutableItem? {
         guard !isStopped else { throw .stopped }
-        let target = BEP44Rules.mutableTarget(publicKey: publicKey, salt: salt)
         let outcome = await lookup(target, for: .items)
         let now = clock.now()
         let local = read { $0.items.item(at: target, now: now) }.flatMap { held -> MutableItem? in
-            guard let fields = held.mutable, fields.publicKey == publicKey, fields.salt == salt else { return nil }
-            return MutableItem(value: held.value, seq: fields.seq, publicKey: publicKey, salt: salt, signature: fields.signature)
+            guard let fields = held.mutable, publicKey.map({ fields.publicKey == $0 }) ?? true, fields.salt == salt,
+                  BEP44Rules.mutableTarget(publicKey: fields.publicKey, salt: salt) == target else { return nil }
+            return MutableItem(value: held.value, seq: fields.seq, publicKey: fields.publicKey, salt: salt, signature: fields.signature)
         }
-        let remote = best(of: outcome, publicKey: publicKey, salt: salt)
+        let remote = best(of: outcome, target: target, publicKey: publicKey, salt: salt)
         if outcome.closest.isEmpty && local == nil && isCutOff(queried: outcome.queries) { throw .noNodeAnswered }
         switch (local, remote) {
         case (let local?, let remote?): return remote.seq > local.seq ? remote : local
@@ -63,15 +76,18 @@ extension DHTNode {
         }
     }
 
-    /// The highest-seq item in the lookup's answers that `publicKey` truly signed under `salt`.
-    private func best(of outcome: LookupOutcome, publicKey: [UInt8], salt: [UInt8]) -> MutableItem? {
+    /// The highest-seq item in the lookup's answers under `target` that `publicKey` (or, when
+    /// nil, any key hashing to `target` with `salt`) truly signed under `salt`.
+    private func best(of outcome: LookupOutcome, target: NodeID, publicKey: [UInt8]?, salt: [UInt8]) -> MutableItem? {
         var winner: MutableItem?
         for response in outcome.items.values {
             guard let value = response.item, let seq = response.seq, let signature = response.signature,
-                  response.publicKey == publicKey, value.count <= BEP44Rules.maxValueSize,
-                  Ed25519.verify(signature: signature, message: BEP44Rules.signedBytes(salt: salt, seq: seq, value: value), publicKey: publicKey),
-                  winner.map({ seq > $0.seq }) ?? true else { continue }
-            winner = MutableItem(value: value, seq: seq, publicKey: publicKey, salt: salt, signature: signature)
+                  let signer = response.publicKey, publicKey.map({ signer == $0 }) ?? true,
+                  value.count <= BEP44Rules.maxValueSize, winner.map({ seq > $0.seq }) ?? true,
+                  BEP44Rules.mutableTarget(publicKey: signer, salt: salt) == target,
+                  Ed25519.verify(signature: signature, message: BEP44Rules.signedBytes(salt: salt, seq: seq, value: value), publicKey: signer)
+            else { continue }
+            winner = MutableItem(value: value, seq: seq, publicKey: signer, salt: salt, signature: signature)
         }
         return winner
     }

@@ -28,12 +28,15 @@ struct StoreTally: Sendable {
     var contactsKnown: Int
     /// Why this node holds it in memory only, when its journal failed.
     var notKeptHere: String? = nil
+    /// Whether bootstrap nodes were given, so others are expected.
+    var hasBootstrapNodes = false
 
     /// Every node that took it.
     var count: Int { remote + (here ? 1 : 0) }
 
     /// The caller's view of this tally for version `seq`.
-    func result(seq: Int64) -> PutResult {
-        PutResult(storedAt: count, seq: seq, storedHere: here, contactsKnown: contactsKnown, notKeptHere: notKeptHere)
+    func result(seq: Int64, hadValue: Bool = false) -> PutResult {
+        PutResult(storedAt: count, seq: seq, storedHere: here, contactsKnown: contactsKnown, notKeptHere: notKeptHere,
+                  hasBootstrapNodes: hasBootstrapNodes, hadValue: hadValue)
     }
 }

@@ -11,23 +11,35 @@ public struct PutResult: Sendable, Equatable, CustomStringConvertible {
     /// Why this node, among the K closest, holds the value in memory only and is not
     /// counted in `storedAt`: its journal could not be written (a full disk). Nil otherwise.
     public var notKeptHere: String?
+    /// Whether bootstrap nodes were given, so others are expected even when no contact is
+    /// known (the bootstrap node is down, say).
+    public var hasBootstrapNodes = false
+    /// Whether a live value (not a tombstone) was under the key before this write, as far
+    /// as the lookup and this node's store could tell: a delete of this is a real delete.
+    public var hadValue = false
 
     /// A result as a put or delete reports it.
-    public init(storedAt: Int, seq: Int64, storedHere: Bool = false, contactsKnown: Int = 0, notKeptHere: String? = nil) {
+    public init(storedAt: Int, seq: Int64, storedHere: Bool = false, contactsKnown: Int = 0, notKeptHere: String? = nil,
+                hasBootstrapNodes: Bool = false, hadValue: Bool = false) {
         self.storedAt = storedAt
         self.seq = seq
         self.storedHere = storedHere
         self.contactsKnown = contactsKnown
         self.notKeptHere = notKeptHere
+        self.hasBootstrapNodes = hasBootstrapNodes
+        self.hadValue = hadValue
     }
 
-    /// True when only this node took the value although others are known: the write reached
-    /// no one else, so no other node can read it and it dies with this node.
-    public var isStoredOnlyHere: Bool { storedHere && storedAt == 1 && contactsKnown > 0 }
+    /// True when only this node took the value although others are known or expected (a
+    /// bootstrap node that does not answer): the write reached no one else, so no other node
+    /// can read it and it dies with this node. False for a node alone by choice.
+    public var isStoredOnlyHere: Bool { storedHere && storedAt == 1 && (contactsKnown > 0 || hasBootstrapNodes) }
 
     /// One line fit for a user.
     public var description: String {
-        "stored seq \(seq) at \(storedAt) nodes" + (isStoredOnlyHere ? " (only this one, though \(contactsKnown) are known)" : "")
+        guard isStoredOnlyHere else { return "stored seq \(seq) at \(storedAt) nodes" }
+        let why = contactsKnown > 0 ? "though \(contactsKnown) are known" : "no other node answered"
+        return "stored seq \(seq) at \(storedAt) nodes (only this one, \(why))"
     }
 }
 
@@ -56,14 +68,16 @@ extension DHTNode {
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .write)
         let ttlSeconds = ttl.map { Int64(max(1, $0.seconds.rounded(.up))) }
+        let hadValue = hadLiveValue(outcome)
         let write = Write(target: target, key: Array(key.utf8), value: value, seq: nextSeq(after: outcome), ttl: ttlSeconds)
         let stored = await storeAtClosest(write, outcome)
-        log(.info, .data, "put '\(key)' seq \(write.seq): stored at \(stored.count) nodes after \(outcome.queries) queries")
+        log(.info, .data, "put '\(key)' seq \(write.seq): stored at \(stored.count) nodes after \(outcome.queries) queries",
+            fields: [.text("key", key), .count("seq", Int(write.seq)), .count("nodes", stored.count), .count("queries", outcome.queries)])
         guard stored.count > 0 else { throw .notStored }
         let now = clock.now()
         mutate { $0.publications.publish(key: write.key, value: value, seq: write.seq, ttl: ttl, for: target, now: now) }
         scheduleMaintenance(by: now + configuration.republishDelay)
-        return stored.result(seq: write.seq)
+        return stored.result(seq: write.seq, hadValue: hadValue)
     }
 
     /// Deletes `key`: writes a tombstone with a higher `seq` to the K closest nodes. Holders
@@ -73,12 +87,14 @@ extension DHTNode {
         try checkWritable(key: key)
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .write)
+        let hadValue = hadLiveValue(outcome)
         let write = Write(target: target, key: Array(key.utf8), value: [], seq: nextSeq(after: outcome), tombstone: true)
         mutate { $0.publications.withdraw(target) }
         let stored = await storeAtClosest(write, outcome)
-        log(.info, .data, "delete '\(key)' seq \(write.seq): tombstone at \(stored.count) nodes")
+        log(.info, .data, "delete '\(key)' seq \(write.seq): tombstone at \(stored.count) nodes",
+            fields: [.text("key", key), .count("seq", Int(write.seq)), .count("nodes", stored.count)])
         guard stored.count > 0 else { throw .notStored }
-        return stored.result(seq: write.seq)
+        return stored.result(seq: write.seq, hadValue: hadValue)
     }
 
     /// Finds the value stored under `key`: the winning version among the nodes a find_value
@@ -95,7 +111,8 @@ extension DHTNode {
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .read)
         let local = read { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
-        log(.info, .data, "get '\(key)': \(outcome.value == nil ? "not found" : "found") after \(outcome.queries) queries")
+        log(.info, .data, "get '\(key)': \(outcome.value == nil ? "not found" : "found") after \(outcome.queries) queries",
+            fields: [.text("key", key), .text("result", outcome.value == nil ? "not_found" : "found"), .count("queries", outcome.queries)])
         if outcome.closest.isEmpty && local == nil && isCutOff(queried: outcome.queries) { throw .noNodeAnswered }
         let winner: FoundValue? = switch (outcome.value, local) {
         case (let remote?, let local?): local.supersedes(remote) ? local : remote
@@ -105,6 +122,17 @@ extension DHTNode {
         guard let winner, !winner.isDeleted else { return nil }
         if winner == outcome.value { cacheAlongPath(winner, key: key, outcome) }
         return winner
+    }
+
+    /// Whether the newest version the lookup or this node's store saw is a live value.
+    func hadLiveValue(_ outcome: LookupOutcome) -> Bool {
+        let local = read { $0.store.entry(for: outcome.target, now: clock.now()) }.map(FoundValue.init)
+        let newest = switch (outcome.value, local) {
+        case (let remote?, let local?): local.supersedes(remote) ? local : remote
+        case (let remote, nil): remote
+        case (nil, let local): local
+        }
+        return newest.map { !$0.isDeleted } ?? false
     }
 
     /// One more than the highest seq the lookup or this node's store saw; 0 if none.
@@ -135,7 +163,8 @@ extension DHTNode {
             if held && !journaled { notKeptHere = storage?.failure ?? "the journal cannot be written" }
         }
         let remote = results.count { if case .success = $0 { true } else { false } }
-        return StoreTally(remote: remote, here: storedHere, contactsKnown: read { $0.routingTable.count }, notKeptHere: notKeptHere)
+        let (contacts, seeds) = read { ($0.routingTable.count, !$0.rejoin.seeds.isEmpty) }
+        return StoreTally(remote: remote, here: storedHere, contactsKnown: contacts, notKeptHere: notKeptHere, hasBootstrapNodes: seeds)
     }
 
     /// Stores `write` in this node's own store, noting the holders it was also sent to.

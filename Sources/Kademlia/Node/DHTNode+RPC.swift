@@ -42,7 +42,8 @@ extension DHTNode {
                 return
             }
             let outcome = settle(result, from: address, expecting: expectedID, ourMethod: query.isOurExtension)
-            log(.debug, .rpc, RPCTrace.sent(query, to: address, outcome: outcome, after: clock.now() - now))
+            log(.debug, .rpc, RPCTrace.sent(query, to: address, outcome: outcome, after: clock.now() - now),
+                fields: [.text("peer", address.description)])
             completion(outcome)
         }
         let reserved = mutate { $0.reserveQuery(to: address, paced: paced, notBefore: notBefore, now: now, completion: settled) }

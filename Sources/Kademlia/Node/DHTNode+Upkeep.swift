@@ -25,7 +25,8 @@ extension DHTNode {
             item.completion(result)
             if !abandoned.isEmpty {
                 counters.upkeepAbandoned.add(abandoned.count, ordering: .relaxed)
-                log(.info, .maintenance, "\(item.address) is silent: \(abandoned.count) upkeep queries to it dropped")
+                log(.info, .maintenance, "\(item.address) is silent: \(abandoned.count) upkeep queries to it dropped",
+                    fields: [.text("peer", item.address.description), .count("dropped", abandoned.count)])
                 for waiting in abandoned { waiting.completion(.failure(.cancelled)) }
             }
             guard !start.isEmpty else { return }

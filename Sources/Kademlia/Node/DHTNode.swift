@@ -48,7 +48,7 @@ public final class DHTNode: Sendable {
             commitJournal()
             log(storage.recovery.damage == nil ? .info : .warning, .data, "\(storage.directory): \(storage.recovery)")
         }
-        transport.start(delegate: self)
+        transport.start(delegate: NodeInbound(node: self))
         transport.wake(at: clock.now())
     }
 
@@ -83,8 +83,11 @@ public final class DHTNode: Sendable {
     /// This node as a contact.
     public var contact: Contact { Contact(id: id, address: address) }
 
-    /// Stops answering and releases the transport; pending queries fail, and so does any
-    /// query sent afterwards, so lookups under way end at once.
+    /// Stops at once, as a crash would but cleanly: stops answering, releases the transport,
+    /// fails pending queries (so lookups under way end at once) and closes the journal.
+    /// Hands nothing on: the values this node held are one copy short until the others'
+    /// replication notices. To leave a network politely, call `leave()` instead, which
+    /// hands them on first and then calls this.
     public func stop() {
         transport.close()
         // Values were journaled as they changed; the contacts learned since the last tick go now.

@@ -76,6 +76,6 @@ public struct JoinResult: Sendable, Equatable, CustomStringConvertible {
 
     /// One line fit for a user.
     public var description: String {
-        "joined through \(answered) of \(tried) bootstrap nodes; \(contacts) contacts known"
+        "joined through \(answered) of \(tried) bootstrap node\(tried == 1 ? "" : "s"); \(contacts) contact\(contacts == 1 ? "" : "s") known"
     }
 }

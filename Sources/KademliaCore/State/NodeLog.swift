@@ -47,13 +47,37 @@ public struct LogRecord: Sendable, Equatable {
     public var node: String
     /// The line itself: plain text, no type dumps.
     public var message: String
+    /// The facts in the message as named values (peer, key, counts), for JSON log lines.
+    public var fields: [LogField]
 
-    public init(level: LogLevel, event: LogEvent, node: String, message: String) {
+    /// A record; `fields` repeat the message's facts for a machine.
+    public init(level: LogLevel, event: LogEvent, node: String, message: String, fields: [LogField] = []) {
         self.level = level
         self.event = event
         self.node = node
         self.message = message
+        self.fields = fields
     }
+}
+
+/// One named fact of a log record: `peer`, `key`, `nodes`, `queries`.
+public struct LogField: Sendable, Equatable {
+    /// The field's name, in snake case.
+    public var name: String
+    /// The value: text or a count.
+    public var value: Value
+
+    /// A field's value.
+    public enum Value: Sendable, Equatable {
+        case text(String)
+        case count(Int)
+    }
+
+    /// A text field.
+    public static func text(_ name: String, _ text: String) -> LogField { LogField(name: name, value: .text(text)) }
+
+    /// A count field.
+    public static func count(_ name: String, _ count: Int) -> LogField { LogField(name: name, value: .count(count)) }
 }
 
 /// Where a node writes its log records.

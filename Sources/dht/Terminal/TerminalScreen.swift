@@ -84,6 +84,7 @@ struct TerminalScreen: Sendable {
                 redrawPending = false
             }
             let toEnd = Self.mayLeaveTheLine(key) ? moveToEnd() : ""
+            let wasEmpty = editor.buffer.isEmpty
             let leaving = toEnd + (endsOnFreshRow ? "" : "\n")
             switch editor.handle(key) {
             case .none:
@@ -99,7 +100,7 @@ struct TerminalScreen: Sendable {
                 if editor.history.add(line) { reaction.recorded.append(line) }
                 reaction.events.append(.line(line))
             case .cancel:
-                reaction.output += toEnd + "^C\n"
+                reaction.output += toEnd + "^C\n" + (wasEmpty ? Output.interruptHint + "\n" : "")
                 cursorRow = 0
                 reaction.output += draw()
                 reaction.events.append(.interrupt)

@@ -43,11 +43,11 @@ import Testing
         let query = Message(transactionID: Array(repeating: 1, count: Message.maxTransactionIDSize + 1),
                             body: .query(sender: NodeID(key: "p"), .findValue(target: NodeID(key: "k"))))
         let before = node.traffic.datagramsSent
-        query.encoded().withUnsafeBytes { node.transport(received: $0, from: prober.localAddress) }
+        query.encoded().withUnsafeBytes { node.receive($0, from: prober.localAddress) }
         #expect(node.traffic.datagramsSent == before)
         let fine = Message(transactionID: Array(repeating: 1, count: Message.maxTransactionIDSize),
                            body: .query(sender: NodeID(key: "p"), .findValue(target: NodeID(key: "k"))))
-        fine.encoded().withUnsafeBytes { node.transport(received: $0, from: prober.localAddress) }
+        fine.encoded().withUnsafeBytes { node.receive($0, from: prober.localAddress) }
         #expect(node.traffic.datagramsSent == before + 1)
     }
 

@@ -47,9 +47,9 @@ private func text(_ words: String) -> [UInt8] { BencodeValue.string(words).encod
     @Test func mutableItemsAreSignedVersionedAndChecked() async throws {
         var cluster = await cluster()
         let writer = cluster.randomNode(), reader = cluster.randomNode()
-        let first = await cluster.network.run { try? await writer.putItem(text("first"), salt: Array("profile".utf8)) }
+        let first = await cluster.network.run { try? await writer.putMutableItem(text("first"), salt: Array("profile".utf8)) }
         #expect(first?.seq == 1)
-        let second = await cluster.network.run { try? await writer.putItem(text("second"), salt: Array("profile".utf8)) }
+        let second = await cluster.network.run { try? await writer.putMutableItem(text("second"), salt: Array("profile".utf8)) }
         #expect(second?.seq == 2, "one past the highest the network holds")
         let key = writer.signingPublicKey
         let read = await cluster.network.run { try? await reader.mutableItem(publicKey: key, salt: Array("profile".utf8)) }
@@ -60,10 +60,24 @@ private func text(_ words: String) -> [UInt8] { BencodeValue.string(words).encod
         // Another key cannot overwrite it: the target is the writer's key's, so the holders
         // check the signature against it and refuse.
         let intruder = Ed25519PrivateKey.generate()
-        let forged = await cluster.network.run { try? await reader.putItem(text("forged"), signedBy: intruder, salt: Array("profile".utf8)) }
+        let forged = await cluster.network.run { try? await reader.putMutableItem(text("forged"), signedBy: intruder, salt: Array("profile".utf8)) }
         #expect(forged?.target != second?.target)
         let after = await cluster.network.run { try? await reader.mutableItem(publicKey: key, salt: Array("profile".utf8)) }
         #expect(after?.value == text("second"))
+    }
+
+    @Test func aMutableItemReadsBackByTheTargetThePutReturned() async throws {
+        var cluster = await cluster()
+        let writer = cluster.randomNode(), reader = cluster.randomNode()
+        let salt = Array("pro file".utf8)
+        let put = try #require(await cluster.network.run { try? await writer.putMutableItem(text("by target"), salt: salt) })
+        let read = await cluster.network.run { try? await reader.mutableItem(target: put.target, salt: salt) }
+        #expect(read?.value == text("by target") && read?.publicKey == writer.signingPublicKey && read?.seq == put.seq)
+        // The salt is part of the signed bytes: without it nothing checks, so nothing is returned.
+        let unsalted = await cluster.network.run { try? await reader.mutableItem(target: put.target) }
+        #expect(unsalted == .some(nil))
+        let elsewhere = await cluster.network.run { try? await reader.mutableItem(target: NodeID(key: "nothing here"), salt: salt) }
+        #expect(elsewhere == .some(nil))
     }
 
     @Test func theSigningKeySurvivesARestart() throws {

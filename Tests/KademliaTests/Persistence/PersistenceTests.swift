@@ -61,7 +61,7 @@ import KademliaTestKit
         let network = MemoryNetwork()
         let first = node(network, try NodeStorage.open(directory: directory, clock: network.clock))
         let immutable = try await first.putItem(Array("12:Hello World!".utf8))
-        let mutable = try await first.putItem(Array("i42e".utf8), salt: Array("salt".utf8), seq: 7)
+        let mutable = try await first.putMutableItem(Array("i42e".utf8), salt: Array("salt".utf8), seq: 7)
         #expect(immutable.storedAt == 1 && mutable.storedAt == 1)
         let publicKey = first.signingPublicKey
         first.stop()
@@ -112,7 +112,7 @@ import KademliaTestKit
         for round in 0..<1500 {
             _ = try await lone.put(key: "key \(round % 10)", value: Array("round \(round)".utf8))
             if round % 100 == 99 {
-                lone.transportTick()
+                lone.tick()
                 largest = max(largest, try journalEntries(directory).count)
             }
         }

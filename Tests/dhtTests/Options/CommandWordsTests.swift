@@ -1,3 +1,4 @@
+import Kademlia
 import Testing
 @testable import dht
 
@@ -20,12 +21,16 @@ import Testing
         #expect(Command.parse(line: #"put "my key v"#) == .badQuoting(command: "put", problem: .unterminatedQuote))
         #expect(Command.parse(line: #"get "a"b"#) == .badQuoting(command: "get", problem: .textAfterQuote))
         #expect(Command.parse(line: #"get "a\""#) == .badQuoting(command: "get", problem: .unterminatedQuote))
-        #expect(Command.parse(line: #"put "" v"#) == .usage(command: "put"))
+        #expect(Command.parse(line: #"put "" v"#) == .emptyKey(command: "put"))
+        #expect(Command.parse(line: "get ''") == .emptyKey(command: "get"))
+        #expect(Command.parse(line: #"delete """#) == .emptyKey(command: "delete"))
         #expect(Command.parse(line: #"get "a" "b""#) == .usage(command: "get"))
     }
 
     @Test func newCommandsTakeTheirArguments() {
-        #expect(Command.parse(line: "keys") == .keys)
+        #expect(Command.parse(line: "keys") == .keys())
+        #expect(Command.parse(line: "keys --all") == .keys(all: true))
+        #expect(Command.parse(line: "keys --every") == .usage(command: "keys"))
         #expect(Command.parse(line: "PEERS") == .peers)
         #expect(Command.parse(line: "keys x") == .usage(command: "keys"))
         #expect(Command.parse(line: "where") == .usage(command: "where"))
@@ -40,5 +45,26 @@ import Testing
         for key in ["my key", #"a"b c"#, #"back\ slash"#, "tab\tkey"] {
             #expect(Command.parse(line: "get " + OutputViews.quoted(key)) == .get(key: key))
         }
+    }
+
+    @Test func singleQuotesWorkAsInAShell() {
+        #expect(Command.parse(line: "put 'single quoted' x") == .put(key: "single quoted", value: "x"))
+        #expect(Command.parse(line: #"get 'it"s \ here'"#) == .get(key: #"it"s \ here"#), "no escapes inside single quotes")
+        #expect(Command.parse(line: "get 'open") == .badQuoting(command: "get", problem: .unterminatedQuote))
+        #expect(Command.parse(line: "get 'a'b") == .badQuoting(command: "get", problem: .textAfterQuote))
+        #expect(Command.parse(line: "put it's fine") == .put(key: "it's", value: "fine"), "a quote inside a word is a character")
+    }
+
+    @Test func aQuotedSaltReadsBackAsTheSameSalt() {
+        #expect(Command.parse(line: #"mutable-put --salt "pro file" x y"#) == .mainline(.putMutable(text: "x y", salt: "pro file")))
+        #expect(Command.parse(line: "mutable-put --salt='pro file' x") == .mainline(.putMutable(text: "x", salt: "pro file")))
+        #expect(Command.parse(line: "mutable-put --salt plain x") == .mainline(.putMutable(text: "x", salt: "plain")))
+        let target = String(repeating: "ab", count: 20), key = String(repeating: "cd", count: 32)
+        #expect(Command.parse(line: #"mutable-get \#(target) "pro file""#)
+                == .mainline(.getMutableAt(target: NodeID(hex: target) ?? NodeID(key: ""), salt: "pro file")))
+        #expect(Command.parse(line: "mutable-get \(key) 'pro file'")
+                == .mainline(.getMutable(publicKey: MainlineCommand.hexBytes(key) ?? [], salt: "pro file")))
+        #expect(Output.reply(to: Command.parse(line: "mutable-get 1234") ?? .status)
+                == "Invalid hash '1234' for mutable-get: expected the 40-digit target or the 64-digit public key that mutable-put printed (hexadecimal)")
     }
 }

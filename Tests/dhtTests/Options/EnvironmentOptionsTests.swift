@@ -64,7 +64,19 @@ import Testing
     @Test func serviceAndJSONFlags() {
         #expect(options(["1", "--no-repl"], [:])?.serviceMode == true)
         #expect(options(["1", "--json"], [:])?.jsonReplies == true)
-        #expect(problem(["1", "--no-repl=1"], [:]) == "unknown option '--no-repl=1'")
+        // As the environment spells a switch, so may the command line.
+        #expect(options(["1", "--no-repl=1"], [:])?.serviceMode == true)
+        #expect(options(["1", "--json=yes"], [:])?.jsonReplies == true)
+        #expect(options(["1", "--json=0"], ["DHT_JSON": "1"])?.jsonReplies == false)
+        #expect(problem(["1", "--json=maybe"], [:]) == "option '--json' takes no value, or =1 or =0 (got 'maybe')")
+    }
+
+    @Test func unknownDHTVariablesAreNamedWithTheLikelyOne() {
+        let warnings = CommandLineOptions.unknownEnvironmentWarnings(
+            ["DHT_LOGLEVEL": "debug", "DHT_PORT": "1", "DHT_FROB": "x", "HOME": "/root", "DHT_DATA_DIR": "/tmp"])
+        #expect(warnings == ["warning: ignoring unknown environment variable DHT_FROB",
+                             "warning: ignoring unknown environment variable DHT_LOGLEVEL (did you mean DHT_LOG_LEVEL?)"])
+        #expect(CommandLineOptions.environmentNames.isSuperset(of: ["DHT_BIND", "DHT_NO_REPL", "DHT_VALUE_LIFETIME", "DHT_MAX_VALUES"]))
     }
 
     @Test func limitOptionsByFlagAndVariable() {

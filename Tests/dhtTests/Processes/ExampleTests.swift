@@ -31,7 +31,7 @@ import Testing
         process.waitUntilExit()
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         #expect(process.terminationStatus == 0, "\(lines)")
-        #expect(lines.first == "joined through 1 of 1 bootstrap nodes; 1 contacts known")
+        #expect(lines.first == "joined through 1 of 1 bootstrap node; 1 contact known")
         #expect(lines.dropFirst().first == #"seq 0: "world""#)
         #expect(lines.last?.contains(": 1 contacts in 1 buckets, 0 keys, 1 tombstones") == true, "\(lines)")
     }

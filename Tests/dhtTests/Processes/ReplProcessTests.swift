@@ -127,9 +127,9 @@ import Testing
             "--rejoin-initial", "500ms", "--rejoin-max", "5s", "--leave-timeout", "1s", "--failure-limit", "3",
         ])
         defer { node.kill() }
-        #expect(try await node.command("join \(endpoint)") == "Joined through \(endpoint): 1 nodes known")
+        #expect(try await node.command("join \(endpoint)") == "Joined through \(endpoint): 1 node known")
         #expect(try await node.command("put --ttl 30m k v") == "Stored key 'k' at 2 nodes")
-        #expect(try await node.command("put --ttl 30") ==
+        #expect(try await node.failingCommand("put --ttl 30") ==
             "Invalid duration '30' for --ttl: no unit; expected a whole number and a unit (ms, s, m, h or d), such as 30s or 2h")
         #expect(try await node.command("get k") == "Value: v")
 
@@ -143,8 +143,9 @@ import Testing
         #expect(tail.last == "==================")
 
         #expect(try await node.command("quit") == "Goodbye!")
-        #expect(try await node.waitForExit() == 0)
-        #expect(node.errorOutputAfterBanner.isEmpty, "\(node.errorOutput)")
+        #expect(try await node.waitForExit() == 1)
+        #expect(node.errorOutputAfterBanner == "Invalid duration '30' for --ttl: no unit; expected a whole number and a unit "
+                + "(ms, s, m, h or d), such as 30s or 2h\ndht: 1 command failed\n", "\(node.errorOutput)")
     }
 
     @Test func helpAndVersionExit0() async throws {
@@ -160,14 +161,15 @@ import Testing
     @Test func unknownCommandAndUsageErrorsKeepTheREPLGoing() async throws {
         let node = try ReplProcess(["0", "--bind", "127.0.0.1"])
         defer { node.kill() }
-        #expect(try await node.command("frobnicate") == "Unknown command: frobnicate")
-        #expect(try await node.readLine() == "Type 'help' for the list of commands.")
+        #expect(try await node.failingCommand("frobnicate") == "Unknown command: frobnicate")
+        #expect(try await node.readErrorLine() == "Type 'help' for the list of commands.")
         try node.send("")
-        #expect(try await node.command("get") == "Usage: get <key>")
-        #expect(try await node.command("put k") == "Usage: put <key> <value>")
+        #expect(try await node.failingCommand("get") == "Usage: get <key>")
+        #expect(try await node.failingCommand("put k") == "Usage: put <key> <value>")
         #expect(try await node.status().contains("Stored keys: 0"))
         #expect(try await node.command("exit") == "Goodbye!")
-        #expect(try await node.waitForExit() == 0)
-        #expect(node.errorOutputAfterBanner.isEmpty, "quiet by default after the banner: \(node.errorOutput)")
+        // Errors went to stderr, so a script reading stdout sees only answers; and it learns of them from the status.
+        #expect(try await node.waitForExit() == 1)
+        #expect(node.errorOutput.hasSuffix("dht: 3 commands failed\n"), "\(node.errorOutput)")
     }
 }

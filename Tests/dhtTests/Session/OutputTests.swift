@@ -91,6 +91,7 @@ import Testing
 
     @Test func joinReplies() {
         #expect(Output.joined(endpoint: "localhost:8001", nodes: 3) == "Joined through localhost:8001: 3 nodes known")
+        #expect(Output.joined(endpoint: "localhost:8001", nodes: 1) == "Joined through localhost:8001: 1 node known")
         #expect(Output.joinUnanswered(endpoint: "127.0.0.1:9") == "Could not join through 127.0.0.1:9: no answer")
         #expect(Output.reply(to: .invalidEndpoint(reason: "node 'x' has no port (expected host:port)")) ==
             "Could not join: node 'x' has no port (expected host:port)")

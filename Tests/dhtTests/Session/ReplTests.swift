@@ -9,14 +9,27 @@ import Testing
     final class Transcript: SessionScreen {
         private let lines = Mutex<[String]>([])
         private let warnings = Mutex<[String]>([])
+        /// Both streams' lines in the order written, as a terminal shows them.
+        private let both = Mutex<[String]>([])
         private let prompts = Mutex(0)
         let countsPrompts: Bool
         init(countsPrompts: Bool = false) { self.countsPrompts = countsPrompts }
-        func reply(_ text: String) { lines.withLock { $0 += text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } }
-        func warn(_ text: String) { warnings.withLock { $0.append(text) } }
+        func reply(_ text: String) {
+            let split = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            lines.withLock { $0 += split }
+            both.withLock { $0 += split }
+        }
+        func warn(_ text: String) {
+            warnings.withLock { $0.append(text) }
+            both.withLock { $0 += text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        }
         func setReady(_ ready: Bool) { if ready && countsPrompts { prompts.withLock { $0 += 1 } } }
+        /// Stdout's lines.
         var all: [String] { lines.withLock { $0 } }
+        /// Stderr's writes, one per warning or error.
         var stderr: [String] { warnings.withLock { $0 } }
+        /// Stdout's and stderr's lines interleaved as written.
+        var merged: [String] { both.withLock { $0 } }
         var promptCount: Int { prompts.withLock { $0 } }
     }
 
@@ -34,11 +47,21 @@ import Testing
         return transcript
     }
 
+    /// Both streams' lines, as a terminal shows them, and the prompts drawn.
     private func run(_ input: [String], interactive: Bool = false) async throws -> (lines: [String], prompts: Int) {
         let node = try DHTNode.udp(port: 0, host: "127.0.0.1")
         defer { node.stop() }
         let transcript = try await Self.run(input, on: node, interactive: interactive)
-        return (transcript.all, transcript.promptCount)
+        return (transcript.merged, transcript.promptCount)
+    }
+
+    @Test func errorsGoToStderrAndAnswersToStdout() async throws {
+        let node = try DHTNode.udp(port: 0, host: "127.0.0.1")
+        defer { node.stop() }
+        let transcript = try await Self.run(["put k v", "frobnicate", "get k", "put", "get nothing", "put \"\" v"], on: node)
+        #expect(transcript.all == ["Stored key 'k' at 1 nodes", "Value: v", "Key 'nothing' not found", "Goodbye!"])
+        #expect(transcript.stderr == ["Unknown command: frobnicate\nType 'help' for the list of commands.", "Usage: put <key> <value>",
+                                      "Empty keys are refused (put): a key needs at least one character"])
     }
 
     @Test func localCommandsThenQuitIgnoresTheRest() async throws {
@@ -101,17 +124,18 @@ import Testing
         defer { peer.stop() }
         let endpoint = "127.0.0.1:\(peer.address.port)"
         let (lines, _) = try await run(["join \(endpoint)", "status"])
-        #expect(lines.first == "Joined through \(endpoint): 1 nodes known")
+        #expect(lines.first == "Joined through \(endpoint): 1 node known")
         #expect(lines.contains("Total known nodes: 1"))
     }
 
     @Test func joinFailuresAreOneLineAndKeepTheREPLGoing() async throws {
         let silent = try SilentUDPSocket()
-        let (lines, _) = try await run(["join localhost", "join", "join 127.0.0.1:\(silent.port)", "status"])
-        #expect(lines.prefix(3) == [
+        let (lines, _) = try await run(["join localhost", "join", "join 127.0.0.1:\(silent.port)", "join 8001", "status"])
+        #expect(lines.prefix(4) == [
             "Could not join: node 'localhost' has no port (expected host:port)",
             "Usage: join <host:port>",
             "Could not join through 127.0.0.1:\(silent.port): no answer",
+            "Could not join: node '8001' is a port alone: give host:port, such as localhost:8001",
         ])
         #expect(lines.contains("Total known nodes: 0"))
         withExtendedLifetime(silent) {}

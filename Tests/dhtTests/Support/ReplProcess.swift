@@ -96,6 +96,26 @@ final class ReplProcess {
         return try await readLine(timeout: timeout)
     }
 
+    /// The next stderr line that is not part of the start-up banner, waiting at most `timeout`.
+    func readErrorLine(timeout: Duration = defaultTimeout) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let line = stderr.takeLine() {
+                if Self.bannerPrefixes.contains(where: { line.hasPrefix($0) }) { continue }
+                return line
+            }
+            if stderr.isFinished { throw failure("stderr ended") }
+            if ContinuousClock.now >= deadline { throw failure("no stderr line within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Sends a one-line command that fails and returns its one-line reply, which goes to stderr.
+    func failingCommand(_ line: String, timeout: Duration = defaultTimeout) async throws -> String {
+        try send(line)
+        return try await readErrorLine(timeout: timeout)
+    }
+
     /// Sends `status` and returns the whole block.
     func status(timeout: Duration = defaultTimeout) async throws -> [String] {
         try send("status")
@@ -133,10 +153,13 @@ final class ReplProcess {
 
     /// Stderr so far without the start-up banner (`Banner`), which every node prints.
     var errorOutputAfterBanner: String {
-        let bannerPrefixes = ["dht \(Output.version): node ", "listening on UDP ", "no bootstrap node given: ", "joined through "]
-        return stderr.all.split(separator: "\n").filter { line in !bannerPrefixes.contains { line.hasPrefix($0) } }
+        stderr.all.split(separator: "\n").filter { line in !Self.bannerPrefixes.contains { line.hasPrefix($0) } }
             .map { $0 + "\n" }.joined()
     }
+
+    /// How the start-up banner's lines begin.
+    static let bannerPrefixes = ["dht \(Output.version): node ", "listening on UDP ", "no bootstrap node given: ", "joined through ",
+                                 Output.replHint]
 
     /// Stderr lines, once the child has closed it (on exit).
     func errorLines(timeout: Duration = defaultTimeout) async throws -> [String] {
