@@ -100,6 +100,34 @@ import Testing
         #expect(lonely.description.contains("only this one"))
     }
 
+    @Test func aDeleteSaysWhetherAValueWasThere() async throws {
+        let node = try DHTNode.udp(port: 0, host: "127.0.0.1")
+        defer { node.stop() }
+        _ = try await node.put(key: "here", value: [1])
+        #expect(try await node.delete(key: "here").hadValue)
+        #expect(try await node.delete(key: "here").hadValue == false, "a tombstone is no value")
+        #expect(try await node.delete(key: "never").hadValue == false)
+        #expect(try await node.put(key: "here", value: [2]).hadValue == false)
+        #expect(try await node.put(key: "here", value: [3]).hadValue)
+    }
+
+    @Test func aPutWhoseBootstrapNodeNeverAnsweredIsStoredOnlyHere() async throws {
+        let silent = try DHTNode.udp(port: 0, host: "127.0.0.1")
+        let address = silent.address
+        silent.stop()
+        var configuration = quick()
+        configuration.rejoinInitialDelay = .seconds(3600)
+        let node = try DHTNode.udp(port: 0, host: "127.0.0.1", configuration: configuration)
+        defer { node.stop() }
+        _ = try? await node.bootstrap([address])
+        let result = try await node.put(key: "k", value: [1])
+        #expect(result.contactsKnown == 0 && result.hasBootstrapNodes && result.isStoredOnlyHere, "\(result)")
+        #expect(result.description == "stored seq 0 at 1 nodes (only this one, no other node answered)")
+        let alone = try DHTNode.udp(port: 0, host: "127.0.0.1")
+        defer { alone.stop() }
+        #expect(try await alone.put(key: "k", value: [1]).isStoredOnlyHere == false, "a node alone by choice")
+    }
+
     @Test func aStoppedNodeRefusesEverything() async throws {
         let node = try DHTNode.udp(port: 0, host: "127.0.0.1")
         _ = try await node.put(key: "k", value: [1])

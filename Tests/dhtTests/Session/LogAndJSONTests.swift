@@ -41,6 +41,14 @@ import Testing
                            "message": "ping to 127.0.0.1:9: timed out in 2000.00 ms"])
     }
 
+    @Test func jsonLogLinesCarryTheRecordsFieldsAfterTheMessage() {
+        let record = LogRecord(level: .info, event: .data, node: "3fa2b1c0", message: "put 'k' seq 2: stored at 3 nodes after 9 queries",
+                               fields: [.text("key", "k"), .count("seq", 2), .count("nodes", 3), .text("message", "not twice")])
+        #expect(LogLine.json(record, time: "T") == #"{"time":"T","level":"info","node":"3fa2b1c0","event":"data","#
+                + #""message":"put 'k' seq 2: stored at 3 nodes after 9 queries","key":"k","seq":2,"nodes":3}"#)
+        #expect(!LogLine.text(record, time: "T").contains("nodes="), "text lines stay as they read")
+    }
+
     @Test func jsonStringsSurviveEveryAwkwardCharacter() throws {
         let awkward = "quote \" backslash \\ newline \n tab \t nul \u{0} bell \u{7} del \u{7F} é € 😀"
         let encoded = JSONValue.object([("s", .string(awkward)), ("n", .integer(-42)), ("x", .number(0.4125)),

@@ -83,7 +83,33 @@ import Testing
         #expect(deleted.warning?.hasPrefix("warning: not kept on this node") == true)
     }
 
+    @Test func aPutStoredOnlyHereSaysWhyThatMatters() {
+        let known = Replies.stored(key: "k", PutResult(storedAt: 1, seq: 0, storedHere: true, contactsKnown: 1))
+        #expect(known.warning == "warning: stored only on this node: none of the 1 other node known took it")
+        let silentBootstrap = Replies.stored(key: "k", PutResult(storedAt: 1, seq: 0, storedHere: true, hasBootstrapNodes: true))
+        #expect(silentBootstrap.warning == "warning: stored only on this node: no other node answered (is the bootstrap node running?)")
+        #expect(silentBootstrap.json.encoded.contains(#""only_here":true"#))
+        let aloneByChoice = Replies.stored(key: "k", PutResult(storedAt: 1, seq: 0, storedHere: true))
+        #expect(aloneByChoice.warning == nil && aloneByChoice.json.encoded.contains(#""only_here":false"#))
+    }
+
+    @Test func aTTLBeyondACopysLifetimeIsExplainedNotSilentlyCapped() {
+        let result = PutResult(storedAt: 3, seq: 0, storedHere: true, contactsKnown: 5)
+        let long = Replies.stored(key: "k", result, ttl: .seconds(3 * 86_400), lifetime: .seconds(86_400))
+        #expect(long.text == "Stored key 'k' at 3 nodes")
+        #expect(long.warning == "note: a copy lives at most 1d on a node; this node republishes it until its 3d are up, "
+                + "so it lives that long only while this node runs")
+        #expect(long.json.encoded.hasSuffix(#""copy_lifetime_s":86400}"#))
+        let within = Replies.stored(key: "k", result, ttl: .seconds(86_400), lifetime: .seconds(86_400))
+        #expect(within.warning == nil && !within.json.encoded.contains("copy_lifetime_s"))
+    }
+
     @Test func deleteReplies() {
+        let nothing = Replies.deleted(key: "gone", PutResult(storedAt: 2, seq: 0, hadValue: false))
+        #expect(nothing.text == "Key 'gone' was not found; its tombstone is at 2 nodes all the same, so no unseen copy comes back")
+        #expect(nothing.json.encoded.contains(#""existed":false"#))
+        let real = Replies.deleted(key: "k", PutResult(storedAt: 2, seq: 4, hadValue: true))
+        #expect(real.text == "Deleted key 'k' at 2 nodes" && real.json.encoded.contains(#""existed":true"#))
         #expect(Output.deleted(key: "k", nodes: 1) == "Deleted key 'k' at 1 nodes")
         #expect(Output.deleted(key: "hello", nodes: 8) == "Deleted key 'hello' at 8 nodes")
         #expect(Output.deleteFailed(key: "k", error: .notStored) == "Could not delete key 'k': no node accepted it")
