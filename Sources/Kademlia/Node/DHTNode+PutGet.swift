@@ -68,8 +68,8 @@ extension DHTNode {
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .write)
         let ttlSeconds = ttl.map { Int64(max(1, $0.seconds.rounded(.up))) }
-        let hadValue = hadLiveValue(outcome)
-        let write = Write(target: target, key: Array(key.utf8), value: value, seq: nextSeq(after: outcome), ttl: ttlSeconds)
+        let (seq, hadValue) = versionsSeen(outcome)
+        let write = Write(target: target, key: Array(key.utf8), value: value, seq: seq, ttl: ttlSeconds)
         let stored = await storeAtClosest(write, outcome)
         log(.info, .data, "put '\(key)' seq \(write.seq): stored at \(stored.count) nodes after \(outcome.queries) queries",
             fields: [.text("key", key), .count("seq", Int(write.seq)), .count("nodes", stored.count), .count("queries", outcome.queries)])
@@ -87,8 +87,8 @@ extension DHTNode {
         try checkWritable(key: key)
         let target = NodeID(key: key)
         let outcome = await lookup(target, for: .write)
-        let hadValue = hadLiveValue(outcome)
-        let write = Write(target: target, key: Array(key.utf8), value: [], seq: nextSeq(after: outcome), tombstone: true)
+        let (seq, hadValue) = versionsSeen(outcome)
+        let write = Write(target: target, key: Array(key.utf8), value: [], seq: seq, tombstone: true)
         mutate { $0.publications.withdraw(target) }
         let stored = await storeAtClosest(write, outcome)
         log(.info, .data, "delete '\(key)' seq \(write.seq): tombstone at \(stored.count) nodes",
@@ -124,22 +124,18 @@ extension DHTNode {
         return winner
     }
 
-    /// Whether the newest version the lookup or this node's store saw is a live value.
-    func hadLiveValue(_ outcome: LookupOutcome) -> Bool {
+    /// What a write must know of the versions the lookup and this node's store saw: the seq
+    /// one past the highest (0 if none; saturating, since a peer may report Int64.max and a
+    /// write must not trap on it), and whether the newest is a live value, not a tombstone.
+    func versionsSeen(_ outcome: LookupOutcome) -> (nextSeq: Int64, hadValue: Bool) {
         let local = read { $0.store.entry(for: outcome.target, now: clock.now()) }.map(FoundValue.init)
         let newest = switch (outcome.value, local) {
         case (let remote?, let local?): local.supersedes(remote) ? local : remote
         case (let remote, nil): remote
         case (nil, let local): local
         }
-        return newest.map { !$0.isDeleted } ?? false
-    }
-
-    /// One more than the highest seq the lookup or this node's store saw; 0 if none.
-    /// Saturating: a peer may report seq Int64.max, and a write must not trap on it.
-    func nextSeq(after outcome: LookupOutcome) -> Int64 {
-        let localSeq = read { $0.store.entry(for: outcome.target, now: clock.now())?.seq }
-        return [outcome.value?.seq, localSeq].compactMap { $0 }.max().map { $0 == .max ? .max : $0 + 1 } ?? 0
+        let highest = [outcome.value?.seq, local?.seq].compactMap { $0 }.max()
+        return (highest.map { $0 == .max ? .max : $0 + 1 } ?? 0, newest.map { !$0.isDeleted } ?? false)
     }
 
     /// Sends `write` to the K closest that answered the lookup with a token, and stores it

@@ -46,6 +46,13 @@ import Testing
         expectKeys("\rx\n", [.enter, .character("x"), .enter])
     }
 
+    @Test func bracketedPasteMarkersAreDroppedAndThePastedLinesKept() {
+        // A terminal left in bracketed-paste mode by another program wraps a paste in
+        // ESC [200~ ... ESC [201~: the lines inside must still arrive as typed, Enter and all.
+        expectKeys("\u{1b}[200~get a\rget b\r\u{1b}[201~",
+                   "get a".map { Key.character($0) } + [.enter] + "get b".map { Key.character($0) } + [.enter])
+    }
+
     @Test func tabAndBothBackspaces() {
         expectKeys([0x09], [.tab])
         expectKeys([0x7f], [.backspace])
