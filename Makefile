@@ -6,6 +6,7 @@
 #   make test-debug                  the same tests in a debug build
 #   make fuzz-build                  the libFuzzer target over the datagram handler (Fuzz/build.sh)
 #   make fuzz FUZZ_SECONDS=600       fuzz it, 60 s by default; new inputs go to .build-fuzz/corpus
+#   make fuzz-http FUZZ_SECONDS=600  fuzz the HTTP/1.1 request parser the same way (Fuzz/HTTPFuzzer)
 #   make interop                     our nodes beside stock libtorrent 2.1.1 on loopback (interop/run.sh)
 
 SWIFT ?= swift
@@ -13,7 +14,7 @@ PORT ?= 8001
 ARGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build release run test test-debug clean bench-compare fuzz fuzz-build interop
+.PHONY: all build release run test test-debug clean bench-compare fuzz fuzz-http fuzz-build interop
 
 all: build
 
@@ -43,12 +44,13 @@ interop: ; bash interop/run.sh
 
 # The fuzzer is built by swiftc, not SwiftPM, into .build-fuzz (see Fuzz/README.md).
 FUZZER := .build-fuzz/datagram-fuzzer
-FUZZ_SOURCES := $(shell find Sources/Kademlia Sources/KademliaCore Sources/KademliaTestKit Fuzz/DatagramFuzzer -name '*.swift') Sources/CLinux/CLinux.h Sources/CLinux/module.modulemap Fuzz/build.sh
+HTTP_FUZZER := .build-fuzz/http-fuzzer
+FUZZ_SOURCES := $(shell find Sources/Kademlia Sources/KademliaCore Sources/KademliaTestKit Fuzz/DatagramFuzzer Fuzz/HTTPFuzzer -name '*.swift') Sources/CLinux/CLinux.h Sources/CLinux/module.modulemap Fuzz/build.sh
 
 fuzz-build:
 	bash Fuzz/build.sh
 
-$(FUZZER): $(FUZZ_SOURCES)
+$(FUZZER) $(HTTP_FUZZER): $(FUZZ_SOURCES)
 	bash Fuzz/build.sh
 
 # One core, -max_len 1500 as the node drops longer datagrams. New inputs go to the first
@@ -59,3 +61,9 @@ fuzz: $(FUZZER)
 	mkdir -p .build-fuzz/corpus
 	SWIFT_DETERMINISTIC_HASHING=1 $(FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=1500 -rss_limit_mb=2048 \
 		-timeout=10 -detect_leaks=0 -print_final_stats=1 -artifact_prefix=.build-fuzz/ .build-fuzz/corpus Fuzz/corpus
+
+# The HTTP parser's fuzzer: inputs up to 64 KiB (past every limit), its own corpus directory.
+fuzz-http: $(HTTP_FUZZER)
+	mkdir -p .build-fuzz/http-corpus
+	SWIFT_DETERMINISTIC_HASHING=1 $(HTTP_FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+		-timeout=10 -print_final_stats=1 -artifact_prefix=.build-fuzz/http- .build-fuzz/http-corpus Fuzz/http-corpus

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target .build-fuzz/datagram-fuzzer (see Fuzz/README.md).
+# Builds the libFuzzer targets .build-fuzz/datagram-fuzzer and .build-fuzz/http-fuzzer (see Fuzz/README.md).
 #
 # SwiftPM cannot build a libFuzzer binary (it would link its own main), so swiftc does it
 # directly: the pure core (KademliaCore), the shell (Kademlia) and the test kit (for the
@@ -30,6 +30,7 @@ mapfile -t CORE < <(find Sources/KademliaCore -name '*.swift' | LC_ALL=C sort)
 mapfile -t LIBRARY < <(find Sources/Kademlia -name '*.swift' | LC_ALL=C sort)
 mapfile -t TESTKIT < <(find Sources/KademliaTestKit -name '*.swift' | LC_ALL=C sort)
 mapfile -t HARNESS < <(find Fuzz/DatagramFuzzer -name '*.swift' | LC_ALL=C sort)
+mapfile -t HTTP_HARNESS < <(find Fuzz/HTTPFuzzer -name '*.swift' | LC_ALL=C sort)
 
 "$SWIFTC" "${FLAGS[@]}" -module-name KademliaCore -enable-testing -wmo -num-threads "$THREADS" \
     -emit-module -emit-module-path "$OUT/modules/KademliaCore.swiftmodule" \
@@ -50,4 +51,9 @@ mapfile -t HARNESS < <(find Fuzz/DatagramFuzzer -name '*.swift' | LC_ALL=C sort)
     "${HARNESS[@]}" "$OUT/libKademliaTestKit.a" "$OUT/libKademlia.a" "$OUT/libKademliaCore.a" \
     -o "$OUT/datagram-fuzzer"
 
-echo "built $OUT/datagram-fuzzer"
+# The HTTP parser is pure: its harness needs the core alone.
+"$SWIFTC" "${FLAGS[@]}" -module-name HTTPFuzzer -warnings-as-errors \
+    "${HTTP_HARNESS[@]}" "$OUT/libKademliaCore.a" \
+    -o "$OUT/http-fuzzer"
+
+echo "built $OUT/datagram-fuzzer and $OUT/http-fuzzer"
