@@ -99,6 +99,20 @@ enum App {
             return .failure
         }
 
+        var httpServer: HTTPServer?
+        if let host = options.http.address {
+            do {
+                let server = try HTTPServer.bind(host: host, port: options.http.port)
+                let api = HTTPAPI(repl: REPL(node: node), policy: options.http.policy(port: server.address.port))
+                server.serve { request in await api.respond(to: request) }
+                httpServer = server
+            } catch {
+                Console.printError(Output.error("cannot listen for HTTP on \(host):\(options.http.port): \(error)"))
+                node.stop()
+                return .failure
+            }
+        }
+
         let (events, post) = AsyncStream.makeStream(of: SessionEvent.self, bufferingPolicy: .unbounded)
         let signals = SignalWatcher { post.yield(.signal($0)) }
         let banner = BannerPrinter(screen: screen, format: options.logFormat, node: node, enabled: options.logLevel < .error)
@@ -106,6 +120,7 @@ enum App {
         banner.say(Banner.started(id: node.id, bindAddress: options.bindAddress, port: node.address.port, interfaces: interfaces))
         let reachable = "\(Banner.reachable(options.bindAddress, interfaces)):\(node.address.port)"
         if let storage { banner.say([Banner.restored(storage)]) }
+        if let httpServer { banner.say(["HTTP: http://\(httpServer.address)/api/v1/status"]) }
         if seeds.isEmpty && storage?.savedContacts.isEmpty != false {
             banner.say([Banner.newNetwork(reachableAt: reachable)])
         } else {
@@ -128,6 +143,7 @@ enum App {
         let session = Session(repl: REPL(node: node), format: options.jsonReplies ? .json : .text, screen: screen,
                               pipeline: options.pipeline)
         let ending = await session.run(events: events, post: { post.yield($0) })
+        httpServer?.stop()
         let status = await shutDown(node, after: ending, screen: screen, signals: signals, format: session.format)
         // A script fed through a pipe learns that a command failed from the exit status, as with `sh -e`
         // but without stopping: every line still runs. A person at the terminal saw each error already.

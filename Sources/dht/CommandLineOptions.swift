@@ -62,6 +62,8 @@ struct CommandLineOptions: Equatable {
     var tuning = NodeTuning()
     /// Overrides of the node's store, rate and routing-table limits.
     var limits = LimitOptions()
+    /// The HTTP API's settings.
+    var http = HTTPOptions()
 
     /// The options that take no value.
     static let flags = ["--no-repl", "--json", LimitOptions.strictLoopbackFlag, "--mainline"]
@@ -151,6 +153,7 @@ struct CommandLineOptions: Equatable {
         guard let port = port ?? (requirePort ? nil : 0) else { return fail("missing port (give it as the first argument or in DHT_PORT)") }
         options.port = port
         if !positionalBootstrap.isEmpty { options.bootstrap = positionalBootstrap }
+        if requirePort, let problem = options.http.problem { return fail(problem) }
         return .success(.run(options))
     }
 
@@ -173,6 +176,7 @@ struct CommandLineOptions: Equatable {
             setFlag(flag, on)
         }
         let valued = Self.valueOptions + NodeTuning.durationOptions + [NodeTuning.failureLimitOption] + LimitOptions.valueOptions
+            + HTTPOptions.valueOptions
         for option in valued where !given.contains(option) {
             let name = Self.environmentName(of: option)
             guard let text = environment[name], !text.isEmpty || option == "--history-file" else { continue }
@@ -194,6 +198,7 @@ struct CommandLineOptions: Equatable {
     /// Every `DHT_*` variable the program reads.
     static var environmentNames: Set<String> {
         let options = flags + valueOptions + NodeTuning.durationOptions + [NodeTuning.failureLimitOption] + LimitOptions.valueOptions
+            + HTTPOptions.valueOptions
         return Set(["DHT_PORT", "DHT_BOOTSTRAP"] + options.map(environmentName(of:)))
     }
 
@@ -220,6 +225,7 @@ struct CommandLineOptions: Equatable {
     /// Whether `name` is an option followed by a value (`--name VALUE` or `--name=VALUE`).
     private static func takesValue(_ name: String) -> Bool {
         valueOptions.contains(name) || NodeTuning.handles(name) || LimitOptions.valueOptions.contains(name)
+            || HTTPOptions.valueOptions.contains(name)
     }
 
     /// Sets the value option `name` from `value`; returns the usage message if `value` cannot be used.
@@ -263,6 +269,8 @@ struct CommandLineOptions: Equatable {
             pipeline = count
         case _ where LimitOptions.valueOptions.contains(name):
             return limits.set(name, to: value)
+        case _ where HTTPOptions.valueOptions.contains(name):
+            return http.set(name, to: value)
         default:
             return tuning.set(name, to: value)
         }

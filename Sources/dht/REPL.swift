@@ -32,7 +32,7 @@ struct REPL: Sendable {
     }
 
     /// Checks the sizes first so an oversized key or value never reaches the network.
-    private func put(key: String, value: [UInt8], ttl: Duration?) async -> Reply {
+    func put(key: String, value: [UInt8], ttl: Duration?) async -> Reply {
         if let refusal = Replies.sizeRefusal(op: "put", key: key, valueSize: value.count) { return refusal }
         do {
             let result = try await node.put(key: key, value: value, ttl: ttl)

@@ -85,7 +85,7 @@ public struct HTTPHeaders: Sendable, Equatable {
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    func trimmingBlanks() -> Substring {
+    package func trimmingBlanks() -> Substring {
         let text = self[...]
         let start = text.firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex
         let end = text.lastIndex { $0 != " " && $0 != "\t" }.map { text.index(after: $0) } ?? start
