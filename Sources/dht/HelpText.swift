@@ -37,6 +37,13 @@ extension Output {
           --pipeline N       run up to N network commands of piped input at once, replies still
                              in input order (default 1: one at a time; at most 64); commands in
                              flight together may reach the network in any order
+          --http [ADDR:]PORT serve the HTTP API (README § HTTP) on 127.0.0.1:PORT, or on ADDR:PORT;
+                             port 0 takes a free one, which the banner prints (default: off)
+          --http-token TOKEN every API request must carry Authorization: Bearer TOKEN; required
+                             to listen beyond loopback
+          --http-allow-host NAMES
+                             host names (comma-separated) the API answers to besides 127.0.0.1,
+                             localhost, [::1] and the bound address
           -h, --help         show this help
           --version          show the version
         Limits (defaults in docs/PROTOCOL.md):
