@@ -1,3 +1,4 @@
+import Foundation
 import Kademlia
 
 /// Builds each command's `Reply`: the text from `Output` (the scripts' contract) beside
@@ -62,8 +63,15 @@ enum Replies {
                          json: .object([("op", "get"), ("key", .string(key)), ("found", false)]))
         }
         return Reply(text: Output.getResult(key: key, value: found.value),
-                     json: .object([("op", "get"), ("key", .string(key)), ("found", true),
-                                    ("value", .string(String(decoding: found.value, as: UTF8.self))), ("seq", .integer(found.seq))]))
+                     json: .object([("op", "get"), ("key", .string(key)), ("found", true), valueField(found.value),
+                                    ("seq", .integer(found.seq))]))
+    }
+
+    /// A value in JSON: `"value"` as text when its bytes are UTF-8, else `"value_base64"`,
+    /// so a binary value reaches a script byte for byte instead of with replacement characters.
+    static func valueField(_ value: [UInt8]) -> (String, JSONValue) {
+        if let text = String(validating: value, as: UTF8.self) { return ("value", .string(text)) }
+        return ("value_base64", .string(Data(value).base64EncodedString()))
     }
 
     /// A get or where that could not tell whether the key exists.

@@ -32,7 +32,24 @@ struct HTTPAPI: Sendable {
             refusal.headers.add("Allow", (route.methods + (route.methods.contains("GET") ? ["HEAD"] : [])).joined(separator: ", "))
             return refusal
         }
+        if let hash = route.hash, hash.isEmpty || !hash.allSatisfy(\.isHexDigit) {
+            return Self.error(400, op: "http", "expected hexadecimal digits, not '\(hash.prefix(72))'")
+        }
+        if case .key(let key) = route, method == "GET", request.headers["accept"] == "application/octet-stream" {
+            return await rawValue(of: key)
+        }
         return await answer(route, method: method, query: query, body: request.body)
+    }
+
+    /// `GET /api/v1/keys/{key}` with `Accept: application/octet-stream`: the value's bytes as they are.
+    private func rawValue(of key: String) async -> HTTPResponse {
+        do {
+            guard let found = try await repl.node.get(key: key) else { return Self.error(404, op: "get", "not found") }
+            return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/octet-stream"),
+                                                                   ("X-DHT-Seq", String(found.seq))]), body: found.value)
+        } catch {
+            return Self.error(error == .keyTooLarge(size: key.utf8.count, limit: DHTNode.maxKeySize) ? 413 : 503, op: "get", error.description)
+        }
     }
 
     /// Runs an allowed route.
@@ -50,7 +67,34 @@ struct HTTPAPI: Sendable {
             guard let key = query.first(where: { $0.name == "key" })?.value else { return Self.error(400, op: "get", "give ?key=") }
             return Self.reply(await repl.reply(to: .get(key: key)))
         case (.legacyPut, _): return await legacyPut(body)
+        case (.join, _):
+            guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+                  let address = object["address"] as? String else {
+                return Self.error(400, op: "join", #"the body must be {"address":"host:port"}"#)
+            }
+            return Self.reply(await repl.reply(to: Command.parse(line: "join " + OutputViews.quoted(address)) ?? .usage(command: "join")))
+        case (.announce(let hash), _):
+            let port = query.first { $0.name == "port" }.map(\.value)
+            return await mainline("announce " + hash + (port.map { " " + $0 } ?? ""))
+        case (.torrentPeers(let hash), _): return await mainline("peers " + hash)
+        case (.items, _): return await mainline("item-put " + String(decoding: body, as: UTF8.self))
+        case (.item(let hash), _): return await mainline("item-get " + hash)
+        case (.mutableItems, _):
+            let salt = query.first { $0.name == "salt" }?.value ?? ""
+            let saltOption = salt.isEmpty ? "" : "--salt " + OutputViews.quoted(salt) + " "
+            return await mainline("mutable-put " + saltOption + String(decoding: body, as: UTF8.self))
+        case (.mutableItem(let name), _):
+            let salt = query.first { $0.name == "salt" }?.value ?? ""
+            return await mainline("mutable-get " + name + (salt.isEmpty ? "" : " " + OutputViews.quoted(salt)))
         }
+    }
+
+    /// Runs a Mainline command as the REPL parses it, so the checks (hash shapes, sizes) are the REPL's.
+    private func mainline(_ line: String) async -> HTTPResponse {
+        guard !line.contains("\n"), !line.contains("\r"), let command = Command.parse(line: line) else {
+            return Self.error(400, op: "http", "a line break in the request")
+        }
+        return Self.reply(await repl.reply(to: command))
     }
 
     /// A put of `value` under `key`, with the lifetime `?ttl=` gives.
@@ -113,6 +157,12 @@ enum HTTPRoute: Equatable {
     case status, health, keys, peers
     case key(String)
     case placement(String)
+    /// `POST /api/v1/join`.
+    case join
+    /// BEP 5: `POST /api/v1/torrents/{infohash}/announce`, `GET /api/v1/torrents/{infohash}/peers`.
+    case announce(String), torrentPeers(String)
+    /// BEP 44: `POST /api/v1/items`, `GET /api/v1/items/{hash}`, `POST /api/v1/mutable`, `GET /api/v1/mutable/{key or target}`.
+    case items, item(String), mutableItems, mutableItem(String)
     /// Seed 000's `GET /api/get?key=` and `GET /api/status` (as `.status`) and `POST /api/put`.
     case legacyGet, legacyPut
 
@@ -132,15 +182,34 @@ enum HTTPRoute: Equatable {
             case "health": self = .health
             case "keys": self = .keys
             case "peers": self = .peers
+            case "join": self = .join
+            case "items": self = .items
+            case "mutable": self = .mutableItems
             default: return nil
             }
         case 4 where segments[0] == "api" && segments[1] == "v1":
             switch segments[2] {
             case "keys": self = .key(segments[3])
             case "where": self = .placement(segments[3])
+            case "items": self = .item(segments[3])
+            case "mutable": self = .mutableItem(segments[3])
+            default: return nil
+            }
+        case 5 where segments[0] == "api" && segments[1] == "v1" && segments[2] == "torrents":
+            switch segments[4] {
+            case "announce": self = .announce(segments[3])
+            case "peers": self = .torrentPeers(segments[3])
             default: return nil
             }
         default: return nil
+        }
+    }
+
+    /// The info-hash, item hash or key a route names in its path, which must be hexadecimal.
+    var hash: String? {
+        switch self {
+        case .announce(let hash), .torrentPeers(let hash), .item(let hash), .mutableItem(let hash): hash
+        default: nil
         }
     }
 
@@ -148,7 +217,7 @@ enum HTTPRoute: Equatable {
     var methods: [String] {
         switch self {
         case .key: ["GET", "PUT", "DELETE"]
-        case .legacyPut: ["POST"]
+        case .legacyPut, .join, .announce, .items, .mutableItems: ["POST"]
         default: ["GET"]
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 @testable import dht
 
@@ -14,10 +15,10 @@ import Testing
     }
 
     /// One request on a fresh connection, and its reply.
-    private func exchange(_ port: UInt16, _ request: String, head: Bool = false) throws -> RawHTTPReply {
+    private func exchange(_ port: UInt16, _ request: String, head: Bool = false) async throws -> RawHTTPReply {
         let connection = try RawHTTPConnection(port: port)
         connection.send(request)
-        return try connection.readReply(head: head)
+        return try await connection.reply(head: head)
     }
 
     @Test func theSeedsThreeCurlCommandsWorkVerbatim() async throws {
@@ -25,12 +26,12 @@ import Testing
         defer { node.kill() }
         // curl -X POST localhost:P/api/put -d '{"key":"hello","value":"world"}' sends a form content type.
         let body = #"{"key":"hello","value":"world"}"#
-        let put = try exchange(port, "POST /api/put HTTP/1.1\r\nHost: localhost:\(port)\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n"
+        let put = try await exchange(port, "POST /api/put HTTP/1.1\r\nHost: localhost:\(port)\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n"
                                + "Content-Length: \(body.utf8.count)\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n\(body)")
         #expect(put.status == 200 && put.body == #"{"op":"put","key":"hello","stored_at":1,"seq":0,"only_here":false}"# + "\n")
-        let get = try exchange(port, "GET /api/get?key=hello HTTP/1.1\r\nHost: localhost:\(port)\r\nAccept: */*\r\n\r\n")
+        let get = try await exchange(port, "GET /api/get?key=hello HTTP/1.1\r\nHost: localhost:\(port)\r\nAccept: */*\r\n\r\n")
         #expect(get.status == 200 && get.body.contains(#""value":"world""#))
-        let status = try exchange(port, "GET /api/status HTTP/1.1\r\nHost: localhost:\(port)\r\n\r\n")
+        let status = try await exchange(port, "GET /api/status HTTP/1.1\r\nHost: localhost:\(port)\r\n\r\n")
         #expect(status.status == 200 && status.body.contains(#""stored_keys":1"#))
     }
 
@@ -38,47 +39,82 @@ import Testing
         let (node, port) = try await start()
         defer { node.kill() }
         let host = "Host: 127.0.0.1:\(port)"
-        let put = try exchange(port, "PUT /api/v1/keys/a%2Fb%20c?ttl=30s HTTP/1.1\r\n\(host)\r\nContent-Length: 5\r\n\r\nvalue")
+        let put = try await exchange(port, "PUT /api/v1/keys/a%2Fb%20c?ttl=30s HTTP/1.1\r\n\(host)\r\nContent-Length: 5\r\n\r\nvalue")
         #expect(put.status == 200 && put.body.contains(#""key":"a/b c""#), "\(put)")
-        #expect(try exchange(port, "GET /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n").body.contains(#""value":"value""#))
-        let head = try exchange(port, "HEAD /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n", head: true)
+        #expect(try await exchange(port, "GET /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n").body.contains(#""value":"value""#))
+        let head = try await exchange(port, "HEAD /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n", head: true)
         #expect(head.status == 200 && head.body.isEmpty && Int(head.headers["content-length"] ?? "") ?? 0 > 0)
-        #expect(try exchange(port, "GET /api/v1/keys/missing HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
-        #expect(try exchange(port, "DELETE /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n").status == 200)
-        #expect(try exchange(port, "GET /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
-        #expect(try exchange(port, "PUT /api/v1/keys/k?ttl=5 HTTP/1.1\r\n\(host)\r\nContent-Length: 1\r\n\r\nv").status == 400)
+        #expect(try await exchange(port, "GET /api/v1/keys/missing HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
+        #expect(try await exchange(port, "DELETE /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n").status == 200)
+        #expect(try await exchange(port, "GET /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
+        #expect(try await exchange(port, "PUT /api/v1/keys/k?ttl=5 HTTP/1.1\r\n\(host)\r\nContent-Length: 1\r\n\r\nv").status == 400)
         let big = String(repeating: "v", count: 1001)
-        #expect(try exchange(port, "PUT /api/v1/keys/k HTTP/1.1\r\n\(host)\r\nContent-Length: 1001\r\n\r\n\(big)").status == 413)
-        let wrong = try exchange(port, "POST /api/v1/status HTTP/1.1\r\n\(host)\r\nContent-Length: 0\r\n\r\n")
+        #expect(try await exchange(port, "PUT /api/v1/keys/k HTTP/1.1\r\n\(host)\r\nContent-Length: 1001\r\n\r\n\(big)").status == 413)
+        let wrong = try await exchange(port, "POST /api/v1/status HTTP/1.1\r\n\(host)\r\nContent-Length: 0\r\n\r\n")
         #expect(wrong.status == 405 && wrong.headers["allow"] == "GET, HEAD")
-        #expect(try exchange(port, "GET /api/v2/status HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
-        #expect(try exchange(port, "GET /api/v1/keys/%zz HTTP/1.1\r\n\(host)\r\n\r\n").status == 400)
-        #expect(try exchange(port, "GET /api/v1/health HTTP/1.1\r\n\(host)\r\n\r\n").status == 503, "alone: not healthy")
+        #expect(try await exchange(port, "GET /api/v2/status HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
+        #expect(try await exchange(port, "GET /api/v1/keys/%zz HTTP/1.1\r\n\(host)\r\n\r\n").status == 400)
+        #expect(try await exchange(port, "GET /api/v1/health HTTP/1.1\r\n\(host)\r\n\r\n").status == 503, "alone: not healthy")
+    }
+
+    @Test func aBinaryValueRoundTripsByteForByte() async throws {
+        let (node, port) = try await start()
+        defer { node.kill() }
+        let host = "Host: 127.0.0.1:\(port)"
+        let connection = try RawHTTPConnection(port: port)
+        // Bytes that are not UTF-8: a NUL, 0xFF, a lone continuation byte.
+        let value: [UInt8] = [0x00, 0xFF, 0x80, 0x41]
+        let head = Array("PUT /api/v1/keys/bin HTTP/1.1\r\n\(host)\r\nContent-Length: 4\r\n\r\n".utf8)
+        _ = (head + value).withUnsafeBytes { send(connection.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        #expect(try await connection.reply().status == 200)
+        connection.send("GET /api/v1/keys/bin HTTP/1.1\r\n\(host)\r\n\r\n")
+        #expect(try await connection.reply().body.contains(#""value_base64":"AP+AQQ==""#), "JSON carries non-UTF-8 bytes as base64")
+        connection.send("GET /api/v1/keys/bin HTTP/1.1\r\n\(host)\r\nAccept: application/octet-stream\r\n\r\n")
+        let raw = try await connection.reply()
+        #expect(raw.headers["content-type"] == "application/octet-stream" && raw.bytes == value, "the exact bytes")
+    }
+
+    @Test func mainlineRoutesRunTheREPLsCommands() async throws {
+        let (node, port) = try await start()
+        defer { node.kill() }
+        let host = "Host: 127.0.0.1:\(port)"
+        let item = try await exchange(port, "POST /api/v1/items HTTP/1.1\r\n\(host)\r\nContent-Length: 5\r\n\r\nhello")
+        let target = try #require(item.body.split(separator: "\"").dropFirst(7).first.map(String.init), "\(item.body)")
+        #expect(try await exchange(port, "GET /api/v1/items/\(target) HTTP/1.1\r\n\(host)\r\n\r\n").body.contains(#""item":"hello""#))
+        let mutable = try await exchange(port, "POST /api/v1/mutable?salt=pro%20file HTTP/1.1\r\n\(host)\r\nContent-Length: 3\r\n\r\nmut")
+        let mutableTarget = try #require(mutable.body.split(separator: "\"").dropFirst(7).first.map(String.init), "\(mutable.body)")
+        let read = try await exchange(port, "GET /api/v1/mutable/\(mutableTarget)?salt=pro%20file HTTP/1.1\r\n\(host)\r\n\r\n")
+        #expect(read.status == 200 && read.body.contains(#""item":"mut""#), "\(read.body)")
+        let hash = String(repeating: "ab", count: 20)
+        #expect(try await exchange(port, "POST /api/v1/torrents/\(hash)/announce?port=6881 HTTP/1.1\r\n\(host)\r\nContent-Length: 0\r\n\r\n")
+                    .body.contains(#""op":"announce""#))
+        #expect(try await exchange(port, "GET /api/v1/torrents/\(hash)/peers HTTP/1.1\r\n\(host)\r\n\r\n").status == 200)
+        #expect(try await exchange(port, "GET /api/v1/torrents/x%20y/peers HTTP/1.1\r\n\(host)\r\n\r\n").status == 400)
     }
 
     @Test func hostAndOriginAttacksAreRefusedAndStoreNothing() async throws {
         let (node, port) = try await start()
         defer { node.kill() }
         for host in ["evil.test", "127.0.0.1.evil.test:\(port)", "localhost:\(port + 1)"] {
-            #expect(try exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: \(host)\r\n\r\n").status == 403, "\(host)")
+            #expect(try await exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: \(host)\r\n\r\n").status == 403, "\(host)")
         }
         let other = "http://127.0.0.1:\(port == 65535 ? 1 : port + 1)"
-        let post = try exchange(port, "PUT /api/v1/keys/csrf HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nOrigin: \(other)\r\n"
+        let post = try await exchange(port, "PUT /api/v1/keys/csrf HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nOrigin: \(other)\r\n"
                                 + "Content-Length: 1\r\n\r\nx")
         #expect(post.status == 403 && post.headers["access-control-allow-origin"] == nil)
-        let cross = try exchange(port, "GET /api/v1/keys HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nSec-Fetch-Site: cross-site\r\n\r\n")
+        let cross = try await exchange(port, "GET /api/v1/keys HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nSec-Fetch-Site: cross-site\r\n\r\n")
         #expect(cross.status == 403)
-        #expect(try exchange(port, "GET /api/v1/keys/csrf HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").status == 404, "nothing stored")
+        #expect(try await exchange(port, "GET /api/v1/keys/csrf HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").status == 404, "nothing stored")
     }
 
     @Test func aTokenIsRequiredAndBeyondLoopbackTheNodeRefusesToStartWithoutOne() async throws {
         let (node, port) = try await start(["--http-token", "s3cret"])
         defer { node.kill() }
-        let refused = try exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n")
+        let refused = try await exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n")
         #expect(refused.status == 401 && refused.headers["www-authenticate"] == "Bearer")
         let allowed = "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer s3cret\r\n\r\n"
-        #expect(try exchange(port, allowed).status == 200)
-        #expect(try exchange(port, "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").status == 503, "open, and unhealthy")
+        #expect(try await exchange(port, allowed).status == 200)
+        #expect(try await exchange(port, "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").status == 503, "open, and unhealthy")
 
         let exposed = try ReplProcess(["0", "--bind", "127.0.0.1", "--no-repl", "--http", "0.0.0.0:0"], stdinClosed: true)
         defer { exposed.kill() }
@@ -93,13 +129,14 @@ import Testing
         let host = "Host: 127.0.0.1:\(port)"
         connection.send("PUT /api/v1/keys/p HTTP/1.1\r\n\(host)\r\nContent-Length: 2\r\n\r\nv1GET /api/v1/keys/p HTTP/1.1\r\n\(host)\r\n\r\n"
                         + "DELETE /api/v1/keys/p HTTP/1.1\r\n\(host)\r\n\r\nGET /api/v1/keys/p HTTP/1.1\r\n\(host)\r\n\r\n")
-        let replies = try (0..<4).map { _ in try connection.readReply() }
+        var replies: [RawHTTPReply] = []
+        for _ in 0..<4 { replies.append(try await connection.reply()) }
         #expect(replies.map(\.status) == [200, 200, 200, 404])
         #expect(replies[1].body.contains(#""value":"v1""#))
         connection.send("POST /api/put HTTP/1.1\r\n\(host)\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n")
-        let smuggled = try connection.readReply()
+        let smuggled = try await connection.reply()
         #expect(smuggled.status == 400 && smuggled.headers["connection"] == "close")
-        #expect(connection.isClosedByServer())
+        #expect(await connection.closedByServer())
     }
 
     @Test func the65thConnectionIsTurnedAwayAndASlowHeadIsCutOff() async throws {
@@ -120,13 +157,13 @@ import Testing
         for _ in 0..<(HTTPServer.maxConnections - 1) { held.append(try RawHTTPConnection(port: port)) }
         // Meanwhile the others are answered at once.
         held[0].send("GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n")
-        #expect(try held[0].readReply().status == 200)
+        #expect(try await held[0].reply().status == 200)
         let turnedAway = try RawHTTPConnection(port: port)
-        #expect(try turnedAway.readReply().status == 503)
-        #expect(turnedAway.isClosedByServer())
-        let cutOff = try slow.readReply()
+        #expect(try await turnedAway.reply().status == 503)
+        #expect(await turnedAway.closedByServer())
+        let cutOff = try await slow.reply()
         drip.cancel()
         #expect(cutOff.status == 408 && ContinuousClock.now - started < .seconds(12))
-        #expect(slow.isClosedByServer())
+        #expect(await slow.closedByServer())
     }
 }

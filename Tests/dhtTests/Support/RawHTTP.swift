@@ -7,11 +7,17 @@ struct RawHTTPReply {
     /// Header lines, names lowercased.
     var headers: [String: String]
     var body: String
+    /// The body's bytes, exactly.
+    var bytes: [UInt8] = []
 }
 
-/// A blocking TCP connection to a local server, to send exact bytes (hostile ones
-/// included) and read exact replies: what curl would hide.
-final class RawHTTPConnection {
+/// A TCP connection to a local server, to send exact bytes (hostile ones included) and
+/// read exact replies: what curl would hide.
+///
+/// The reads block, so the async ones run on a thread of their own: a test waiting ten
+/// seconds for a reply must not hold one of the cooperative pool's few threads, which
+/// every other test running beside it needs. Used by one task at a time.
+final class RawHTTPConnection: @unchecked Sendable {
     let fd: Int32
     private var pending: [UInt8] = []
 
@@ -43,8 +49,25 @@ final class RawHTTPConnection {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// Reads one reply off the cooperative pool (see the type's note).
+    func reply(head: Bool = false) async throws -> RawHTTPReply {
+        try await offThePool { try self.readReply(head: head) }
+    }
+
+    /// Whether the server closes the connection, waited for off the cooperative pool.
+    func closedByServer() async -> Bool {
+        (try? await offThePool { self.isClosedByServer() }) ?? false
+    }
+
+    /// Runs a blocking `body` on a new thread and waits for it without blocking a pool thread.
+    private func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
     /// Reads one reply: the head, then `Content-Length` bytes of body (none for a HEAD request).
-    func readReply(head: Bool = false) throws -> RawHTTPReply {
+    private func readReply(head: Bool = false) throws -> RawHTTPReply {
         while true {
             if let end = pending.firstRange(of: Array("\r\n\r\n".utf8)) {
                 let headText = String(decoding: pending[..<end.lowerBound], as: UTF8.self)
@@ -61,16 +84,16 @@ final class RawHTTPConnection {
                 let length = head ? 0 : Int(headers["content-length"] ?? "0") ?? 0
                 let bodyStart = end.upperBound
                 while pending.count - bodyStart < length { try fill() }
-                let body = String(decoding: pending[bodyStart..<bodyStart + length], as: UTF8.self)
+                let bytes = Array(pending[bodyStart..<bodyStart + length])
                 pending.removeFirst(bodyStart + length)
-                return RawHTTPReply(status: status, headers: headers, body: body)
+                return RawHTTPReply(status: status, headers: headers, body: String(decoding: bytes, as: UTF8.self), bytes: bytes)
             }
             try fill()
         }
     }
 
     /// Whether the server has closed the connection (a read finds the end), waiting at most the read timeout.
-    func isClosedByServer() -> Bool {
+    private func isClosedByServer() -> Bool {
         var byte: UInt8 = 0
         return recv(fd, &byte, 1, 0) == 0
     }
