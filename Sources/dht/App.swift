@@ -28,7 +28,15 @@ enum App {
     /// what they ask, and returns the exit status.
     static func run(arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) async -> ExitStatus {
         Console.ignoreBrokenPipes()
-        switch CommandLineOptions.parse(arguments, environment: environment) {
+        let settings: [String: String]
+        switch withConfigFile(arguments: arguments, environment: environment) {
+        case .failure(let error):
+            Console.printError(Output.error(error.message))
+            return .usage
+        case .success(let merged):
+            settings = merged
+        }
+        switch CommandLineOptions.parse(arguments, environment: settings) {
         case .failure(let error):
             Console.printError(Output.error(error.message))
             Console.printError(Output.tryHelp)
@@ -42,6 +50,25 @@ enum App {
         case .success(.run(let options)):
             for warning in CommandLineOptions.unknownEnvironmentWarnings(environment) { Console.printError("dht: " + warning) }
             return await runNode(options)
+        }
+    }
+
+    /// The environment with the `--config` file's settings (or `DHT_CONFIG`'s) beneath it:
+    /// a variable beats the file. Without a file, the environment as it is.
+    static func withConfigFile(arguments: [String], environment: [String: String]) -> Result<[String: String], UsageError> {
+        var path = environment["DHT_CONFIG"]
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--" { break }
+            if argument == "--config" { path = arguments.indices.contains(index + 1) ? arguments[index + 1] : "" }
+            if argument.hasPrefix("--config=") { path = String(argument.dropFirst("--config=".count)) }
+        }
+        guard let path else { return .success(environment) }
+        guard !path.isEmpty else { return .failure(UsageError(message: "option '--config' needs a file")) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(UsageError(message: "cannot read the config file \(path)"))
+        }
+        return ConfigFile.variables(fromJSON: data, path: path).map { file in
+            file.merging(environment) { _, variable in variable }
         }
     }
 

@@ -69,7 +69,7 @@ struct CommandLineOptions: Equatable {
     static let flags = ["--no-repl", "--json", LimitOptions.strictLoopbackFlag, "--mainline"]
     /// The options with a value that this type sets itself (the timing ones are `NodeTuning`'s).
     static let valueOptions = ["--bind", "--log-level", "--log-format", "--history-file", "--data-dir", "--fsync", "--routers",
-                               "--pipeline"]
+                               "--pipeline", "--config"]
 
     /// The environment variable for `option`: `--log-level` is `DHT_LOG_LEVEL`.
     static func environmentName(of option: String) -> String {
@@ -262,6 +262,8 @@ struct CommandLineOptions: Equatable {
                 return "invalid fsync policy '\(value.prefix(40))' (expected always, batch or never)"
             }
             fsync = policy
+        case "--config":
+            break  // read before parsing, by App.withConfigFile
         case "--pipeline":
             guard let count = LimitOptions.parseCount(value, allowingUnits: false), count <= Self.maximumPipeline else {
                 return "invalid pipeline '\(value.prefix(40))' (expected a whole number from 1 to \(Self.maximumPipeline))"

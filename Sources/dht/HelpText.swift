@@ -44,6 +44,9 @@ extension Output {
           --http-allow-host NAMES
                              host names (comma-separated) the API answers to besides 127.0.0.1,
                              localhost, [::1] and the bound address
+          --config FILE      settings from a JSON object of these long names without dashes, such as
+                             {"port": 8001, "bootstrap": ["host:8001"], "http": 8080}; the
+                             environment beats the file and a flag beats both
           -h, --help         show this help
           --version          show the version
         Limits (defaults in docs/PROTOCOL.md):

@@ -122,6 +122,23 @@ import Testing
         #expect(exposed.errorOutput.contains("give --http-token TOKEN"), "\(exposed.errorOutput)")
     }
 
+    @Test func aConfigFileStartsTheNodeAndAWrongOneExits64() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dht-config-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(#"{"port": 0, "bind": "127.0.0.1", "http": 0, "no-repl": true}"#.utf8).write(to: URL(fileURLWithPath: path))
+        let node = try ReplProcess(["--config", path], stdinClosed: true)
+        defer { node.kill() }
+        let line = try await node.waitForError(containing: "HTTP: http://127.0.0.1:")
+        let port = try #require(line.components(separatedBy: "127.0.0.1:").last.flatMap { UInt16($0.prefix { $0.isNumber }) })
+        #expect(try await exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").status == 200)
+
+        try Data(#"{"port": 0, "htpp": 8080}"#.utf8).write(to: URL(fileURLWithPath: path))
+        let wrong = try ReplProcess(["--config", path], stdinClosed: true)
+        defer { wrong.kill() }
+        #expect(try await wrong.waitForExit() == 64)
+        #expect(wrong.errorOutput == "dht: \(path): unknown setting \"htpp\"\n")
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrderAndABadOneCloses() async throws {
         let (node, port) = try await start()
         defer { node.kill() }
