@@ -8,9 +8,18 @@ struct HTTPAPI: Sendable {
     let repl: REPL
     /// Who may call.
     let policy: HTTPAccessPolicy
+    /// Replies sent, by status, for `/metrics`.
+    let replies = HTTPReplyCounts()
 
-    /// The reply to `request`, refusals included.
+    /// The reply to `request`, refusals included, counted by status.
     func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let response = await route(request)
+        replies.count(response.status)
+        return response
+    }
+
+    /// The reply to `request`.
+    private func route(_ request: HTTPRequest) async -> HTTPResponse {
         let segments: [String]
         let query: [(name: String, value: String)]
         do {
@@ -56,6 +65,10 @@ struct HTTPAPI: Sendable {
     private func answer(_ route: HTTPRoute, method: String, query: [(name: String, value: String)], body: [UInt8]) async -> HTTPResponse {
         switch (route, method) {
         case (.status, _): return Self.reply(await repl.reply(to: .status))
+        case (.metrics, _):
+            let page = Metrics.page(status: repl.node.status(), traffic: repl.node.traffic, httpReplies: replies.snapshot)
+            return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
+                                body: Array(page.utf8))
         case (.health, _): return health()
         case (.keys, _): return Self.reply(await repl.reply(to: .keys(all: query.contains { $0.name == "all" })))
         case (.peers, _): return Self.reply(await repl.reply(to: .peers))
@@ -155,6 +168,8 @@ struct HTTPAPI: Sendable {
 /// The API's paths.
 enum HTTPRoute: Equatable {
     case status, health, keys, peers
+    /// `GET /metrics`, in Prometheus's text format.
+    case metrics
     case key(String)
     case placement(String)
     /// `POST /api/v1/join`.
@@ -169,6 +184,8 @@ enum HTTPRoute: Equatable {
     /// The route for a decoded path; nil when there is none.
     init?(segments: [String]) {
         switch segments.count {
+        case 1 where segments[0] == "metrics":
+            self = .metrics
         case 2 where segments[0] == "api":
             switch segments[1] {
             case "status": self = .status

@@ -55,6 +55,10 @@ import Testing
         #expect(try await exchange(port, "GET /api/v2/status HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
         #expect(try await exchange(port, "GET /api/v1/keys/%zz HTTP/1.1\r\n\(host)\r\n\r\n").status == 400)
         #expect(try await exchange(port, "GET /api/v1/health HTTP/1.1\r\n\(host)\r\n\r\n").status == 503, "alone: not healthy")
+        let metrics = try await exchange(port, "GET /metrics HTTP/1.1\r\n\(host)\r\n\r\n")
+        #expect(metrics.status == 200 && metrics.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(metrics.body.contains("dht_http_requests_total{code=\"404\"} 3\n") && metrics.body.contains("# TYPE dht_values gauge\n"),
+                "\(metrics.body)")
     }
 
     @Test func aBinaryValueRoundTripsByteForByte() async throws {
