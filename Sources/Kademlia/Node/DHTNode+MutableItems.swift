@@ -26,8 +26,13 @@ extension DHTNode {
         let signer = key ?? read { $0.signingKey }
         let target = BEP44Rules.mutableTarget(publicKey: signer.publicKey, salt: salt)
         let outcome = await lookup(target, for: .items)
-        let held = best(of: outcome, target: target, publicKey: signer.publicKey, salt: salt)
-        let nextSeq = seq ?? held.map { $0.seq == .max ? .max : $0.seq + 1 } ?? 1
+        // The highest seq seen counts this node's own copy too: alone, or among the closest,
+        // it may hold the newest version, and a write under the same seq would be refused.
+        let remoteSeq = best(of: outcome, target: target, publicKey: signer.publicKey, salt: salt)?.seq
+        let heldNow = clock.now()
+        let localSeq = read { $0.items.item(at: target, now: heldNow) }?.mutable.flatMap { $0.publicKey == signer.publicKey ? $0.seq : nil }
+        let highest = [remoteSeq, localSeq].compactMap { $0 }.max()
+        let nextSeq = seq ?? highest.map { $0 == .max ? .max : $0 + 1 } ?? 1
         let signature = signer.sign(BEP44Rules.signedBytes(salt: salt, seq: nextSeq, value: value))
         let fields = MutableItemFields(publicKey: signer.publicKey, signature: signature, seq: nextSeq, salt: salt)
         let taken = await sendToClosest(outcome) { token in .putItem(ItemPutRequest(token: token, value: value, mutable: fields)) }

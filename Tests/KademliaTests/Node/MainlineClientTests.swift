@@ -66,6 +66,16 @@ private func text(_ words: String) -> [UInt8] { BencodeValue.string(words).encod
         #expect(after?.value == text("second"))
     }
 
+    @Test func aLoneNodesSecondMutablePutTakesTheNextSeq() async throws {
+        let node = try DHTNode.udp(port: 0, host: "127.0.0.1")
+        defer { node.stop() }
+        let first = try await node.putMutableItem(text("one"), salt: Array("s".utf8))
+        let second = try await node.putMutableItem(text("two"), salt: Array("s".utf8))
+        #expect(first.seq == 1 && second.seq == 2, "its own copy counts")
+        let read = try await node.mutableItem(publicKey: node.signingPublicKey, salt: Array("s".utf8))
+        #expect(read?.value == text("two") && read?.seq == 2)
+    }
+
     @Test func aMutableItemReadsBackByTheTargetThePutReturned() async throws {
         var cluster = await cluster()
         let writer = cluster.randomNode(), reader = cluster.randomNode()
