@@ -43,7 +43,7 @@ public enum HTTPTarget {
                 bytes.append(byte)
                 continue
             }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+            guard let high = iterator.next().flatMap(NodeID.hexDigitValue), let low = iterator.next().flatMap(NodeID.hexDigitValue) else {
                 throw HTTPTargetError(reason: "a bad percent escape in the target")
             }
             bytes.append(high << 4 | low)
@@ -52,15 +52,5 @@ public enum HTTPTarget {
             throw HTTPTargetError(reason: "the target's escapes are not UTF-8")
         }
         return decoded
-    }
-
-    /// The value of one hexadecimal digit.
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -49,7 +49,7 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
         var bytes = [UInt8]()
         bytes.reserveCapacity(Self.byteCount)
         for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let upper = Self.nibble(digits[index]), let lower = Self.nibble(digits[index + 1]) else {
+            guard let upper = Self.hexDigitValue(digits[index]), let lower = Self.hexDigitValue(digits[index + 1]) else {
                 return nil
             }
             bytes.append(upper << 4 | lower)
@@ -132,7 +132,9 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
         (lhs.high, lhs.middle, lhs.low) < (rhs.high, rhs.middle, rhs.low)
     }
 
-    private static func nibble(_ digit: UInt8) -> UInt8? {
+    /// The value of one hexadecimal digit (either case), nil for any other byte; shared by
+    /// everything in the core that reads hex (ids here, percent escapes in `HTTPTarget`).
+    package static func hexDigitValue(_ digit: UInt8) -> UInt8? {
         switch digit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10

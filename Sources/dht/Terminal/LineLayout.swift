@@ -4,6 +4,9 @@ struct Cell: Equatable, Sendable {
     var row: Int
     /// Columns from the left edge.
     var column: Int
+
+    /// Whether this is the start of a row below the first: where a line that filled its last row exactly ends.
+    var startsFreshRow: Bool { row > 0 && column == 0 }
 }
 
 /// Where the prompt and the line being typed land on a terminal `columns` wide.

@@ -83,9 +83,9 @@ struct TerminalScreen: Sendable {
                 reaction.output += draw()
                 redrawPending = false
             }
-            let toEnd = Self.mayLeaveTheLine(key) ? moveToEnd() : ""
+            let (toEnd, lineBreak) = Self.mayLeaveTheLine(key) ? leavingTheLine() : ("", "")
             let wasEmpty = editor.buffer.isEmpty
-            let leaving = toEnd + (endsOnFreshRow ? "" : "\n")
+            let leaving = toEnd + lineBreak
             switch editor.handle(key) {
             case .none:
                 break
@@ -193,7 +193,8 @@ struct TerminalScreen: Sendable {
     /// Stops all drawing; returns what ends a shown prompt line, so the shell's own prompt starts on a fresh one.
     mutating func close() -> String {
         guard !isClosed else { return "" }
-        let ending = isPromptShown ? moveToEnd() + (endsOnFreshRow ? "" : "\n") : ""
+        let (toEnd, lineBreak) = isPromptShown ? leavingTheLine() : ("", "")
+        let ending = toEnd + lineBreak
         isClosed = true
         return ending
     }
@@ -205,7 +206,7 @@ struct TerminalScreen: Sendable {
         var out = EscapeCode.cursorUp(cursorRow) + "\r" + EscapeCode.clearToEndOfScreen + prompt + editor.line
         let end = layout.end(prompt: prompt, line: editor.buffer)
         // A row filled exactly leaves the cursor pending on it; step onto the next row for real.
-        if endsOnFreshRow { out += "\r\n" }
+        if end.startsFreshRow { out += "\r\n" }
         let target = layout.cursor(prompt: prompt, line: editor.buffer, at: editor.cursor)
         if target.row == end.row {
             out += EscapeCode.cursorLeft(end.column - target.column)
@@ -222,17 +223,15 @@ struct TerminalScreen: Sendable {
         return EscapeCode.cursorUp(cursorRow) + "\r" + EscapeCode.clearToEndOfScreen
     }
 
-    /// Moves the cursor from the editor's cursor to just after the end of the shown line.
-    private func moveToEnd() -> String {
+    /// The moves from the editor's cursor to just after the end of the shown line, and the
+    /// line break that then leaves it (none after a row filled exactly: that end is a fresh row).
+    private func leavingTheLine() -> (toEnd: String, lineBreak: String) {
         let end = layout.end(prompt: prompt, line: editor.buffer)
-        let column = layout.cursor(prompt: prompt, line: editor.buffer, at: editor.cursor).column
-        guard end.row != cursorRow else { return EscapeCode.cursorRight(end.column - column) }
-        return EscapeCode.cursorDown(end.row - cursorRow) + "\r" + EscapeCode.cursorRight(end.column)
-    }
-
-    /// Whether the line ends exactly at a row's end, so the cell after it starts a fresh row.
-    private var endsOnFreshRow: Bool {
-        let end = layout.end(prompt: prompt, line: editor.buffer)
-        return end.row > 0 && end.column == 0
+        let lineBreak = end.startsFreshRow ? "" : "\n"
+        guard end.row != cursorRow else {
+            let column = layout.cursor(prompt: prompt, line: editor.buffer, at: editor.cursor).column
+            return (EscapeCode.cursorRight(end.column - column), lineBreak)
+        }
+        return (EscapeCode.cursorDown(end.row - cursorRow) + "\r" + EscapeCode.cursorRight(end.column), lineBreak)
     }
 }
