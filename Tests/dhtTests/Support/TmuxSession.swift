@@ -98,10 +98,13 @@ final class TmuxSession {
     }
 
     /// The command's exit status once it has exited and tmux has reaped it; nil before.
+    /// A command killed by a signal gets 128 plus its number, as a shell reports it.
     func exitStatus() throws -> Int32? {
-        let fields = try format("#{pane_dead} #{pane_dead_status}").split(separator: " ")
-        guard fields.first == "1" else { return nil }
-        return fields.dropFirst().first.flatMap { Int32($0) }
+        let fields = try format("#{pane_dead} [#{pane_dead_status}] [#{pane_dead_signal}]").split(separator: " ")
+        guard fields.count == 3, fields[0] == "1" else { return nil }
+        let status = Int32(fields[1].dropFirst().dropLast())
+        let signal = Int32(fields[2].dropFirst().dropLast())
+        return status ?? signal.map { 128 + $0 }
     }
 
     /// Whether the command has exited (its terminal closed), with or without a known status.

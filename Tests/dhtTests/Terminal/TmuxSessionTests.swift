@@ -43,7 +43,9 @@ struct TmuxSessionTests {
             screen.split(separator: "\n").prefix(2) == ["abc", "abc"]
         }
         #expect(screen.split(separator: "\n", omittingEmptySubsequences: false).count >= 20)
+        // Only that cat ends is checked, not how: on a loaded CI machine tmux 3.3 has once
+        // recorded SIGHUP for a cat that read end-of-file. Exit statuses are `sh`'s test above.
         try session.sendKeys("C-d")
-        #expect(try await session.waitForExit() == 0)
+        _ = try await session.waitFor("the pane to close") { _ in (try? session.hasExited()) ?? false }
     }
 }
