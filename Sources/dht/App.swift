@@ -104,6 +104,8 @@ enum App {
         configuration.logLevel = options.logLevel
         options.tuning.apply(to: &configuration)
         options.limits.apply(to: &configuration)
+        let eventFeed = EventFeed()
+        if options.http.address != nil { configuration.onLookup = { eventFeed.lookupFinished($0) } }
         if options.mainline {
             configuration.secureNodeID = true
             configuration.routers = Self.resolveRouters(options.routers)
@@ -130,8 +132,10 @@ enum App {
         if let host = options.http.address {
             do {
                 let server = try HTTPServer.bind(host: host, port: options.http.port)
-                let api = HTTPAPI(repl: REPL(node: node), policy: options.http.policy(port: server.address.port))
+                let api = HTTPAPI(repl: REPL(node: node), policy: options.http.policy(port: server.address.port),
+                                  streams: HTTPStreams(node: node, feed: eventFeed))
                 server.serve { request in await api.respond(to: request) }
+                eventFeed.start(node: node)
                 httpServer = server
             } catch {
                 Console.printError(Output.error("cannot listen for HTTP on \(host):\(options.http.port): \(error)"))
@@ -171,6 +175,7 @@ enum App {
                               pipeline: options.pipeline)
         let ending = await session.run(events: events, post: { post.yield($0) })
         httpServer?.stop()
+        eventFeed.stop()
         let status = await shutDown(node, after: ending, screen: screen, signals: signals, format: session.format)
         // A script fed through a pipe learns that a command failed from the exit status, as with `sh -e`
         // but without stopping: every line still runs. A person at the terminal saw each error already.

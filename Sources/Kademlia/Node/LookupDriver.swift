@@ -26,6 +26,18 @@ final class LookupDriver: Sendable {
         /// and each one's item.
         case items
 
+        /// The purpose's name in reports and events.
+        var name: String {
+            switch self {
+            case .nodes: "nodes"
+            case .join: "join"
+            case .read: "read"
+            case .write: "write"
+            case .peers: "peers"
+            case .items: "items"
+            }
+        }
+
         /// The query this lookup sends toward `target`.
         func query(toward target: NodeID) -> Query {
             switch self {
@@ -61,6 +73,8 @@ final class LookupDriver: Sendable {
     private let purpose: Purpose
     private let cause: QueryCause
     private let state: Mutex<State>
+    /// When the lookup started, for its report.
+    private let started: Timestamp
 
     init(node: DHTNode, lookup: Lookup, purpose: Purpose, cause: QueryCause) {
         self.node = node
@@ -68,6 +82,7 @@ final class LookupDriver: Sendable {
         target = lookup.target
         query = purpose.query(toward: lookup.target)
         self.purpose = purpose
+        started = node.clock.now()
         state = Mutex(State(lookup: lookup, outcome: LookupOutcome(target: lookup.target)))
     }
 
@@ -123,8 +138,10 @@ final class LookupDriver: Sendable {
         case .send(let batch):
             for contact in batch { send(to: contact) }
         case .finish(let continuation, let outcome, let abandoned):
-            node.configuration.onLookup?(LookupReport(
-                target: target, queries: outcome.queries, hops: outcome.hops, foundValue: outcome.value != nil))
+            if let onLookup = node.configuration.onLookup {
+                onLookup(LookupReport(target: target, queries: outcome.queries, hops: outcome.hops, foundValue: outcome.value != nil,
+                                      purpose: purpose.name, duration: node.clock.now() - started))
+            }
             continuation?.resume(returning: outcome)
             for key in abandoned { node.cancelQuery(key) }
         }

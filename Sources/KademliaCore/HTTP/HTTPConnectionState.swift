@@ -20,6 +20,8 @@ public struct HTTPConnectionState: Sendable {
     public static let headerTimeout: Duration = .seconds(10)
     /// A connection with no request under way closes after this.
     public static let idleTimeout: Duration = .seconds(30)
+    /// A stream with nothing to say sends a comment this often, so it is not mistaken for dead.
+    public static let heartbeatInterval: Duration = .seconds(15)
 
     private var parser: HTTPRequestParser
     /// Whether a request is being handled; the next waits, so replies keep request order.
@@ -32,6 +34,12 @@ public struct HTTPConnectionState: Sendable {
     private var idleSince: Timestamp
     /// Whether the request being handled is a HEAD, whose reply has no body.
     private var handlingHEAD = false
+    /// When a stream last sent anything; nil unless the connection carries a stream, which
+    /// it then does until it closes (the stream's body runs to the end of the connection).
+    private var streamedAt: Timestamp?
+
+    /// Whether the connection carries an event stream.
+    public var isStreaming: Bool { streamedAt != nil }
 
     /// A connection accepted at `now`: its first request's head is due within `headerTimeout`.
     public init(now: Timestamp, limits: HTTPLimits = HTTPLimits()) {
@@ -44,12 +52,14 @@ public struct HTTPConnectionState: Sendable {
     public var deadline: Timestamp? {
         // While a request is handled nothing is due: a slow lookup is the server's time, not the client's.
         if isClosing || isHandling { return nil }
+        if let streamedAt { return streamedAt + Self.heartbeatInterval }
         return headDeadline ?? idleSince + Self.idleTimeout
     }
 
     /// Bytes arrived at `now`.
     public mutating func received(_ bytes: some Sequence<UInt8>, now: Timestamp) -> [HTTPConnectionAction] {
-        guard !isClosing else { return [] }
+        // A stream reader has nothing more to ask: what it sends is dropped unbuffered.
+        guard !isClosing, !isStreaming else { return [] }
         parser.append(bytes)
         if headDeadline == nil && !isHandling && parser.bufferedCount > 0 { headDeadline = now + Self.headerTimeout }
         return nextRequest(now: now)
@@ -71,9 +81,29 @@ public struct HTTPConnectionState: Sendable {
         return actions
     }
 
-    /// Time passed: a head that is late, or an idle connection, is closed (a late head with a 408).
+    /// The request being handled is answered with a stream: send its head; from now on the
+    /// connection carries the stream's events (`streamed`) and a heartbeat when they pause,
+    /// and reads no more requests.
+    public mutating func repliedWithStream(_ head: HTTPResponse, now: Timestamp) -> [HTTPConnectionAction] {
+        guard isHandling else { return [] }
+        isHandling = false
+        streamedAt = now
+        return [.send(head.encodedStreamHead())]
+    }
+
+    /// The shell wrote some of the stream at `now`, which puts the next heartbeat off.
+    public mutating func streamed(now: Timestamp) {
+        if isStreaming { streamedAt = now }
+    }
+
+    /// Time passed: a head that is late, or an idle connection, is closed (a late head with
+    /// a 408); a quiet stream is sent a heartbeat.
     public mutating func tick(now: Timestamp) -> [HTTPConnectionAction] {
         guard !isClosing, let deadline, now >= deadline else { return [] }
+        if isStreaming {
+            streamedAt = now
+            return [.send(ServerSentEvent.heartbeat)]
+        }
         isClosing = true
         if headDeadline != nil && parser.bufferedCount > 0 {
             return [.send(HTTPResponse.json(408, #"{"error":"the request head took too long"}"#).encoded(closing: true)), .close]

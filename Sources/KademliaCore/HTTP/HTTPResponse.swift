@@ -24,15 +24,29 @@ public struct HTTPResponse: Sendable, Equatable {
     /// another origin may not read it. A reply to HEAD has the headers of the GET and no
     /// body; `closing` adds `Connection: close`.
     public func encoded(forHEAD: Bool = false, closing: Bool = false) -> [UInt8] {
-        var head = "HTTP/1.1 \(status) \(Self.reason(for: status))\r\n"
-        // No CORS header ever leaves, whoever set it: a page on another origin must not read the API.
-        for field in headers.fields where !Self.writtenHere.contains(field.name) && !field.name.hasPrefix("access-control-") {
-            head += "\(Self.displayName(field.name)): \(field.value)\r\n"
-        }
+        var head = statusLineAndFields
         head += "Content-Length: \(body.count)\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
         if closing { head += "Connection: close\r\n" }
         head += "\r\n"
         return Array(head.utf8) + (forHEAD ? [] : body)
+    }
+
+    /// The head of a reply whose body is a stream (Server-Sent Events): no length, so the
+    /// body runs until the connection closes, which `Connection: close` says up front.
+    public func encodedStreamHead() -> [UInt8] {
+        var head = statusLineAndFields
+        head += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n"
+        return Array(head.utf8)
+    }
+
+    /// The status line and the caller's fields. No CORS header ever leaves, whoever set
+    /// it: a page on another origin must not read the API.
+    private var statusLineAndFields: String {
+        var head = "HTTP/1.1 \(status) \(Self.reason(for: status))\r\n"
+        for field in headers.fields where !Self.writtenHere.contains(field.name) && !field.name.hasPrefix("access-control-") {
+            head += "\(Self.displayName(field.name)): \(field.value)\r\n"
+        }
+        return head
     }
 
     /// The fields `encoded` writes itself, which a caller's copy must not repeat.

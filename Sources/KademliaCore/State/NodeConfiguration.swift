@@ -74,13 +74,19 @@ public struct LookupReport: Sendable, Equatable {
     public var hops: Int
     /// Whether a value came back (find_value lookups).
     public var foundValue: Bool
+    /// What the lookup was for: `nodes`, `join`, `read`, `write`, `peers` or `items`.
+    public var purpose: String
+    /// From the first query to the end.
+    public var duration: Duration
 
-    /// A lookup of `target` that sent `queries` over `hops` hops.
-    public init(target: NodeID, queries: Int, hops: Int, foundValue: Bool) {
+    /// A lookup of `target` for `purpose` that sent `queries` over `hops` hops in `duration`.
+    public init(target: NodeID, queries: Int, hops: Int, foundValue: Bool, purpose: String = "nodes", duration: Duration = .zero) {
         self.target = target
         self.queries = queries
         self.hops = hops
         self.foundValue = foundValue
+        self.purpose = purpose
+        self.duration = duration
     }
 }
 

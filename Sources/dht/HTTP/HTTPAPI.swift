@@ -11,43 +11,62 @@ struct HTTPAPI: Sendable {
     /// Replies sent, by status, for `/metrics`.
     let replies = HTTPReplyCounts()
 
+    /// Live events and watches.
+    let streams: HTTPStreams
+
     /// The reply to `request`, refusals included, counted by status.
-    func respond(to request: HTTPRequest) async -> HTTPResponse {
-        let response = await route(request)
-        replies.count(response.status)
-        return response
+    func respond(to request: HTTPRequest) async -> HTTPAnswer {
+        let answer: HTTPAnswer
+        switch admit(request) {
+        case .refused(let refusal):
+            answer = HTTPAnswer(refusal)
+        case .accepted(let route, let method, let query):
+            if request.method == "GET", let stream = await streams.open(route, request: request) {
+                answer = stream
+            } else if case .key(let key) = route, method == "GET", request.headers["accept"] == "application/octet-stream" {
+                answer = HTTPAnswer(await rawValue(of: key))
+            } else {
+                answer = HTTPAnswer(await self.answer(route, method: method, query: query, body: request.body))
+            }
+        }
+        replies.count(answer.response.status)
+        return answer
     }
 
-    /// The reply to `request`.
-    private func route(_ request: HTTPRequest) async -> HTTPResponse {
+    /// Whether a request may run, and what it asks for.
+    private enum Admission {
+        case refused(HTTPResponse)
+        /// The route, the method (HEAD as GET) and the query's items.
+        case accepted(HTTPRoute, method: String, query: [(name: String, value: String)])
+    }
+
+    /// Decodes the target and applies the access policy, the routes and their methods.
+    private func admit(_ request: HTTPRequest) -> Admission {
         let segments: [String]
         let query: [(name: String, value: String)]
         do {
             segments = try HTTPTarget.segments(of: request.rawPath)
             query = try HTTPTarget.queryItems(of: request.rawQuery)
         } catch {
-            return Self.error(400, op: "http", error.reason)
+            return .refused(Self.error(400, op: "http", error.reason))
         }
         let route = HTTPRoute(segments: segments)
         if case .refused(let status, let reason) = policy.check(request, isOpen: route == .health) {
             var refusal = Self.error(status, op: "http", reason)
             if status == 401 { refusal.headers.add("WWW-Authenticate", "Bearer") }
-            return refusal
+            return .refused(refusal)
         }
-        guard let route else { return Self.error(404, op: "http", "no such path") }
+        guard let route else { return .refused(Self.error(404, op: "http", "no such path")) }
         let method = request.method == "HEAD" ? "GET" : request.method
         guard route.methods.contains(method) else {
             var refusal = Self.error(405, op: "http", "\(request.method) is not allowed here")
             refusal.headers.add("Allow", (route.methods + (route.methods.contains("GET") ? ["HEAD"] : [])).joined(separator: ", "))
-            return refusal
+            return .refused(refusal)
         }
         if let hash = route.hash, hash.isEmpty || !hash.allSatisfy(\.isHexDigit) {
-            return Self.error(400, op: "http", "expected hexadecimal digits, not '\(hash.prefix(72))'")
+            return .refused(Self.error(400, op: "http", "expected hexadecimal digits, not '\(hash.prefix(72))'"))
         }
-        if case .key(let key) = route, method == "GET", request.headers["accept"] == "application/octet-stream" {
-            return await rawValue(of: key)
-        }
-        return await answer(route, method: method, query: query, body: request.body)
+        return .accepted(route, method: method, query: query)
     }
 
     /// `GET /api/v1/keys/{key}` with `Accept: application/octet-stream`: the value's bytes as they are.
@@ -70,6 +89,9 @@ struct HTTPAPI: Sendable {
             return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
                                 body: Array(page.utf8))
         case (.health, _): return health()
+        case (.events, _), (.watch, _):
+            // HEAD: a stream's headers, without opening one.
+            return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/event-stream")]))
         case (.keys, _): return Self.reply(await repl.reply(to: .keys(all: query.contains { $0.name == "all" })))
         case (.peers, _): return Self.reply(await repl.reply(to: .peers))
         case (.placement(let key), _): return Self.reply(await repl.reply(to: .where(key: key)))
@@ -162,80 +184,5 @@ struct HTTPAPI: Sendable {
     /// A JSON error reply.
     static func error(_ status: Int, op: String, _ reason: String) -> HTTPResponse {
         HTTPResponse.json(status, JSONValue.object([("op", .string(op)), ("error", .string(reason))]).encoded)
-    }
-}
-
-/// The API's paths.
-enum HTTPRoute: Equatable {
-    case status, health, keys, peers
-    /// `GET /metrics`, in Prometheus's text format.
-    case metrics
-    case key(String)
-    case placement(String)
-    /// `POST /api/v1/join`.
-    case join
-    /// BEP 5: `POST /api/v1/torrents/{infohash}/announce`, `GET /api/v1/torrents/{infohash}/peers`.
-    case announce(String), torrentPeers(String)
-    /// BEP 44: `POST /api/v1/items`, `GET /api/v1/items/{hash}`, `POST /api/v1/mutable`, `GET /api/v1/mutable/{key or target}`.
-    case items, item(String), mutableItems, mutableItem(String)
-    /// Seed 000's `GET /api/get?key=` and `GET /api/status` (as `.status`) and `POST /api/put`.
-    case legacyGet, legacyPut
-
-    /// The route for a decoded path; nil when there is none.
-    init?(segments: [String]) {
-        switch segments.count {
-        case 1 where segments[0] == "metrics":
-            self = .metrics
-        case 2 where segments[0] == "api":
-            switch segments[1] {
-            case "status": self = .status
-            case "get": self = .legacyGet
-            case "put": self = .legacyPut
-            default: return nil
-            }
-        case 3 where segments[0] == "api" && segments[1] == "v1":
-            switch segments[2] {
-            case "status": self = .status
-            case "health": self = .health
-            case "keys": self = .keys
-            case "peers": self = .peers
-            case "join": self = .join
-            case "items": self = .items
-            case "mutable": self = .mutableItems
-            default: return nil
-            }
-        case 4 where segments[0] == "api" && segments[1] == "v1":
-            switch segments[2] {
-            case "keys": self = .key(segments[3])
-            case "where": self = .placement(segments[3])
-            case "items": self = .item(segments[3])
-            case "mutable": self = .mutableItem(segments[3])
-            default: return nil
-            }
-        case 5 where segments[0] == "api" && segments[1] == "v1" && segments[2] == "torrents":
-            switch segments[4] {
-            case "announce": self = .announce(segments[3])
-            case "peers": self = .torrentPeers(segments[3])
-            default: return nil
-            }
-        default: return nil
-        }
-    }
-
-    /// The info-hash, item hash or key a route names in its path, which must be hexadecimal.
-    var hash: String? {
-        switch self {
-        case .announce(let hash), .torrentPeers(let hash), .item(let hash), .mutableItem(let hash): hash
-        default: nil
-        }
-    }
-
-    /// The methods the route takes (HEAD goes with GET).
-    var methods: [String] {
-        switch self {
-        case .key: ["GET", "PUT", "DELETE"]
-        case .legacyPut, .join, .announce, .items, .mutableItems: ["POST"]
-        default: ["GET"]
-        }
     }
 }

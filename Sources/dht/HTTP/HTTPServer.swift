@@ -10,12 +10,13 @@ import Synchronization
 ///
 /// Bounded: at most `maxConnections` at once (the next is answered 503 and closed), a
 /// connection's unread input is bounded by the parser's limits, and its unsent output by
-/// the replies of one request at a time.
+/// the replies of one request at a time, or for a stream by `HTTPBodyStream.maxBacklog`
+/// (a reader further behind is cut off).
 final class HTTPServer: Sendable {
     /// Connections served at once, at most.
     static let maxConnections = 64
     /// What answers a request.
-    typealias Handler = @Sendable (HTTPRequest) async -> HTTPResponse
+    typealias Handler = @Sendable (HTTPRequest) async -> HTTPAnswer
 
     /// The address the listener is bound to (port 0 resolved).
     let address: SocketAddress
@@ -24,7 +25,7 @@ final class HTTPServer: Sendable {
     private let wakeRead: Int32
     private let wakeWrite: Int32
     /// Replies finished by handlers, for the loop to send.
-    private let finished = Mutex<[(connection: Int, response: HTTPResponse, keepAlive: Bool)]>([])
+    private let finished = Mutex<[(connection: Int, answer: HTTPAnswer, keepAlive: Bool)]>([])
     private let stopping = Atomic<Bool>(false)
 
     /// Binds `host:port` (port 0 takes a free one); `serve` then starts answering.
@@ -91,6 +92,8 @@ final class HTTPServer: Sendable {
         var state: HTTPConnectionState
         var outbox: [UInt8] = []
         var closeWhenFlushed = false
+        /// The stream the connection carries, once its head is sent.
+        var stream: HTTPBodyStream?
     }
 
     /// The loop: accept, read, write, carry out decisions, until stopped.
@@ -114,14 +117,23 @@ final class HTTPServer: Sendable {
             let after = clock.now()
 
             if polls[0].revents != 0 { drainWakeups() }
-            let replies = finished.withLock { taken -> [(connection: Int, response: HTTPResponse, keepAlive: Bool)] in
+            let replies = finished.withLock { taken -> [(connection: Int, answer: HTTPAnswer, keepAlive: Bool)] in
                 defer { taken = [] }
                 return taken
             }
             for reply in replies {
-                guard var open = connections[reply.connection] else { continue }
-                let actions = open.state.replied(reply.response, keepAlive: reply.keepAlive, now: after)
-                carryOut(actions, on: &open, id: reply.connection, handler: handler)
+                guard var open = connections[reply.connection] else {
+                    reply.answer.stream?.closed()
+                    continue
+                }
+                if let stream = reply.answer.stream {
+                    carryOut(open.state.repliedWithStream(reply.answer.response, now: after), on: &open, id: reply.connection, handler: handler)
+                    open.stream = stream
+                    stream.attach { [self] in wake() }
+                } else {
+                    let actions = open.state.replied(reply.answer.response, keepAlive: reply.keepAlive, now: after)
+                    carryOut(actions, on: &open, id: reply.connection, handler: handler)
+                }
                 connections[reply.connection] = open
             }
             if polls[1].revents & Int16(POLLIN) != 0 {
@@ -139,18 +151,40 @@ final class HTTPServer: Sendable {
                         connection.closeWhenFlushed = true
                     }
                 }
+                if connection.stream != nil { pullStream(into: &connection, now: after) }
                 carryOut(connection.state.tick(now: after), on: &connection, id: id, handler: handler)
                 flush(&connection)
                 if connection.closeWhenFlushed && connection.outbox.isEmpty {
                     Glibc.close(connection.fd)
+                    connection.stream?.closed()
                     connections[id] = nil
                 } else {
                     connections[id] = connection
                 }
             }
         }
-        for connection in connections.values { Glibc.close(connection.fd) }
+        for connection in connections.values {
+            Glibc.close(connection.fd)
+            connection.stream?.closed()
+        }
         Glibc.close(listener)
+    }
+
+    /// Moves what the connection's stream has ready into its outbox. A reader whose unsent
+    /// bytes pass the backlog bound (here or in the stream) is cut off: closed at once.
+    private func pullStream(into connection: inout Connection, now: Timestamp) {
+        guard let stream = connection.stream, !connection.closeWhenFlushed else { return }
+        let ready = stream.take()
+        if ready.cut || connection.outbox.count + ready.bytes.count > HTTPBodyStream.maxBacklog {
+            connection.outbox = []
+            connection.closeWhenFlushed = true
+            return
+        }
+        if !ready.bytes.isEmpty {
+            connection.outbox += ready.bytes
+            connection.state.streamed(now: now)
+        }
+        if ready.ended { connection.closeWhenFlushed = true }
     }
 
     /// Does what the connection's state decided: queue bytes, mark it closing, start handlers.
@@ -161,8 +195,8 @@ final class HTTPServer: Sendable {
             case .close: connection.closeWhenFlushed = true
             case .handle(let request):
                 Task { [self] in
-                    let response = await handler(request)
-                    finished.withLock { $0.append((id, response, request.keepsAlive)) }
+                    let answer = await handler(request)
+                    finished.withLock { $0.append((id, answer, request.keepsAlive)) }
                     wake()
                 }
             }

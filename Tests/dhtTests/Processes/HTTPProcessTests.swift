@@ -7,7 +7,7 @@ import Testing
 /// issue lists, against a running node.
 @Suite(.timeLimit(.minutes(1))) struct HTTPProcessTests {
     /// Starts a service node with the API on a free port; returns it and the API's port.
-    private func start(_ extra: [String] = []) async throws -> (ReplProcess, UInt16) {
+    static func start(_ extra: [String] = []) async throws -> (ReplProcess, UInt16) {
         let node = try ReplProcess(["0", "--bind", "127.0.0.1", "--no-repl", "--http", "0"] + extra, stdinClosed: true)
         let line = try await node.waitForError(containing: "HTTP: http://127.0.0.1:")
         let port = line.components(separatedBy: "http://127.0.0.1:").last.flatMap { UInt16($0.prefix { $0.isNumber }) }
@@ -15,54 +15,54 @@ import Testing
     }
 
     /// One request on a fresh connection, and its reply.
-    private func exchange(_ port: UInt16, _ request: String, head: Bool = false) async throws -> RawHTTPReply {
+    static func exchange(_ port: UInt16, _ request: String, head: Bool = false) async throws -> RawHTTPReply {
         let connection = try RawHTTPConnection(port: port)
         connection.send(request)
         return try await connection.reply(head: head)
     }
 
     @Test func theSeedsThreeCurlCommandsWorkVerbatim() async throws {
-        let (node, port) = try await start()
+        let (node, port) = try await Self.start()
         defer { node.kill() }
         // curl -X POST localhost:P/api/put -d '{"key":"hello","value":"world"}' sends a form content type.
         let body = #"{"key":"hello","value":"world"}"#
-        let put = try await exchange(port, "POST /api/put HTTP/1.1\r\nHost: localhost:\(port)\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n"
+        let put = try await Self.exchange(port, "POST /api/put HTTP/1.1\r\nHost: localhost:\(port)\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n"
                                + "Content-Length: \(body.utf8.count)\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n\(body)")
         #expect(put.status == 200 && put.body == #"{"op":"put","key":"hello","stored_at":1,"seq":0,"only_here":false}"# + "\n")
-        let get = try await exchange(port, "GET /api/get?key=hello HTTP/1.1\r\nHost: localhost:\(port)\r\nAccept: */*\r\n\r\n")
+        let get = try await Self.exchange(port, "GET /api/get?key=hello HTTP/1.1\r\nHost: localhost:\(port)\r\nAccept: */*\r\n\r\n")
         #expect(get.status == 200 && get.body.contains(#""value":"world""#))
-        let status = try await exchange(port, "GET /api/status HTTP/1.1\r\nHost: localhost:\(port)\r\n\r\n")
+        let status = try await Self.exchange(port, "GET /api/status HTTP/1.1\r\nHost: localhost:\(port)\r\n\r\n")
         #expect(status.status == 200 && status.body.contains(#""stored_keys":1"#))
     }
 
     @Test func keysRoundTripWithTheRightStatuses() async throws {
-        let (node, port) = try await start()
+        let (node, port) = try await Self.start()
         defer { node.kill() }
         let host = "Host: 127.0.0.1:\(port)"
-        let put = try await exchange(port, "PUT /api/v1/keys/a%2Fb%20c?ttl=30s HTTP/1.1\r\n\(host)\r\nContent-Length: 5\r\n\r\nvalue")
+        let put = try await Self.exchange(port, "PUT /api/v1/keys/a%2Fb%20c?ttl=30s HTTP/1.1\r\n\(host)\r\nContent-Length: 5\r\n\r\nvalue")
         #expect(put.status == 200 && put.body.contains(#""key":"a/b c""#), "\(put)")
-        #expect(try await exchange(port, "GET /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n").body.contains(#""value":"value""#))
-        let head = try await exchange(port, "HEAD /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n", head: true)
+        #expect(try await Self.exchange(port, "GET /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n").body.contains(#""value":"value""#))
+        let head = try await Self.exchange(port, "HEAD /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n", head: true)
         #expect(head.status == 200 && head.body.isEmpty && Int(head.headers["content-length"] ?? "") ?? 0 > 0)
-        #expect(try await exchange(port, "GET /api/v1/keys/missing HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
-        #expect(try await exchange(port, "DELETE /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n").status == 200)
-        #expect(try await exchange(port, "GET /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
-        #expect(try await exchange(port, "PUT /api/v1/keys/k?ttl=5 HTTP/1.1\r\n\(host)\r\nContent-Length: 1\r\n\r\nv").status == 400)
+        #expect(try await Self.exchange(port, "GET /api/v1/keys/missing HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
+        #expect(try await Self.exchange(port, "DELETE /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n").status == 200)
+        #expect(try await Self.exchange(port, "GET /api/v1/keys/a%2Fb%20c HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
+        #expect(try await Self.exchange(port, "PUT /api/v1/keys/k?ttl=5 HTTP/1.1\r\n\(host)\r\nContent-Length: 1\r\n\r\nv").status == 400)
         let big = String(repeating: "v", count: 1001)
-        #expect(try await exchange(port, "PUT /api/v1/keys/k HTTP/1.1\r\n\(host)\r\nContent-Length: 1001\r\n\r\n\(big)").status == 413)
-        let wrong = try await exchange(port, "POST /api/v1/status HTTP/1.1\r\n\(host)\r\nContent-Length: 0\r\n\r\n")
+        #expect(try await Self.exchange(port, "PUT /api/v1/keys/k HTTP/1.1\r\n\(host)\r\nContent-Length: 1001\r\n\r\n\(big)").status == 413)
+        let wrong = try await Self.exchange(port, "POST /api/v1/status HTTP/1.1\r\n\(host)\r\nContent-Length: 0\r\n\r\n")
         #expect(wrong.status == 405 && wrong.headers["allow"] == "GET, HEAD")
-        #expect(try await exchange(port, "GET /api/v2/status HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
-        #expect(try await exchange(port, "GET /api/v1/keys/%zz HTTP/1.1\r\n\(host)\r\n\r\n").status == 400)
-        #expect(try await exchange(port, "GET /api/v1/health HTTP/1.1\r\n\(host)\r\n\r\n").status == 503, "alone: not healthy")
-        let metrics = try await exchange(port, "GET /metrics HTTP/1.1\r\n\(host)\r\n\r\n")
+        #expect(try await Self.exchange(port, "GET /api/v2/status HTTP/1.1\r\n\(host)\r\n\r\n").status == 404)
+        #expect(try await Self.exchange(port, "GET /api/v1/keys/%zz HTTP/1.1\r\n\(host)\r\n\r\n").status == 400)
+        #expect(try await Self.exchange(port, "GET /api/v1/health HTTP/1.1\r\n\(host)\r\n\r\n").status == 503, "alone: not healthy")
+        let metrics = try await Self.exchange(port, "GET /metrics HTTP/1.1\r\n\(host)\r\n\r\n")
         #expect(metrics.status == 200 && metrics.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
         #expect(metrics.body.contains("dht_http_requests_total{code=\"404\"} 3\n") && metrics.body.contains("# TYPE dht_values gauge\n"),
                 "\(metrics.body)")
     }
 
     @Test func aBinaryValueRoundTripsByteForByte() async throws {
-        let (node, port) = try await start()
+        let (node, port) = try await Self.start()
         defer { node.kill() }
         let host = "Host: 127.0.0.1:\(port)"
         let connection = try RawHTTPConnection(port: port)
@@ -79,46 +79,46 @@ import Testing
     }
 
     @Test func mainlineRoutesRunTheREPLsCommands() async throws {
-        let (node, port) = try await start()
+        let (node, port) = try await Self.start()
         defer { node.kill() }
         let host = "Host: 127.0.0.1:\(port)"
-        let item = try await exchange(port, "POST /api/v1/items HTTP/1.1\r\n\(host)\r\nContent-Length: 5\r\n\r\nhello")
+        let item = try await Self.exchange(port, "POST /api/v1/items HTTP/1.1\r\n\(host)\r\nContent-Length: 5\r\n\r\nhello")
         let target = try #require(item.body.split(separator: "\"").dropFirst(7).first.map(String.init), "\(item.body)")
-        #expect(try await exchange(port, "GET /api/v1/items/\(target) HTTP/1.1\r\n\(host)\r\n\r\n").body.contains(#""item":"hello""#))
-        let mutable = try await exchange(port, "POST /api/v1/mutable?salt=pro%20file HTTP/1.1\r\n\(host)\r\nContent-Length: 3\r\n\r\nmut")
+        #expect(try await Self.exchange(port, "GET /api/v1/items/\(target) HTTP/1.1\r\n\(host)\r\n\r\n").body.contains(#""item":"hello""#))
+        let mutable = try await Self.exchange(port, "POST /api/v1/mutable?salt=pro%20file HTTP/1.1\r\n\(host)\r\nContent-Length: 3\r\n\r\nmut")
         let mutableTarget = try #require(mutable.body.split(separator: "\"").dropFirst(7).first.map(String.init), "\(mutable.body)")
-        let read = try await exchange(port, "GET /api/v1/mutable/\(mutableTarget)?salt=pro%20file HTTP/1.1\r\n\(host)\r\n\r\n")
+        let read = try await Self.exchange(port, "GET /api/v1/mutable/\(mutableTarget)?salt=pro%20file HTTP/1.1\r\n\(host)\r\n\r\n")
         #expect(read.status == 200 && read.body.contains(#""item":"mut""#), "\(read.body)")
         let hash = String(repeating: "ab", count: 20)
-        #expect(try await exchange(port, "POST /api/v1/torrents/\(hash)/announce?port=6881 HTTP/1.1\r\n\(host)\r\nContent-Length: 0\r\n\r\n")
+        #expect(try await Self.exchange(port, "POST /api/v1/torrents/\(hash)/announce?port=6881 HTTP/1.1\r\n\(host)\r\nContent-Length: 0\r\n\r\n")
                     .body.contains(#""op":"announce""#))
-        #expect(try await exchange(port, "GET /api/v1/torrents/\(hash)/peers HTTP/1.1\r\n\(host)\r\n\r\n").status == 200)
-        #expect(try await exchange(port, "GET /api/v1/torrents/x%20y/peers HTTP/1.1\r\n\(host)\r\n\r\n").status == 400)
+        #expect(try await Self.exchange(port, "GET /api/v1/torrents/\(hash)/peers HTTP/1.1\r\n\(host)\r\n\r\n").status == 200)
+        #expect(try await Self.exchange(port, "GET /api/v1/torrents/x%20y/peers HTTP/1.1\r\n\(host)\r\n\r\n").status == 400)
     }
 
     @Test func hostAndOriginAttacksAreRefusedAndStoreNothing() async throws {
-        let (node, port) = try await start()
+        let (node, port) = try await Self.start()
         defer { node.kill() }
         for host in ["evil.test", "127.0.0.1.evil.test:\(port)", "localhost:\(port + 1)"] {
-            #expect(try await exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: \(host)\r\n\r\n").status == 403, "\(host)")
+            #expect(try await Self.exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: \(host)\r\n\r\n").status == 403, "\(host)")
         }
         let other = "http://127.0.0.1:\(port == 65535 ? 1 : port + 1)"
-        let post = try await exchange(port, "PUT /api/v1/keys/csrf HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nOrigin: \(other)\r\n"
+        let post = try await Self.exchange(port, "PUT /api/v1/keys/csrf HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nOrigin: \(other)\r\n"
                                 + "Content-Length: 1\r\n\r\nx")
         #expect(post.status == 403 && post.headers["access-control-allow-origin"] == nil)
-        let cross = try await exchange(port, "GET /api/v1/keys HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nSec-Fetch-Site: cross-site\r\n\r\n")
+        let cross = try await Self.exchange(port, "GET /api/v1/keys HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nSec-Fetch-Site: cross-site\r\n\r\n")
         #expect(cross.status == 403)
-        #expect(try await exchange(port, "GET /api/v1/keys/csrf HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").status == 404, "nothing stored")
+        #expect(try await Self.exchange(port, "GET /api/v1/keys/csrf HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").status == 404, "nothing stored")
     }
 
     @Test func aTokenIsRequiredAndBeyondLoopbackTheNodeRefusesToStartWithoutOne() async throws {
-        let (node, port) = try await start(["--http-token", "s3cret"])
+        let (node, port) = try await Self.start(["--http-token", "s3cret"])
         defer { node.kill() }
-        let refused = try await exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n")
+        let refused = try await Self.exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n")
         #expect(refused.status == 401 && refused.headers["www-authenticate"] == "Bearer")
         let allowed = "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer s3cret\r\n\r\n"
-        #expect(try await exchange(port, allowed).status == 200)
-        #expect(try await exchange(port, "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").status == 503, "open, and unhealthy")
+        #expect(try await Self.exchange(port, allowed).status == 200)
+        #expect(try await Self.exchange(port, "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").status == 503, "open, and unhealthy")
 
         let exposed = try ReplProcess(["0", "--bind", "127.0.0.1", "--no-repl", "--http", "0.0.0.0:0"], stdinClosed: true)
         defer { exposed.kill() }
@@ -134,7 +134,7 @@ import Testing
         defer { node.kill() }
         let line = try await node.waitForError(containing: "HTTP: http://127.0.0.1:")
         let port = try #require(line.components(separatedBy: "127.0.0.1:").last.flatMap { UInt16($0.prefix { $0.isNumber }) })
-        #expect(try await exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").status == 200)
+        #expect(try await Self.exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n").status == 200)
 
         try Data(#"{"port": 0, "htpp": 8080}"#.utf8).write(to: URL(fileURLWithPath: path))
         let wrong = try ReplProcess(["--config", path], stdinClosed: true)
@@ -144,7 +144,7 @@ import Testing
     }
 
     @Test func pipelinedRequestsAreAnsweredInOrderAndABadOneCloses() async throws {
-        let (node, port) = try await start()
+        let (node, port) = try await Self.start()
         defer { node.kill() }
         let connection = try RawHTTPConnection(port: port)
         let host = "Host: 127.0.0.1:\(port)"
@@ -161,7 +161,7 @@ import Testing
     }
 
     @Test func the65thConnectionIsTurnedAwayAndASlowHeadIsCutOff() async throws {
-        let (node, port) = try await start()
+        let (node, port) = try await Self.start()
         defer { node.kill() }
         // A byte a second never completes a head: it is answered 408 and closed within 12 s.
         let slow = try RawHTTPConnection(port: port, timeout: .seconds(15))

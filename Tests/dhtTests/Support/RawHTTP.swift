@@ -54,6 +54,15 @@ final class RawHTTPConnection: @unchecked Sendable {
         try await offThePool { try self.readReply(head: head) }
     }
 
+    /// Reads a stream's body until it contains `text`; returns everything read so far
+    /// (and keeps it). Throws when the read timeout passes first.
+    func streamed(until text: String) async throws -> String {
+        try await offThePool {
+            while String(decoding: self.pending, as: UTF8.self).range(of: text) == nil { try self.fill() }
+            return String(decoding: self.pending, as: UTF8.self)
+        }
+    }
+
     /// Whether the server closes the connection, waited for off the cooperative pool.
     func closedByServer() async -> Bool {
         (try? await offThePool { self.isClosedByServer() }) ?? false

@@ -1,0 +1,81 @@
+/// The API's paths.
+enum HTTPRoute: Equatable {
+    case status, health, keys, peers
+    /// `GET /metrics`, in Prometheus's text format.
+    case metrics
+    /// `GET /api/v1/events`: the node's live events (Server-Sent Events).
+    case events
+    /// `GET /api/v1/keys/{key}/watch`: every new version of a key (Server-Sent Events).
+    case watch(String)
+    case key(String)
+    case placement(String)
+    /// `POST /api/v1/join`.
+    case join
+    /// BEP 5: `POST /api/v1/torrents/{infohash}/announce`, `GET /api/v1/torrents/{infohash}/peers`.
+    case announce(String), torrentPeers(String)
+    /// BEP 44: `POST /api/v1/items`, `GET /api/v1/items/{hash}`, `POST /api/v1/mutable`, `GET /api/v1/mutable/{key or target}`.
+    case items, item(String), mutableItems, mutableItem(String)
+    /// Seed 000's `GET /api/get?key=` and `GET /api/status` (as `.status`) and `POST /api/put`.
+    case legacyGet, legacyPut
+
+    /// The route for a decoded path; nil when there is none.
+    init?(segments: [String]) {
+        switch segments.count {
+        case 1 where segments[0] == "metrics":
+            self = .metrics
+        case 2 where segments[0] == "api":
+            switch segments[1] {
+            case "status": self = .status
+            case "get": self = .legacyGet
+            case "put": self = .legacyPut
+            default: return nil
+            }
+        case 3 where segments[0] == "api" && segments[1] == "v1":
+            switch segments[2] {
+            case "status": self = .status
+            case "health": self = .health
+            case "keys": self = .keys
+            case "peers": self = .peers
+            case "join": self = .join
+            case "items": self = .items
+            case "mutable": self = .mutableItems
+            case "events": self = .events
+            default: return nil
+            }
+        case 4 where segments[0] == "api" && segments[1] == "v1":
+            switch segments[2] {
+            case "keys": self = .key(segments[3])
+            case "where": self = .placement(segments[3])
+            case "items": self = .item(segments[3])
+            case "mutable": self = .mutableItem(segments[3])
+            default: return nil
+            }
+        case 5 where segments[0] == "api" && segments[1] == "v1" && segments[2] == "keys" && segments[4] == "watch":
+            self = .watch(segments[3])
+        case 5 where segments[0] == "api" && segments[1] == "v1" && segments[2] == "torrents":
+            switch segments[4] {
+            case "announce": self = .announce(segments[3])
+            case "peers": self = .torrentPeers(segments[3])
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    /// The info-hash, item hash or key a route names in its path, which must be hexadecimal.
+    var hash: String? {
+        switch self {
+        case .announce(let hash), .torrentPeers(let hash), .item(let hash), .mutableItem(let hash): hash
+        default: nil
+        }
+    }
+
+    /// The methods the route takes (HEAD goes with GET).
+    var methods: [String] {
+        switch self {
+        case .key: ["GET", "PUT", "DELETE"]
+        case .legacyPut, .join, .announce, .items, .mutableItems: ["POST"]
+        default: ["GET"]
+        }
+    }
+}
