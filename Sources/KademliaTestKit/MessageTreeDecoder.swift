@@ -58,16 +58,21 @@ extension Message {
             let holding = try arguments.optionalInteger("seq")
             if let holding, holding < 0 { throw FieldError("negative seq") }
             return (sender, .findValue(target: try arguments.nodeID("target"), holding: holding))
-        case "store":
-            guard let token = arguments["token"]?.bytesValue else { throw FieldError("store without token") }
-            guard let value = arguments["v"]?.bytesValue else { throw FieldError("store without v") }
-            guard let seq = arguments["seq"]?.integerValue, seq >= 0 else { throw FieldError("store without a valid seq") }
+        case "listen":
+            let target = try arguments.nodeID("target")
+            guard let token = arguments["token"]?.bytesValue else { throw FieldError("listen without token") }
+            return (sender, .listen(target: target, token: token))
+        case "store", "notify":
+            guard let token = arguments["token"]?.bytesValue else { throw FieldError("\(methodName) without token") }
+            guard let value = arguments["v"]?.bytesValue else { throw FieldError("\(methodName) without v") }
+            guard let seq = arguments["seq"]?.integerValue, seq >= 0 else { throw FieldError("\(methodName) without a valid seq") }
             let key = try arguments.optionalBytes("key")
             let ttl = try arguments.optionalInteger("ttl")
             if let ttl, ttl < 0 { throw FieldError("negative ttl") }
             let target = try arguments.nodeID("target")
             let deleted = try arguments.flag("del")
-            return (sender, .store(StoreRequest(token: token, target: target, value: value, seq: seq, key: key, ttl: ttl, deleted: deleted)))
+            let request = StoreRequest(token: token, target: target, value: value, seq: seq, key: key, ttl: ttl, deleted: deleted)
+            return (sender, methodName == "store" ? .store(request) : .notify(request))
         case "get_peers":
             let infoHash = try arguments.nodeID("info_hash")
             return (sender, .getPeers(infoHash: infoHash, noSeed: try arguments.flag("noseed")))

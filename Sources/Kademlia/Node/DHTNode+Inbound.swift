@@ -34,6 +34,10 @@ extension DHTNode {
                 log(.debug, .datagram, "dropped query from \(sender): transaction id of \(message.transactionID.count) bytes")
                 return
             }
+            if case .notify(let request) = query {
+                guard spendQueryToken(of: source, now: now) else { return }
+                return receiveNotification(request, transactionID: message.transactionID, from: sender)
+            }
             answer(query, transactionID: message.transactionID, from: Contact(id: senderID, address: sender), source: source,
                    readOnly: message.readOnly, fromOurs: message.isFromOurs)
         case .response, .error:

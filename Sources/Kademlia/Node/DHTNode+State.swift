@@ -33,16 +33,19 @@ extension DHTNode {
 
     private func change<Result: Sendable>(journalingContacts: Bool, _ body: (inout NodeState) -> Result)
         -> (result: Result, journaled: Bool) {
-        guard let storage else { return (stateLock.withLock { body(&$0) }, true) }
-        let (result, ticket) = stateLock.withLock { state -> (Result, Int?) in
+        let (result, ticket, notices) = stateLock.withLock { state -> (Result, Int?, [(address: SocketAddress, query: Query)]) in
             let result = body(&state)
+            // A new version of a key someone listens to: the listeners are told once the lock is let go.
+            let notices = state.hasNotifications ? state.takeNotifications(now: clock.now()) : []
+            guard let storage else { return (result, nil, notices) }
             let due = journalingContacts ? state.hasJournalChanges : state.hasDurableJournalChanges
-            guard due, !state.stopped else { return (result, nil) }
+            guard due, !state.stopped else { return (result, nil, notices) }
             // Taken under the lock, so changes queue in the order they were made.
             let (entries, durable) = state.takeJournalEntries(at: WallTime(clock))
-            return (result, storage.enqueue(entries, durable: durable))
+            return (result, storage.enqueue(entries, durable: durable), notices)
         }
-        guard let ticket else { return (result, true) }
+        if !notices.isEmpty { sendNotifications(notices) }
+        guard let storage, let ticket else { return (result, true) }
         commitJournal()
         return (result, storage.isWritten(ticket))
     }

@@ -25,6 +25,8 @@ public final class DHTNode: Sendable {
     let counters = NodeCounters()
     /// Bounds the lookups under way (`NodeLimits.maxLookupsInFlight`).
     let lookupGate: LookupGate
+    /// The watches running on this node (`watch(key:)`).
+    let watches = WatchRegistry()
 
     /// Creates a node on a transport and starts answering queries at once. With `storage`
     /// the node takes up the id, values, publications and contacts kept there (an id in

@@ -39,7 +39,7 @@ final class NodeCounters: Sendable {
         case .findNode: findNodes.add(1, ordering: .relaxed)
         case .findValue: findValues.add(1, ordering: .relaxed)
         case .store: stores.add(1, ordering: .relaxed)
-        case .getPeers, .announcePeer, .getItem, .putItem, .unknown: break
+        case .getPeers, .announcePeer, .getItem, .putItem, .listen, .notify, .unknown: break
         }
     }
 }

@@ -11,6 +11,8 @@ package struct NodeState: Sendable {
     package var peers: PeerStore
     /// BEP 44: the items put on this node.
     package var items: ItemStore
+    /// Who listens for new versions of the values held here (`listen`).
+    package var listeners = ListenerTable()
     package var tokens: TokenIssuer
     package var random: NodeRandom
     /// The key this node signs its BEP 44 mutable items with: kept in the data directory.

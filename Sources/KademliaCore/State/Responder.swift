@@ -39,6 +39,11 @@ extension NodeState {
             return answerGetItem(target, newerThan: seq, transactionID: transactionID, from: sender, now: now)
         case .putItem(let request):
             return answerPutItem(request, transactionID: transactionID, from: sender, now: now)
+        case .listen(let target, let token):
+            return answerListen(target, token: token, transactionID: transactionID, from: sender, now: now)
+        case .notify:
+            // The shell hands notifications for a watch of this node's to it; any other is unwanted.
+            return .error(.protocolError, "Not listening", transactionID: transactionID)
         case .unknown(_, let target?):
             // As libtorrent does: an extension we lack still gets the nodes nearest its target.
             return reply(Response(id: localID, nodes: routingTable.closest(to: target, limit: k)), to: transactionID)

@@ -85,6 +85,11 @@ public struct ValueStore: Sendable {
     package var tracksChanges = false
     /// Targets changed since `takeChangedTargets`; expiry needs no record, so it adds none.
     package private(set) var changedTargets: Set<NodeID> = []
+    /// Targets someone listens to (`ListenerTable`); a new version of one is noted in
+    /// `newVersions`. Empty, as nearly always, it costs each change one check.
+    package var watched: Set<NodeID> = []
+    /// Watched targets that took a new version (not a refreshed copy) since `takeNewVersions`.
+    package private(set) var newVersions: [NodeID] = []
 
     public init(maximumLifetime: Duration = .seconds(86_400), replicationInterval: Duration = .seconds(3600)) {
         self.maximumLifetime = maximumLifetime
@@ -180,10 +185,20 @@ public struct ValueStore: Sendable {
 
     /// The one place an entry comes or goes, so the quotas' tally and the journal always match.
     private mutating func replace(_ target: NodeID, with entry: Entry?, journaled: Bool = true) {
-        if let old = entries[target] { usage.remove(old, target) }
+        let old = entries[target]
+        if let old { usage.remove(old, target) }
+        if !watched.isEmpty, let entry, watched.contains(target), old.map({ !$0.stored.isSameVersion(as: entry.stored) }) ?? true {
+            newVersions.append(target)
+        }
         entries[target] = entry
         if let entry { usage.add(entry, target) }
         if tracksChanges && journaled { changedTargets.insert(target) }
+    }
+
+    /// The watched targets that took a new version since the last call, and forgets them.
+    package mutating func takeNewVersions() -> [NodeID] {
+        defer { newVersions = [] }
+        return newVersions
     }
 
     /// The targets changed since the last call, and forgets them.

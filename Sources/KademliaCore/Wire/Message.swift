@@ -55,6 +55,12 @@ public enum Query: Sendable, Equatable {
     case getItem(target: NodeID, seq: Int64? = nil)
     /// BEP 44 `put`.
     case putItem(ItemPutRequest)
+    /// Ours: tell the sender of every new version of `target` for a while (PROTOCOL.md
+    /// § listen); `token` is the write token this holder gave the sender.
+    case listen(target: NodeID, token: [UInt8])
+    /// Ours: a holder tells a listener of a new version of a value it holds, in a `store`'s
+    /// arguments; `token` is the one the listener presented in its `listen`.
+    case notify(StoreRequest)
     /// A method we do not implement. With a `target` or `info_hash` it is answered like
     /// `find_node`, as libtorrent does, so extensions route through us; else error 204.
     case unknown(method: String, target: NodeID? = nil)
@@ -63,7 +69,7 @@ public enum Query: Sendable, Equatable {
     /// implementations may not answer it at all.
     public var isOurExtension: Bool {
         switch self {
-        case .findValue, .store: true
+        case .findValue, .store, .listen, .notify: true
         default: false
         }
     }
@@ -79,6 +85,8 @@ public enum Query: Sendable, Equatable {
         case .announcePeer: "announce_peer"
         case .getItem: "get"
         case .putItem: "put"
+        case .listen: "listen"
+        case .notify: "notify"
         case .unknown(let method, _): method
         }
     }

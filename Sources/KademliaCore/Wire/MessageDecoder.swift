@@ -72,7 +72,7 @@ package struct FieldError: Error {
 
 /// The methods we implement, told apart without building a String for them.
 private enum KnownMethod {
-    case ping, findNode, findValue, store, getPeers, announcePeer, getItem, putItem
+    case ping, findNode, findValue, store, getPeers, announcePeer, getItem, putItem, listen, notify
 }
 
 /// Turns the slots `KRPCReader` recorded into the values `Message` holds, copying only those.
@@ -178,6 +178,8 @@ private struct FieldReader {
             case "announce_peer": known = .announcePeer
             case "get": known = .getItem
             case "put": known = .putItem
+            case "listen": known = .listen
+            case "notify": known = .notify
             default: return (sender, .unknown(method: name, target: anyTarget(fields)))
             }
         }
@@ -203,6 +205,12 @@ private struct FieldReader {
             return (sender, .getItem(target: target, seq: try optionalInteger(fields.seq, "seq")))
         case .putItem:
             return (sender, .putItem(try putItem(fields)))
+        case .listen:
+            let target = try nodeID(fields.target, "target")
+            guard let token = bytes(fields.token) else { throw FieldError("listen without token") }
+            return (sender, .listen(target: target, token: token))
+        case .notify:
+            return (sender, .notify(try store(fields, method: "notify")))
         }
     }
 
@@ -236,10 +244,10 @@ private struct FieldReader {
     }
 
     /// The `store` arguments; the order of the checks decides which reason a peer is sent.
-    func store(_ fields: KRPCFields) throws(FieldError) -> StoreRequest {
-        guard let token = bytes(fields.token) else { throw FieldError("store without token") }
-        guard let value = bytes(fields.v) else { throw FieldError("store without v") }
-        guard case .integer(let seq) = fields.seq, seq >= 0 else { throw FieldError("store without a valid seq") }
+    func store(_ fields: KRPCFields, method: String = "store") throws(FieldError) -> StoreRequest {
+        guard let token = bytes(fields.token) else { throw FieldError("\(method) without token") }
+        guard let value = bytes(fields.v) else { throw FieldError("\(method) without v") }
+        guard case .integer(let seq) = fields.seq, seq >= 0 else { throw FieldError("\(method) without a valid seq") }
         let key = try optionalBytes(fields.key, "key")
         let ttl = try optionalInteger(fields.ttl, "ttl")
         if let ttl, ttl < 0 { throw FieldError("negative ttl") }
@@ -267,6 +275,8 @@ private struct FieldReader {
         if KRPCReader.spells(name, "announce_peer") { return .announcePeer }
         if KRPCReader.spells(name, "get") { return .getItem }
         if KRPCReader.spells(name, "put") { return .putItem }
+        if KRPCReader.spells(name, "listen") { return .listen }
+        if KRPCReader.spells(name, "notify") { return .notify }
         return nil
     }
 }

@@ -52,7 +52,7 @@ extension Message {
     private static func writeArguments(of query: Query, sender: NodeID, to writer: inout BencodeWriter) {
         writer.beginDictionary()
         switch query {
-        case .store(let request) where request.deleted:
+        case .store(let request) where request.deleted, .notify(let request) where request.deleted:
             writer.key("del")
             writer.integer(1)
         case .putItem(let request):
@@ -126,7 +126,12 @@ extension Message {
             }
             writer.key("target")
             writer.nodeID(target)
-        case .store(let request):
+        case .listen(let target, let token):
+            writer.key("target")
+            writer.nodeID(target)
+            writer.key("token")
+            writer.string(token)
+        case .store(let request), .notify(let request):
             if let key = request.key {
                 writer.key("key")
                 writer.string(key)

@@ -49,6 +49,25 @@ final class HTTPStreams: Sendable {
 
     /// Sends every version of `key` the node's watch reports, until the reader goes away.
     private func watch(_ key: String, into stream: HTTPBodyStream) {
-        stream.finish()
+        let versions = node.watch(key: key)
+        let task = Task {
+            for await event in versions {
+                guard stream.write(Self.event(event).encoded) else { break }
+            }
+            stream.finish()
+        }
+        stream.onClose { task.cancel() }
+    }
+
+    /// A watch's event: `version`, with the version's seq as its id (none before the first version).
+    static func event(_ event: WatchEvent) -> ServerSentEvent {
+        let head: [(String, JSONValue)] = [("op", "watch"), ("key", .string(event.key))]
+        guard let version = event.version else {
+            return ServerSentEvent(id: nil, type: "version", data: JSONValue.object(head + [("found", false)]).encoded)
+        }
+        let body: [(String, JSONValue)] = version.isDeleted
+            ? [("deleted", true), ("seq", .integer(version.seq))]
+            : [("found", true), ("seq", .integer(version.seq)), Replies.valueField(version.value)]
+        return ServerSentEvent(id: UInt64(clamping: version.seq), type: "version", data: JSONValue.object(head + body).encoded)
     }
 }
