@@ -7,7 +7,7 @@
 ///   start with `--`. After the key exactly one separator character is consumed and
 ///   the rest of the line is the value, verbatim (inner, leading and trailing spaces
 ///   and quotes kept). An empty value is a usage error.
-/// - `get <key>`, `delete <key>`, `where <key>`, `join <host:port>`: exactly one word.
+/// - `get <key>`, `delete <key>`, `where <key>`, `watch <key>`, `join <host:port>`: exactly one word.
 /// - `keys [--all]`; `status`, `peers`, `help`, `quit`, `exit`: no arguments.
 /// - Mainline's: `announce <infohash> [port]`, `peers <infohash>`, `item-put <text>`,
 ///   `item-get <hash>` (see `MainlineCommands.swift`).
@@ -20,6 +20,8 @@ enum Command: Equatable {
     case delete(key: String)
     /// Show the K closest nodes to `key` and which of them hold it.
     case `where`(key: String)
+    /// Print the current version of `key`, then each new one as its holders push it, until Ctrl-C.
+    case watch(key: String)
     /// Join the network through the node at `endpoint`, already checked to be `host:port`.
     case join(endpoint: String)
     case status
@@ -51,7 +53,7 @@ enum Command: Equatable {
 
     /// The command words, for `help` and Tab completion.
     static let words = ["announce", "delete", "exit", "get", "help", "item-get", "item-put", "join", "keys", "mutable-get",
-                        "mutable-put", "peers", "put", "quit", "status", "where"]
+                        "mutable-put", "peers", "put", "quit", "status", "watch", "where"]
 
     /// Parses one input line; nil for a blank line, which the REPL ignores.
     static func parse(line: String) -> Command? {
@@ -68,7 +70,7 @@ enum Command: Equatable {
                 return try MainlineCommand.parse(name, rest)
             case "peers" where try !CommandWords.all(in: rest).isEmpty:
                 return try MainlineCommand.parse(name, rest)
-            case "get", "delete", "where", "join":
+            case "get", "delete", "where", "watch", "join":
                 let arguments = try CommandWords.all(in: rest)
                 guard arguments.count == 1 else { return .usage(command: name) }
                 if arguments[0].isEmpty && name != "join" { return .emptyKey(command: name) }
@@ -76,6 +78,7 @@ enum Command: Equatable {
                 case "get": return .get(key: arguments[0])
                 case "delete": return .delete(key: arguments[0])
                 case "where": return .where(key: arguments[0])
+                case "watch": return .watch(key: arguments[0])
                 default: return parseJoin(arguments[0])
                 }
             case "keys":

@@ -108,6 +108,7 @@ extension Output {
                              store a value that expires after DURATION: 500ms, 30s, 10m, 2h, 1d
           get <key>          look a value up
           delete <key>       delete a value from the nodes that hold it
+          watch <key>        print the value, then each new version put anywhere, until Ctrl-C
           where <key>        show the \(NodeConfiguration().k) nodes closest to a key and which hold it
           keys [--all]       list what this node stores: key, seq, size, time left (--all: deleted keys too)
           peers              list this node's contacts: id, address, bucket, last seen, round trip

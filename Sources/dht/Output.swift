@@ -225,6 +225,7 @@ enum Output {
         case "get": "Usage: get <key>"
         case "delete": "Usage: delete <key>"
         case "where": "Usage: where <key>"
+        case "watch": "Usage: watch <key>"
         case "join": "Usage: join <host:port>"
         case "announce": "Usage: announce <infohash> [port]"
         case "peers": "Usage: peers [<infohash>]"
@@ -257,7 +258,7 @@ enum Output {
         case .invalidEndpoint(let reason): joinFailed(reason)
         case .invalidHash(let name, let text): invalidHash(command: name, text: text)
         case .emptyKey(let name): "Empty keys are refused (\(name)): a key needs at least one character"
-        case .put, .get, .delete, .where, .join, .status, .keys, .peers, .mainline, .quit: nil
+        case .put, .get, .delete, .where, .watch, .join, .status, .keys, .peers, .mainline, .quit: nil
         }
     }
 

@@ -12,6 +12,7 @@ struct REPL: Sendable {
         case .get(let key): return await get(key: key)
         case .delete(let key): return await delete(key: key)
         case .where(let key): return await placement(of: key)
+        case .watch(let key): return await watch(key: key, each: { _ in })
         case .join(let endpoint): return await join(endpoint: endpoint)
         case .status: return Replies.status(node.status())
         case .keys(let all): return Replies.keys(node.heldValues(), items: node.heldItems(), showingDeleted: all)
@@ -26,7 +27,7 @@ struct REPL: Sendable {
     /// Whether `command` talks to the network, so it runs as a task Ctrl-C can cancel.
     static func needsNetwork(_ command: Command) -> Bool {
         switch command {
-        case .put, .get, .delete, .where, .join, .mainline: true
+        case .put, .get, .delete, .where, .watch, .join, .mainline: true
         default: false
         }
     }
@@ -68,6 +69,16 @@ struct REPL: Sendable {
         } catch {
             return Replies.getFailed(op: "where", key: key, error)
         }
+    }
+
+    /// Hands `each` a reply for every version of `key` the node's watch reports, until the
+    /// task is cancelled (Ctrl-C); then returns nil, as a cancelled command shows no reply.
+    func watch(key: String, each: (Reply) -> Void) async -> Reply? {
+        if let refusal = Replies.sizeRefusal(op: "watch", key: key, valueSize: 0) { return refusal }
+        for await event in node.watch(key: key) {
+            each(Replies.watched(event))
+        }
+        return nil
     }
 
     /// Resolves `endpoint` (shape already checked by `Command`) and bootstraps through it.

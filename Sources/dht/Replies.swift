@@ -67,6 +67,20 @@ enum Replies {
                                     ("seq", .integer(found.seq))]))
     }
 
+    /// One version a watch reports: the value as `get` prints it, a delete, or nothing yet.
+    static func watched(_ event: WatchEvent) -> Reply {
+        let head: [(String, JSONValue)] = [("op", "watch"), ("key", .string(event.key))]
+        guard let version = event.version else {
+            return Reply(text: Output.getResult(key: event.key, value: nil), json: .object(head + [("found", false)]))
+        }
+        if version.isDeleted {
+            return Reply(text: "Key '\(event.key)' deleted (seq \(version.seq))",
+                         json: .object(head + [("deleted", true), ("seq", .integer(version.seq))]))
+        }
+        return Reply(text: Output.getResult(key: event.key, value: version.value) + " (seq \(version.seq))",
+                     json: .object(head + [("found", true), ("seq", .integer(version.seq)), valueField(version.value)]))
+    }
+
     /// A value in JSON: `"value"` as text when its bytes are UTF-8, else `"value_base64"`,
     /// so a binary value reaches a script byte for byte instead of with replacement characters.
     static func valueField(_ value: [UInt8]) -> (String, JSONValue) {

@@ -17,6 +17,9 @@ struct Reply: Sendable, Equatable {
         Reply(text: text, json: .object([("op", .string(op))] + extra + [("error", .string(error))]), isError: true)
     }
 
+    /// What Ctrl-C prints for a watch: the way it is meant to end, so no failure.
+    static let watchStopped = Reply(text: "Stopped watching", json: .object([("op", "watch"), ("stopped", true)]))
+
     /// The reply to a command cancelled with Ctrl-C.
     static func cancelled(_ op: String) -> Reply {
         failure(op, "Cancelled", error: "cancelled")

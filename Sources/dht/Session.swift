@@ -12,6 +12,8 @@ enum SessionEvent: Sendable {
     case signal(Int32)
     /// A command run in the background finished with this reply; carries its run number.
     case finished(run: Int, Reply)
+    /// A command still running has something to show now (a watch's new version).
+    case progress(run: Int, Reply)
 }
 
 /// How a session ended, which decides what the program prints and returns.
@@ -72,12 +74,14 @@ struct Session {
             case .interrupt:
                 for current in running {
                     current.task.cancel()
-                    show(.cancelled(current.op))
+                    show(current.op == "watch" ? .watchStopped : .cancelled(current.op))
                 }
                 running = []
             case .signal(let number):
                 for current in running { current.task.cancel() }
                 return .signal(number)
+            case .progress(let run, let reply):
+                if running.contains(where: { $0.run == run }) { show(reply) }
             case .finished(let run, let reply):
                 guard let index = running.firstIndex(where: { $0.run == run }) else { continue }
                 running[index].reply = reply
@@ -106,7 +110,12 @@ struct Session {
                 let repl = repl
                 screen.setReady(false)
                 let task = Task {
-                    guard let reply = await repl.reply(to: command), !Task.isCancelled else { return }
+                    let reply = if case .watch(let key) = command {
+                        await repl.watch(key: key) { post(.progress(run: run, $0)) }
+                    } else {
+                        await repl.reply(to: command)
+                    }
+                    guard let reply, !Task.isCancelled else { return }
                     post(.finished(run: run, reply))
                 }
                 running.append(Running(run: run, op: Self.operation(of: command), task: task))
@@ -143,6 +152,7 @@ struct Session {
         case .get: "get"
         case .delete: "delete"
         case .where: "where"
+        case .watch: "watch"
         case .join: "join"
         default: "command"
         }

@@ -59,15 +59,9 @@ final class HTTPStreams: Sendable {
         stream.onClose { task.cancel() }
     }
 
-    /// A watch's event: `version`, with the version's seq as its id (none before the first version).
+    /// A watch's event: `version`, with the REPL's `--json` object of it as data and the
+    /// version's seq as its id (none before the first version).
     static func event(_ event: WatchEvent) -> ServerSentEvent {
-        let head: [(String, JSONValue)] = [("op", "watch"), ("key", .string(event.key))]
-        guard let version = event.version else {
-            return ServerSentEvent(id: nil, type: "version", data: JSONValue.object(head + [("found", false)]).encoded)
-        }
-        let body: [(String, JSONValue)] = version.isDeleted
-            ? [("deleted", true), ("seq", .integer(version.seq))]
-            : [("found", true), ("seq", .integer(version.seq)), Replies.valueField(version.value)]
-        return ServerSentEvent(id: UInt64(clamping: version.seq), type: "version", data: JSONValue.object(head + body).encoded)
+        ServerSentEvent(id: event.version.map { UInt64(clamping: $0.seq) }, type: "version", data: Replies.watched(event).json.encoded)
     }
 }
