@@ -4,6 +4,7 @@
 #   make test                        every test, built optimised (the simulated days need it; also builds
 #                                    the dht binary the end-to-end tests launch)
 #   make test-debug                  the same tests in a debug build
+#   make test-python                 the Python client's tests (clients/python) against the release dht
 #   make fuzz-build                  the libFuzzer target over the datagram handler (Fuzz/build.sh)
 #   make fuzz FUZZ_SECONDS=600       fuzz it, 60 s by default; new inputs go to .build-fuzz/corpus
 #   make fuzz-http FUZZ_SECONDS=600  fuzz the HTTP/1.1 request parser the same way (Fuzz/HTTPFuzzer)
@@ -14,7 +15,7 @@ PORT ?= 8001
 ARGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build release run test test-debug clean bench-compare fuzz fuzz-http fuzz-build interop
+.PHONY: all build release run test test-debug test-python clean bench-compare fuzz fuzz-http fuzz-build interop
 
 all: build
 
@@ -30,6 +31,11 @@ run: build
 # @testable imports need -enable-testing, which release builds leave out by default.
 test:
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(MAKE) test-python
+
+# Starts real nodes from the release build that `swift test -c release` leaves behind.
+test-python:
+	DHT_BINARY="$$($(SWIFT) build -c release --show-bin-path)/dht" python3 -m unittest discover -s clients/python -p 'test_*.py' -v
 
 test-debug:
 	$(SWIFT) test

@@ -26,7 +26,12 @@ final class HTTPStreams: Sendable {
     /// The stream `route` asks for; nil when it is not a stream's route.
     func open(_ route: HTTPRoute, request: HTTPRequest) async -> HTTPAnswer? {
         switch route {
-        case .events, .watch: break
+        case .events: break
+        case .watch(let key):
+            if key.isEmpty { return HTTPAnswer(HTTPAPI.error(400, op: "watch", "an empty key")) }
+            if key.utf8.count > DHTNode.maxKeySize {
+                return HTTPAnswer(HTTPAPI.error(413, op: "watch", "the key is \(key.utf8.count) bytes; \(DHTNode.maxKeySize) at most"))
+            }
         default: return nil
         }
         guard openCount.add(1, ordering: .relaxed).newValue <= Self.maxStreams else {
