@@ -86,7 +86,7 @@ extension REPL {
                 return Reply(text: "Announced \(infoHash.hex) at \(count) nodes",
                              json: .object([("op", "announce"), ("info_hash", .string(infoHash.hex)), ("nodes", .int(count))]))
             } catch {
-                return .failure("announce", "Could not announce \(infoHash.hex): \(error)", error: error.description)
+                return .failure("announce", "Could not announce \(infoHash.hex): \(error)", error: error.description, kind: .of(error))
             }
         case .findPeers(let infoHash):
             do {
@@ -97,7 +97,7 @@ extension REPL {
                     ("op", "peers"), ("info_hash", .string(infoHash.hex)), ("peers", .array(peers.map { .string($0.description) })),
                 ]))
             } catch {
-                return .failure("peers", "Could not find peers of \(infoHash.hex): \(error)", error: error.description)
+                return .failure("peers", "Could not find peers of \(infoHash.hex): \(error)", error: error.description, kind: .of(error))
             }
         case .putItem(let text):
             let value = BencodeValue.bytes(Array(text.utf8)).encoded()
@@ -106,7 +106,7 @@ extension REPL {
                 return Reply(text: "Stored item \(target.hex) at \(count) nodes",
                              json: .object([("op", "item-put"), ("target", .string(target.hex)), ("nodes", .int(count))]))
             } catch {
-                return .failure("item-put", "Could not store the item: \(error)", error: error.description)
+                return .failure("item-put", "Could not store the item: \(error)", error: error.description, kind: .of(error))
             }
         case .getItem(let target):
             do {
@@ -117,7 +117,7 @@ extension REPL {
                 return Reply(text: "Item: \(shown)", json: .object([("op", "item-get"), ("target", .string(target.hex)), ("found", true),
                                                                    ("item", .string(shown))]))
             } catch {
-                return .failure("item-get", "Could not get item \(target.hex): \(error)", error: error.description)
+                return .failure("item-get", "Could not get item \(target.hex): \(error)", error: error.description, kind: .of(error))
             }
         case .putMutable(let text, let salt):
             return await putMutable(text: text, salt: salt)
@@ -138,7 +138,7 @@ extension REPL {
                          json: .object([("op", "mutable-put"), ("target", .string(target.hex)), ("seq", .integer(seq)),
                                         ("nodes", .int(count)), ("key", .string(key))]))
         } catch {
-            return .failure("mutable-put", "Could not store the mutable item: \(error)", error: error.description)
+            return .failure("mutable-put", "Could not store the mutable item: \(error)", error: error.description, kind: .of(error))
         }
     }
 
@@ -175,7 +175,7 @@ extension REPL {
                 ("found", true), ("item", .string(shown)), ("seq", .integer(item.seq)),
             ]))
         } catch {
-            return .failure("mutable-get", "Could not get the mutable item of \(shownName): \(error)", error: error.description)
+            return .failure("mutable-get", "Could not get the mutable item of \(shownName): \(error)", error: error.description, kind: .of(error))
         }
     }
 

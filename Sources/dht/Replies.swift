@@ -9,11 +9,13 @@ enum Replies {
         let keySize = key.utf8.count
         if keySize > DHTNode.maxKeySize {
             return .failure(op, Output.keyTooLarge(size: keySize, limit: DHTNode.maxKeySize),
-                            error: "key too large", extra: [("size", .int(keySize)), ("limit", .int(DHTNode.maxKeySize))])
+                            error: "key too large", extra: [("size", .int(keySize)), ("limit", .int(DHTNode.maxKeySize))],
+                            kind: .tooLarge)
         }
         if valueSize > DHTNode.maxValueSize {
             return .failure(op, Output.valueTooLarge(size: valueSize, limit: DHTNode.maxValueSize),
-                            error: "value too large", extra: [("size", .int(valueSize)), ("limit", .int(DHTNode.maxValueSize))])
+                            error: "value too large", extra: [("size", .int(valueSize)), ("limit", .int(DHTNode.maxValueSize))],
+                            kind: .tooLarge)
         }
         return nil
     }
@@ -42,7 +44,8 @@ enum Replies {
     }
 
     static func putFailed(key: String, _ error: PutError) -> Reply {
-        .failure("put", Output.putFailed(key: key, error: error), error: error.description, extra: [("key", .string(key))])
+        .failure("put", Output.putFailed(key: key, error: error), error: error.description, extra: [("key", .string(key))],
+                 kind: .of(error))
     }
 
     static func deleted(key: String, _ result: PutResult) -> Reply {
@@ -54,7 +57,8 @@ enum Replies {
     }
 
     static func deleteFailed(key: String, _ error: PutError) -> Reply {
-        .failure("delete", Output.deleteFailed(key: key, error: error), error: error.description, extra: [("key", .string(key))])
+        .failure("delete", Output.deleteFailed(key: key, error: error), error: error.description, extra: [("key", .string(key))],
+                 kind: .of(error))
     }
 
     static func found(key: String, _ found: FoundValue?) -> Reply {
@@ -90,7 +94,8 @@ enum Replies {
 
     /// A get or where that could not tell whether the key exists.
     static func getFailed(op: String, key: String, _ error: GetError) -> Reply {
-        .failure(op, Output.lookupFailed(op: op, key: key, error: error), error: error.description, extra: [("key", .string(key))])
+        .failure(op, Output.lookupFailed(op: op, key: key, error: error), error: error.description, extra: [("key", .string(key))],
+                 kind: .of(error))
     }
 
     static func joined(endpoint: String, _ result: JoinResult) -> Reply {
@@ -100,7 +105,7 @@ enum Replies {
 
     static func joinFailed(endpoint: String, _ error: JoinError) -> Reply {
         .failure("join", Output.joinFailed(endpoint: endpoint, error: error), error: error.description,
-                 extra: [("endpoint", .string(endpoint))])
+                 extra: [("endpoint", .string(endpoint))], kind: .of(error))
     }
 
     static func status(_ status: NodeStatus) -> Reply {
@@ -183,13 +188,13 @@ enum Replies {
         let text = Output.reply(to: command) ?? ""
         switch command {
         case .help: return Reply(text: text, json: .object([("op", "help"), ("commands", .array(Command.words.map(JSONValue.string)))]))
-        case .unknown(let word): return .failure(word, text, error: "unknown command")
-        case .usage(let name): return .failure(name, text, error: "usage", extra: [("usage", .string(text))])
-        case .unknownOption(let name, _), .badQuoting(let name, _): return .failure(name, text, error: text)
-        case .invalidDuration: return .failure("put", text, error: text)
-        case .invalidEndpoint: return .failure("join", text, error: text)
-        case .invalidHash(let name, _), .emptyKey(let name): return .failure(name, text, error: text)
-        default: return .failure("error", text, error: text)
+        case .unknown(let word): return .failure(word, text, error: "unknown command", kind: .refused)
+        case .usage(let name): return .failure(name, text, error: "usage", extra: [("usage", .string(text))], kind: .refused)
+        case .unknownOption(let name, _), .badQuoting(let name, _): return .failure(name, text, error: text, kind: .refused)
+        case .invalidDuration: return .failure("put", text, error: text, kind: .refused)
+        case .invalidEndpoint: return .failure("join", text, error: text, kind: .refused)
+        case .invalidHash(let name, _), .emptyKey(let name): return .failure(name, text, error: text, kind: .refused)
+        default: return .failure("error", text, error: text, kind: .refused)
         }
     }
 

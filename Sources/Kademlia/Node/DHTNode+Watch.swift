@@ -7,6 +7,12 @@ public struct WatchEvent: Sendable, Equatable {
     /// The version: a value, or a tombstone (`isDeleted`) when the key was deleted; nil
     /// in the first event when nothing is stored under the key.
     public var version: FoundValue?
+
+    /// The version `version` of `key`.
+    public init(key: String, version: FoundValue?) {
+        self.key = key
+        self.version = version
+    }
 }
 
 /// The watches running on this node, with the state that decides what each takes.

@@ -172,13 +172,14 @@ struct HTTPAPI: Sendable {
         return HTTPResponse.json(status(of: reply), reply.json.encoded)
     }
 
-    /// The status a REPL reply maps to.
+    /// The status a REPL reply maps to: its failure's kind, or 404 for a key not found.
     static func status(of reply: Reply) -> Int {
-        let text = reply.json.encoded
-        if !reply.isError { return text.contains(#""found":false"#) ? 404 : 200 }
-        if text.contains("too large") { return 413 }
-        if text.contains(#""error":"usage""#) || text.contains("Invalid") || text.contains("refused") { return 400 }
-        return 503
+        switch reply.failure {
+        case nil: reply.isNotFound ? 404 : 200
+        case .refused: 400
+        case .tooLarge: 413
+        case .unavailable: 503
+        }
     }
 
     /// A JSON error reply.
