@@ -132,7 +132,7 @@ enum App {
         if let host = options.http.address {
             do {
                 let server = try HTTPServer.bind(host: host, port: options.http.port)
-                let api = HTTPAPI(repl: REPL(node: node), policy: options.http.policy(port: server.address.port),
+                let api = HTTPAPI(repl: REPL(node: node), policy: options.http.policy(port: server.address.port, interfaces: Banner.interfaceAddresses()),
                                   streams: HTTPStreams(node: node, feed: eventFeed))
                 server.serve { request in await api.respond(to: request) }
                 eventFeed.start(node: node)

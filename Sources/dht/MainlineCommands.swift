@@ -68,9 +68,11 @@ extension MainlineCommand {
         let digits = Array(text.utf8)
         guard digits.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        // Digit by digit: UInt8(_:radix:) would also take a sign, so "+f" would pass for a byte.
         for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(byte)
+            guard let high = NodeID.hexDigitValue(digits[index]), let low = NodeID.hexDigitValue(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
         }
         return bytes
     }

@@ -20,6 +20,9 @@ public struct HTTPConnectionState: Sendable {
     public static let headerTimeout: Duration = .seconds(10)
     /// A connection with no request under way closes after this.
     public static let idleTimeout: Duration = .seconds(30)
+    /// A client that takes none of what is sent to it for this long is closed (the shell's
+    /// writes decide it: only they see the socket's buffer).
+    public static let sendTimeout: Duration = .seconds(30)
     /// A stream with nothing to say sends a comment this often, so it is not mistaken for dead.
     public static let heartbeatInterval: Duration = .seconds(15)
 

@@ -42,19 +42,21 @@ struct HTTPAPI: Sendable {
 
     /// Decodes the target and applies the access policy, the routes and their methods.
     private func admit(_ request: HTTPRequest) -> Admission {
-        let segments: [String]
-        let query: [(name: String, value: String)]
-        do {
-            segments = try HTTPTarget.segments(of: request.rawPath)
-            query = try HTTPTarget.queryItems(of: request.rawQuery)
-        } catch {
-            return .refused(Self.error(400, op: "http", error.reason))
-        }
-        let route = HTTPRoute(segments: segments)
+        // Who may ask is decided first: a client without the token learns nothing, not even
+        // that its path was malformed.
+        let segments = Result { () throws(HTTPTargetError) in try HTTPTarget.segments(of: request.rawPath) }
+        let route = (try? segments.get()).flatMap(HTTPRoute.init(segments:))
         if case .refused(let status, let reason) = policy.check(request, isOpen: route == .health) {
             var refusal = Self.error(status, op: "http", reason)
             if status == 401 { refusal.headers.add("WWW-Authenticate", "Bearer") }
             return .refused(refusal)
+        }
+        let query: [(name: String, value: String)]
+        do {
+            _ = try segments.get()
+            query = try HTTPTarget.queryItems(of: request.rawQuery)
+        } catch {
+            return .refused(Self.error(400, op: "http", error.reason))
         }
         guard let route else { return .refused(Self.error(404, op: "http", "no such path")) }
         let method = request.method == "HEAD" ? "GET" : request.method
@@ -62,6 +64,9 @@ struct HTTPAPI: Sendable {
             var refusal = Self.error(405, op: "http", "\(request.method) is not allowed here")
             refusal.headers.add("Allow", (route.methods + (route.methods.contains("GET") ? ["HEAD"] : [])).joined(separator: ", "))
             return .refused(refusal)
+        }
+        if let key = route.key, key.isEmpty {
+            return .refused(Self.reply(Replies.local(to: .emptyKey(command: route.command(for: method)))))
         }
         if let hash = route.hash, hash.isEmpty || !hash.allSatisfy(\.isHexDigit) {
             return .refused(Self.error(400, op: "http", "expected hexadecimal digits, not '\(hash.prefix(72))'"))
@@ -108,28 +113,9 @@ struct HTTPAPI: Sendable {
                 return Self.error(400, op: "join", #"the body must be {"address":"host:port"}"#)
             }
             return Self.reply(await repl.reply(to: Command.parse(line: "join " + OutputViews.quoted(address)) ?? .usage(command: "join")))
-        case (.announce(let hash), _):
-            let port = query.first { $0.name == "port" }.map(\.value)
-            return await mainline("announce " + hash + (port.map { " " + $0 } ?? ""))
-        case (.torrentPeers(let hash), _): return await mainline("peers " + hash)
-        case (.items, _): return await mainline("item-put " + String(decoding: body, as: UTF8.self))
-        case (.item(let hash), _): return await mainline("item-get " + hash)
-        case (.mutableItems, _):
-            let salt = query.first { $0.name == "salt" }?.value ?? ""
-            let saltOption = salt.isEmpty ? "" : "--salt " + OutputViews.quoted(salt) + " "
-            return await mainline("mutable-put " + saltOption + String(decoding: body, as: UTF8.self))
-        case (.mutableItem(let name), _):
-            let salt = query.first { $0.name == "salt" }?.value ?? ""
-            return await mainline("mutable-get " + name + (salt.isEmpty ? "" : " " + OutputViews.quoted(salt)))
+        case (.announce, _), (.torrentPeers, _), (.items, _), (.item, _), (.mutableItems, _), (.mutableItem, _):
+            return await mainline(route, query: query, body: body) ?? Self.error(404, op: "http", "no such path")
         }
-    }
-
-    /// Runs a Mainline command as the REPL parses it, so the checks (hash shapes, sizes) are the REPL's.
-    private func mainline(_ line: String) async -> HTTPResponse {
-        guard !line.contains("\n"), !line.contains("\r"), let command = Command.parse(line: line) else {
-            return Self.error(400, op: "http", "a line break in the request")
-        }
-        return Self.reply(await repl.reply(to: command))
     }
 
     /// A put of `value` under `key`, with the lifetime `?ttl=` gives.

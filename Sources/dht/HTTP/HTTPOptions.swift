@@ -47,9 +47,11 @@ struct HTTPOptions: Equatable {
             + "or listen on 127.0.0.1"
     }
 
-    /// The access policy for a server bound to `port`.
-    func policy(port boundPort: UInt16) -> HTTPAccessPolicy {
-        let bound = address.map { $0 == "0.0.0.0" || $0.hasPrefix("127.") ? [] : [$0] } ?? []
+    /// The access policy for a server bound to `port`: it answers to the address it is bound
+    /// to, or when bound to every interface to each of `interfaces` (IP literals cannot be
+    /// rebound, unlike names), besides the loopback names and `--http-allow-host`'s.
+    func policy(port boundPort: UInt16, interfaces: [String] = []) -> HTTPAccessPolicy {
+        let bound = address.map { $0 == "0.0.0.0" ? interfaces : [$0] } ?? []
         return HTTPAccessPolicy(port: boundPort, extraHosts: bound + allowedHosts, token: token)
     }
 }

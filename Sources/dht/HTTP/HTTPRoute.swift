@@ -70,6 +70,25 @@ enum HTTPRoute: Equatable {
         }
     }
 
+    /// The key a route names in its path; nil for routes without one.
+    var key: String? {
+        switch self {
+        case .key(let key), .placement(let key), .watch(let key): key
+        default: nil
+        }
+    }
+
+    /// The REPL command a key route runs with `method`, for its refusals.
+    func command(for method: String) -> String {
+        switch (self, method) {
+        case (.placement, _): "where"
+        case (.watch, _): "watch"
+        case (_, "PUT"): "put"
+        case (_, "DELETE"): "delete"
+        default: "get"
+        }
+    }
+
     /// The methods the route takes (HEAD goes with GET).
     var methods: [String] {
         switch self {

@@ -94,6 +94,8 @@ final class HTTPServer: Sendable {
         var closeWhenFlushed = false
         /// The stream the connection carries, once its head is sent.
         var stream: HTTPBodyStream?
+        /// Since when unsent bytes have waited without the client taking any.
+        var stalledSince: Timestamp?
     }
 
     /// The loop: accept, read, write, carry out decisions, until stopped.
@@ -153,7 +155,7 @@ final class HTTPServer: Sendable {
                 }
                 if connection.stream != nil { pullStream(into: &connection, now: after) }
                 carryOut(connection.state.tick(now: after), on: &connection, id: id, handler: handler)
-                flush(&connection)
+                flush(&connection, now: after)
                 if connection.closeWhenFlushed && connection.outbox.isEmpty {
                     Glibc.close(connection.fd)
                     connection.stream?.closed()
@@ -205,11 +207,23 @@ final class HTTPServer: Sendable {
 
     /// Writes what the kernel takes now; the rest waits for POLLOUT. A reader gone away
     /// (EPIPE) just closes the connection: MSG_NOSIGNAL keeps it from killing the process.
-    private func flush(_ connection: inout Connection) {
+    /// A client that takes nothing for `HTTPConnectionState.sendTimeout` (it never reads its
+    /// replies) is closed, so it cannot hold one of the connections for good.
+    private func flush(_ connection: inout Connection, now: Timestamp) {
+        defer {
+            if connection.outbox.isEmpty {
+                connection.stalledSince = nil
+            } else if let since = connection.stalledSince, now - since >= HTTPConnectionState.sendTimeout {
+                connection.outbox = []
+                connection.closeWhenFlushed = true
+            }
+        }
+        if !connection.outbox.isEmpty && connection.stalledSince == nil { connection.stalledSince = now }
         while !connection.outbox.isEmpty {
             let sent = connection.outbox.withUnsafeBytes { send(connection.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if sent > 0 {
                 connection.outbox.removeFirst(sent)
+                connection.stalledSince = now
             } else {
                 if sent < 0 && errno != EAGAIN && errno != EINTR {
                     connection.outbox = []
