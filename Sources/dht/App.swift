@@ -36,6 +36,16 @@ enum App {
         case .success(let merged):
             settings = merged
         }
+        switch ClientOptions.parse(arguments, environment: settings) {
+        case .failure(let error)?:
+            Console.printError(Output.error(error.message))
+            Console.printError(Output.tryHelp)
+            return .usage
+        case .success(let client)?:
+            return await ClientApp.run(client)
+        case nil:
+            break
+        }
         switch CommandLineOptions.parse(arguments, environment: settings) {
         case .failure(let error):
             Console.printError(Output.error(error.message))

@@ -6,6 +6,7 @@ extension Output {
     static var usage: String {
         """
         Usage: dht <port> [host:port ...] [options]
+               dht --api http://HOST:PORT [--http-token TOKEN] [--json] [command ...]
                dht --help | --version
 
         Runs a Kademlia DHT node on UDP <port> and reads commands from standard input.
@@ -44,6 +45,9 @@ extension Output {
           --http-allow-host NAMES
                              host names (comma-separated) the API answers to besides 127.0.0.1,
                              localhost, [::1] and the bound address
+          --api URL          talk to the node whose HTTP API is at URL instead of starting one:
+                             run the command given (dht --api http://127.0.0.1:8080 get hello)
+                             with the REPL's output and exit status, or read commands
           --config FILE      settings from a JSON object of these long names without dashes, such as
                              {"port": 8001, "bootstrap": ["host:8001"], "http": 8080}; the
                              environment beats the file and a flag beats both

@@ -1,7 +1,16 @@
 import Kademlia
 
+/// What runs a session's commands: the REPL on a node here, or a node's HTTP API (`dht --api`).
+protocol CommandRunner: Sendable {
+    /// The reply to `command`, typed as `line`; nil for `quit`, which the session handles.
+    func reply(to command: Command, line: String) async -> Reply?
+    /// Hands `each` a reply for every version of `key`, until the task is cancelled (then
+    /// nil) or the watch cannot go on (then why).
+    func watch(key: String, each: (Reply) -> Void) async -> Reply?
+}
+
 /// Runs one REPL command against a node and says what happened, as text and as JSON.
-struct REPL: Sendable {
+struct REPL: CommandRunner {
     /// The node the commands act on.
     let node: DHTNode
 
@@ -22,6 +31,11 @@ struct REPL: Sendable {
         case .help, .unknown, .usage, .unknownOption, .invalidDuration, .invalidEndpoint, .badQuoting, .invalidHash, .emptyKey:
             return Replies.local(to: command)
         }
+    }
+
+    /// The reply to `command`; the line it was typed as changes nothing here.
+    func reply(to command: Command, line: String) async -> Reply? {
+        await reply(to: command)
     }
 
     /// Whether `command` talks to the network, so it runs as a task Ctrl-C can cancel.

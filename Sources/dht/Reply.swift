@@ -11,6 +11,8 @@ struct Reply: Sendable, Equatable {
     var warning: String? = nil
     /// How the command failed; nil when it did not.
     var failure: FailureKind? = nil
+    /// The `--json` line as another node already wrote it (`dht --api`), printed as it is.
+    var rawJSON: String? = nil
 
     /// Whether the command failed: its text goes to stderr, and a piped run exits 1.
     var isError: Bool { failure != nil }
@@ -77,7 +79,7 @@ enum ReplyFormat: Sendable, Equatable {
     func render(_ reply: Reply) -> String {
         switch self {
         case .text: reply.text
-        case .json: reply.json.encoded
+        case .json: reply.rawJSON ?? reply.json.encoded
         }
     }
 }

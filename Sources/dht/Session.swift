@@ -35,8 +35,8 @@ enum SessionEnding: Equatable, Sendable {
 /// held back until those before them are shown; any other command waits for them all.
 /// A cancelled command's task may still finish its RPCs, but its reply is dropped.
 struct Session {
-    /// Runs the commands.
-    let repl: REPL
+    /// Runs the commands: the REPL on a node here, or a node's API (`dht --api`).
+    let repl: any CommandRunner
     /// Text or JSON replies.
     let format: ReplyFormat
     /// Where replies, warnings and the prompt go.
@@ -93,7 +93,8 @@ struct Session {
             // Start what waits, in order: network commands while the pipeline has room, any
             // other command (and quit) only once everything before it has answered.
             while head < waiting.count {
-                guard let command = Command.parse(line: waiting[head]) else {
+                let line = waiting[head]
+                guard let command = Command.parse(line: line) else {
                     head += 1
                     continue
                 }
@@ -102,7 +103,7 @@ struct Session {
                 head += 1
                 if command == .quit { return .quit }
                 guard networked else {
-                    if let reply = await repl.reply(to: command) { show(reply) }
+                    if let reply = await repl.reply(to: command, line: line) { show(reply) }
                     continue
                 }
                 runs += 1
@@ -113,7 +114,7 @@ struct Session {
                     let reply = if case .watch(let key) = command {
                         await repl.watch(key: key) { post(.progress(run: run, $0)) }
                     } else {
-                        await repl.reply(to: command)
+                        await repl.reply(to: command, line: line)
                     }
                     guard let reply, !Task.isCancelled else { return }
                     post(.finished(run: run, reply))

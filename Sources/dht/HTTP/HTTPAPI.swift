@@ -26,7 +26,8 @@ struct HTTPAPI: Sendable {
             } else if case .key(let key) = route, method == "GET", request.headers["accept"] == "application/octet-stream" {
                 answer = HTTPAnswer(await rawValue(of: key))
             } else {
-                answer = HTTPAnswer(await self.answer(route, method: method, query: query, body: request.body))
+                answer = HTTPAnswer(await self.answer(route, method: method, query: query, body: request.body,
+                                                     accept: request.headers["accept"]))
             }
         }
         replies.count(answer.response.status)
@@ -86,7 +87,8 @@ struct HTTPAPI: Sendable {
     }
 
     /// Runs an allowed route.
-    private func answer(_ route: HTTPRoute, method: String, query: [(name: String, value: String)], body: [UInt8]) async -> HTTPResponse {
+    private func answer(_ route: HTTPRoute, method: String, query: [(name: String, value: String)], body: [UInt8],
+                        accept: String?) async -> HTTPResponse {
         switch (route, method) {
         case (.status, _): return Self.reply(await repl.reply(to: .status))
         case (.metrics, _):
@@ -107,6 +109,7 @@ struct HTTPAPI: Sendable {
             guard let key = query.first(where: { $0.name == "key" })?.value else { return Self.error(400, op: "get", "give ?key=") }
             return Self.reply(await repl.reply(to: .get(key: key)))
         case (.legacyPut, _): return await legacyPut(body)
+        case (.command, _): return await command(body, accept: accept)
         case (.join, _):
             guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
                   let address = object["address"] as? String else {
@@ -130,6 +133,31 @@ struct HTTPAPI: Sendable {
         }
         if key.isEmpty { return Self.error(400, op: "put", Output.reply(to: .emptyKey(command: "put")) ?? "empty key") }
         return Self.reply(await repl.put(key: key, value: value, ttl: ttl))
+    }
+
+    /// `POST /api/v1/command`: runs one REPL line as the REPL would and answers with its
+    /// reply, as text with `Accept: text/plain` and as the `--json` object otherwise; a
+    /// warning goes in `X-DHT-Warning`, a field per line. So `dht --api` prints exactly what the REPL on the
+    /// node would, and fails (a status other than 200 and 404) exactly when it would.
+    private func command(_ body: [UInt8], accept: String?) async -> HTTPResponse {
+        guard let line = String(validating: body, as: UTF8.self), !line.contains(where: \.isNewline) else {
+            return Self.error(400, op: "command", "the body must be one line of UTF-8 text")
+        }
+        guard let command = Command.parse(line: line) else { return Self.reply(Replies.local(to: .usage(command: "command"))) }
+        switch command {
+        case .quit: return Self.error(400, op: "quit", "quit ends a client, not the node")
+        case .watch: return Self.error(400, op: "watch", "watch is a stream: GET /api/v1/keys/{key}/watch")
+        default: break
+        }
+        guard let reply = await repl.reply(to: command) else { return Self.error(500, op: "command", "no reply") }
+        var response = Self.reply(reply)
+        if accept == "text/plain" {
+            response.headers = HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")])
+            response.body = Array((reply.text + "\n").utf8)
+        }
+        // One field per line of the warning, so its line breaks survive.
+        for line in reply.warning?.split(whereSeparator: \.isNewline) ?? [] { response.headers.add("X-DHT-Warning", String(line)) }
+        return response
     }
 
     /// `POST /api/put` with `{"key":…,"value":…}`, read as JSON whatever its content type says

@@ -11,6 +11,8 @@ enum HTTPRoute: Equatable {
     case placement(String)
     /// `POST /api/v1/join`.
     case join
+    /// `POST /api/v1/command`: one REPL line in, its reply out (what `dht --api` sends).
+    case command
     /// BEP 5: `POST /api/v1/torrents/{infohash}/announce`, `GET /api/v1/torrents/{infohash}/peers`.
     case announce(String), torrentPeers(String)
     /// BEP 44: `POST /api/v1/items`, `GET /api/v1/items/{hash}`, `POST /api/v1/mutable`, `GET /api/v1/mutable/{key or target}`.
@@ -40,6 +42,7 @@ enum HTTPRoute: Equatable {
             case "items": self = .items
             case "mutable": self = .mutableItems
             case "events": self = .events
+            case "command": self = .command
             default: return nil
             }
         case 4 where segments[0] == "api" && segments[1] == "v1":
@@ -93,7 +96,7 @@ enum HTTPRoute: Equatable {
     var methods: [String] {
         switch self {
         case .key: ["GET", "PUT", "DELETE"]
-        case .legacyPut, .join, .announce, .items, .mutableItems: ["POST"]
+        case .legacyPut, .join, .command, .announce, .items, .mutableItems: ["POST"]
         default: ["GET"]
         }
     }
