@@ -15,6 +15,10 @@ func quickStart(seedEndpoint: String) async throws {
     }
     _ = try await node.delete(key: "hello")                 // a tombstone on the K closest
     print(node.status())                                    // node 3fa2b1c0 at 127.0.0.1:...: 1 contacts in 1 buckets, ...
+    for await event in node.watch(key: "hello") {           // the current version, then each new one, pushed by the holders
+        print(event.version?.seq ?? -1)                     // (an AsyncStream: break, or cancel the task, to stop)
+        break
+    }
     await node.leave()                                      // hands its values on, then stops
     // README end
 }

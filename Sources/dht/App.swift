@@ -115,7 +115,13 @@ enum App {
         options.tuning.apply(to: &configuration)
         options.limits.apply(to: &configuration)
         let eventFeed = EventFeed()
-        if options.http.address != nil { configuration.onLookup = { eventFeed.lookupFinished($0) } }
+        let lookupStats = LookupStats()
+        if options.http.address != nil {
+            configuration.onLookup = { report in
+                eventFeed.lookupFinished(report)
+                lookupStats.record(report)
+            }
+        }
         if options.mainline {
             configuration.secureNodeID = true
             configuration.routers = Self.resolveRouters(options.routers)
@@ -143,7 +149,7 @@ enum App {
             do {
                 let server = try HTTPServer.bind(host: host, port: options.http.port)
                 let api = HTTPAPI(repl: REPL(node: node), policy: options.http.policy(port: server.address.port, interfaces: Banner.interfaceAddresses()),
-                                  streams: HTTPStreams(node: node, feed: eventFeed))
+                                  streams: HTTPStreams(node: node, feed: eventFeed), lookups: lookupStats)
                 server.serve { request in await api.respond(to: request) }
                 eventFeed.start(node: node)
                 httpServer = server

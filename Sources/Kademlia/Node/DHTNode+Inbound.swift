@@ -4,7 +4,11 @@ extension DHTNode {
     /// One datagram from `sender`, as the transport heard it; the bytes are valid only during the call.
     package func receive(_ datagram: UnsafeRawBufferPointer, from sender: SocketAddress) {
         counters.received.add(1, ordering: .relaxed)
-        guard datagram.count <= Self.maxDatagramSize else { return }
+        counters.bytesReceived.add(datagram.count, ordering: .relaxed)
+        guard datagram.count <= Self.maxDatagramSize else {
+            counters.droppedOversized.add(1, ordering: .relaxed)
+            return
+        }
         // A host that kept sending after it was told "busy" is dropped before decoding, so a
         // flood costs one table look-up per datagram; replies to our own queries never spend
         // its tokens.
@@ -19,16 +23,19 @@ extension DHTNode {
             message = try Message.decode(datagram)
         } catch {
             if case .malformedQuery(let transactionID, let reason) = error {
+                counters.invalidQueries.add(1, ordering: .relaxed)
                 log(.debug, .datagram, "malformed query from \(sender): \(reason)", fields: [.text("peer", sender.description)])
                 guard transactionID.count <= Message.maxTransactionIDSize, spendQueryToken(of: source, now: now) else { return }
                 send(.error(.protocolError, reason, transactionID: transactionID), to: sender)
             } else {
+                counters.droppedUnreadable.add(1, ordering: .relaxed)
                 log(.debug, .datagram, "dropped datagram from \(sender): \(error)", fields: [.text("peer", sender.description)])
             }
             return
         }
         switch message.body {
         case .query(let senderID, let query):
+            counters.countInbound(query)
             // An echo of a long `t` could push a reply past 1,500 bytes; real ones are 2 to 4.
             guard message.transactionID.count <= Message.maxTransactionIDSize else {
                 log(.debug, .datagram, "dropped query from \(sender): transaction id of \(message.transactionID.count) bytes")
@@ -127,8 +134,10 @@ extension DHTNode {
     }
 
     func send(_ message: Message, to address: SocketAddress) {
+        let datagram = message.encoded()
         counters.sent.add(1, ordering: .relaxed)
-        transport.send(message.encoded(), to: address)
+        counters.bytesSent.add(datagram.count, ordering: .relaxed)
+        transport.send(datagram, to: address)
     }
 }
 

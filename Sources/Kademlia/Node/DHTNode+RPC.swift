@@ -55,6 +55,7 @@ extension DHTNode {
         let transactionID = [UInt8(key.transactionID >> 8), UInt8(key.transactionID & 0xFF)]
         let datagram = Message(transactionID: transactionID, body: .query(sender: id, query), version: Message.ourVersion).encoded()
         counters.sent.add(1, ordering: .relaxed)
+        counters.bytesSent.add(datagram.count, ordering: .relaxed)
         counters.countQuery(query, cause: cause)
         if sentAt > now {
             mutate { $0.pacedSends.push(sentAt, PacedDatagram(bytes: datagram, address: address)) }

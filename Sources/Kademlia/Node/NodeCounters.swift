@@ -4,6 +4,15 @@ import Synchronization
 final class NodeCounters: Sendable {
     let sent = Atomic<Int>(0)
     let received = Atomic<Int>(0)
+    let bytesSent = Atomic<Int>(0)
+    let bytesReceived = Atomic<Int>(0)
+    /// Datagrams dropped unread: over 1,500 bytes, or not KRPC at all.
+    let droppedOversized = Atomic<Int>(0)
+    let droppedUnreadable = Atomic<Int>(0)
+    /// Queries malformed enough to be answered with error 203 (or dropped without a `t`).
+    let invalidQueries = Atomic<Int>(0)
+    /// Queries received, by method.
+    let queriesIn = MethodCounts()
     let timeouts = Atomic<Int>(0)
     /// Queries left unanswered because their host was over its rate.
     let rateLimited = Atomic<Int>(0)
@@ -24,6 +33,11 @@ final class NodeCounters: Sendable {
     let routingQueries = Atomic<Int>(0)
     let dataQueries = Atomic<Int>(0)
     let dataStores = Atomic<Int>(0)
+
+    /// Counts one query received.
+    func countInbound(_ query: Query) {
+        queriesIn.add(QueryMethod(query))
+    }
 
     /// Counts one query we sent.
     func countQuery(_ query: Query, cause: QueryCause) {
@@ -68,6 +82,16 @@ public struct TrafficCounts: Sendable, Equatable {
     public var busyAnswersReceived = 0
     /// Stores this node refused for its quotas.
     public var storesRefused = 0
+    /// Bytes of the datagrams sent and received.
+    public var bytesSent = 0
+    public var bytesReceived = 0
+    /// Datagrams dropped unread: over 1,500 bytes, or not KRPC.
+    public var droppedOversized = 0
+    public var droppedUnreadable = 0
+    /// Malformed queries (answered with error 203 when they had a `t`).
+    public var invalidQueries = 0
+    /// Queries received, by method.
+    public var queriesReceived: [QueryMethod: Int] = [:]
 
     public init() {}
 
@@ -88,6 +112,12 @@ public struct TrafficCounts: Sendable, Equatable {
         sum.queriesDroppedSilently = lhs.queriesDroppedSilently + rhs.queriesDroppedSilently
         sum.busyAnswersReceived = lhs.busyAnswersReceived + rhs.busyAnswersReceived
         sum.storesRefused = lhs.storesRefused + rhs.storesRefused
+        sum.bytesSent = lhs.bytesSent + rhs.bytesSent
+        sum.bytesReceived = lhs.bytesReceived + rhs.bytesReceived
+        sum.droppedOversized = lhs.droppedOversized + rhs.droppedOversized
+        sum.droppedUnreadable = lhs.droppedUnreadable + rhs.droppedUnreadable
+        sum.invalidQueries = lhs.invalidQueries + rhs.invalidQueries
+        sum.queriesReceived = lhs.queriesReceived.merging(rhs.queriesReceived, uniquingKeysWith: +)
         return sum
     }
 }
@@ -110,6 +140,71 @@ extension DHTNode {
         counts.queriesDroppedSilently = counters.rateLimited.load(ordering: .relaxed) - counts.busyAnswersSent
         counts.busyAnswersReceived = counters.busyAnswersReceived.load(ordering: .relaxed)
         counts.storesRefused = read { $0.storesRefused }
+        counts.bytesSent = counters.bytesSent.load(ordering: .relaxed)
+        counts.bytesReceived = counters.bytesReceived.load(ordering: .relaxed)
+        counts.droppedOversized = counters.droppedOversized.load(ordering: .relaxed)
+        counts.droppedUnreadable = counters.droppedUnreadable.load(ordering: .relaxed)
+        counts.invalidQueries = counters.invalidQueries.load(ordering: .relaxed)
+        for method in QueryMethod.allCases {
+            let count = counters.queriesIn.count(of: method)
+            if count > 0 { counts.queriesReceived[method] = count }
+        }
         return counts
+    }
+}
+
+/// A query's method, as the metrics count them; methods this node does not know are `other`.
+public enum QueryMethod: String, CaseIterable, Sendable, Hashable {
+    case ping, findNode = "find_node", findValue = "find_value", store, getPeers = "get_peers",
+         announcePeer = "announce_peer", get, put, listen, notify, other
+
+    /// The method of `query`.
+    public init(_ query: Query) {
+        self = switch query {
+        case .ping: .ping
+        case .findNode: .findNode
+        case .findValue: .findValue
+        case .store: .store
+        case .getPeers: .getPeers
+        case .announcePeer: .announcePeer
+        case .getItem: .get
+        case .putItem: .put
+        case .listen: .listen
+        case .notify: .notify
+        case .unknown: .other
+        }
+    }
+}
+
+/// A count per query method, each an atomic of its own (atomics cannot sit in an array).
+final class MethodCounts: Sendable {
+    private let ping = Atomic<Int>(0), findNode = Atomic<Int>(0), findValue = Atomic<Int>(0), store = Atomic<Int>(0)
+    private let getPeers = Atomic<Int>(0), announcePeer = Atomic<Int>(0), get = Atomic<Int>(0), put = Atomic<Int>(0)
+    private let listen = Atomic<Int>(0), notify = Atomic<Int>(0), other = Atomic<Int>(0)
+
+    /// Counts one query of `method`.
+    func add(_ method: QueryMethod) {
+        _ = counter(method) { $0.add(1, ordering: .relaxed) }
+    }
+
+    /// The queries of `method` so far.
+    func count(of method: QueryMethod) -> Int {
+        counter(method) { $0.load(ordering: .relaxed) }
+    }
+
+    private func counter<T>(_ method: QueryMethod, _ body: (borrowing Atomic<Int>) -> T) -> T {
+        switch method {
+        case .ping: body(ping)
+        case .findNode: body(findNode)
+        case .findValue: body(findValue)
+        case .store: body(store)
+        case .getPeers: body(getPeers)
+        case .announcePeer: body(announcePeer)
+        case .get: body(get)
+        case .put: body(put)
+        case .listen: body(listen)
+        case .notify: body(notify)
+        case .other: body(other)
+        }
     }
 }

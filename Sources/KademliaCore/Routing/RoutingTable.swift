@@ -214,6 +214,11 @@ public struct RoutingTable: Sendable {
         buckets.indices.compactMap { buckets[$0].entries.isEmpty ? nil : ($0, buckets[$0].entries.count) }
     }
 
+    /// The number of replacements waiting in each bucket that has any, by ascending index.
+    public var replacementCounts: [(index: Int, count: Int)] {
+        buckets.indices.compactMap { buckets[$0].replacements.isEmpty ? nil : ($0, buckets[$0].replacements.count) }
+    }
+
     /// Notes that a lookup went into the range of the bucket holding `target`.
     public mutating func noteLookup(toward target: NodeID, now: Timestamp) {
         guard let index = localID.bucketIndex(of: target) else { return }

@@ -13,6 +13,8 @@ struct HTTPAPI: Sendable {
 
     /// Live events and watches.
     let streams: HTTPStreams
+    /// Lookups as they finished, for `/metrics`.
+    var lookups = LookupStats()
 
     /// The reply to `request`, refusals included, counted by status.
     func respond(to request: HTTPRequest) async -> HTTPAnswer {
@@ -92,7 +94,10 @@ struct HTTPAPI: Sendable {
         switch (route, method) {
         case (.status, _): return Self.reply(await repl.reply(to: .status))
         case (.metrics, _):
-            let page = Metrics.page(status: repl.node.status(), traffic: repl.node.traffic, httpReplies: replies.snapshot)
+            let (seconds, queries) = lookups.snapshot
+            let page = Metrics.page(Metrics.Inputs(status: repl.node.status(), traffic: repl.node.traffic, gauges: repl.node.gauges(),
+                                                   httpReplies: replies.snapshot, streams: streams.count,
+                                                   lookupSeconds: seconds, lookupQueries: queries))
             return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
                                 body: Array(page.utf8))
         case (.health, _): return health()

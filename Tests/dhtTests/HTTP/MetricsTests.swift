@@ -22,26 +22,42 @@ import Testing
         var traffic = TrafficCounts()
         traffic.datagramsSent = 120
         traffic.findValuesSent = 30
-        return Metrics.page(status: status, traffic: traffic, httpReplies: [200: 5, 404: 1])
+        traffic.queriesReceived = [.findNode: 7, .listen: 2]
+        traffic.bytesSent = 9000
+        var seconds = LookupStats.durationHistogram
+        for value in [0.003, 0.02, 0.02, 0.7, 30] { seconds.observe(value) }
+        var gauges = NodeGauges()
+        gauges.replacements = [BucketCount(index: 158, count: 2)]
+        return Metrics.page(Metrics.Inputs(status: status, traffic: traffic, gauges: gauges, httpReplies: [200: 5, 404: 1], streams: 3,
+                                           lookupSeconds: seconds))
     }
 
     @Test func everyFamilyHasHelpAndTypeCountersEndInTotalAndNoSeriesRepeats() {
         let text = page()
         #expect(text.hasSuffix("\n"))
         var declared: [String: String] = [:]
-        var series = Set<String>()
+        var seen = Set<String>()
         for line in text.split(separator: "\n") {
             let words = line.split(separator: " ")
             if line.hasPrefix("# TYPE ") { declared[String(words[2])] = String(words[3]) }
             if line.hasPrefix("#") { continue }
-            let name = String(line.prefix { $0 != "{" && $0 != " " })
+            let series = String(line.prefix { $0 != "{" && $0 != " " })
+            let name = ["_bucket", "_sum", "_count"].reduce(series) { name, suffix in
+                declared[name] == nil && name.hasSuffix(suffix) ? String(name.dropLast(suffix.count)) : name
+            }
             #expect(declared[name] != nil, "\(name) has a TYPE before its samples")
             #expect(declared[name] != "counter" || name.hasSuffix("_total"), "\(name)")
-            #expect(series.insert(String(words[0])).inserted, "\(words[0]) appears once")
-            #expect(Int(words.last ?? "") != nil, "\(line)")
+            #expect(seen.insert(String(words[0])).inserted, "\(words[0]) appears once")
+            #expect(Double(words.last ?? "") != nil, "\(line)")
         }
         #expect(text.contains("dht_bucket_nodes{bucket=\"158\"} 8\n") && text.contains("dht_http_requests_total{code=\"404\"} 1\n"))
         #expect(text.contains("dht_queries_out_total{method=\"find_value\"} 30\n") && text.contains("dht_nodes 11\n"))
+        #expect(text.contains("dht_queries_in_total{method=\"listen\"} 2\n") && text.contains("dht_bytes_out_total 9000\n"))
+        #expect(text.contains("dht_bucket_replacements{bucket=\"158\"} 2\n") && text.contains("dht_http_streams 3\n"))
+        #expect(text.contains("dht_lookup_duration_seconds_bucket{le=\"0.005\"} 1\n"))
+        #expect(text.contains("dht_lookup_duration_seconds_bucket{le=\"0.025\"} 3\n"))
+        #expect(text.contains("dht_lookup_duration_seconds_bucket{le=\"+Inf\"} 5\n") && text.contains("dht_lookup_duration_seconds_count 5\n"))
+        #expect(text.contains("dht_lookup_duration_seconds_sum 30.743\n"))
     }
 
     @Test(.enabled(if: MetricsTests.promtool != nil, "promtool is not installed (.ci/run unpacks it into .build-tools)"))

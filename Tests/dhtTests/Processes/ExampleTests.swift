@@ -33,6 +33,7 @@ import Testing
         #expect(process.terminationStatus == 0, "\(lines)")
         #expect(lines.first == "joined through 1 of 1 bootstrap node; 1 contact known")
         #expect(lines.dropFirst().first == #"seq 0: "world""#)
-        #expect(lines.last?.contains(": 1 contacts in 1 buckets, 0 keys, 1 tombstones") == true, "\(lines)")
+        #expect(lines.dropLast().last?.contains(": 1 contacts in 1 buckets, 0 keys, 1 tombstones") == true, "\(lines)")
+        #expect(lines.last == "1", "the watch's first event: the delete's tombstone, seq 1: \(lines)")
     }
 }
