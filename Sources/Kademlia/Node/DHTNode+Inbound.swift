@@ -41,7 +41,7 @@ extension DHTNode {
                 log(.debug, .datagram, "dropped query from \(sender): transaction id of \(message.transactionID.count) bytes")
                 return
             }
-            if case .notify(let request) = query {
+            if query.isNotify, case .notify(let request) = query {
                 guard spendQueryToken(of: source, now: now) else { return }
                 return receiveNotification(request, transactionID: message.transactionID, from: sender)
             }
@@ -133,6 +133,9 @@ extension DHTNode {
         if let deadline { scheduleMaintenance(by: deadline) }
     }
 
+    /// Sends `message` (a reply). Always inlined: a `Message` is large, and passing it to a
+    /// call of its own costs a copy on the path every query takes.
+    @inline(__always)
     func send(_ message: Message, to address: SocketAddress) {
         let datagram = message.encoded()
         counters.sent.add(1, ordering: .relaxed)

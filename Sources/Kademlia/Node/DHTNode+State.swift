@@ -31,21 +31,33 @@ extension DHTNode {
         change(journalingContacts: true, body).result
     }
 
+    @inline(__always)
     private func change<Result: Sendable>(journalingContacts: Bool, _ body: (inout NodeState) -> Result)
         -> (result: Result, journaled: Bool) {
-        let (result, ticket, notices) = stateLock.withLock { state -> (Result, Int?, [(address: SocketAddress, query: Query)]) in
+        // A new version of a key someone listens to leaves notifications, sent once the lock
+        // is let go. Gathered into a local rather than returned beside `Result`, and checked on
+        // a stored property, so the common case costs what it did before watches existed.
+        var notices: [(address: SocketAddress, query: Query)]?
+        guard let storage else {
+            let result = stateLock.withLock { state in
+                let result = body(&state)
+                if !state.store.newVersions.isEmpty { notices = state.takeNotifications(now: clock.now()) }
+                return result
+            }
+            if let notices { sendNotifications(notices) }
+            return (result, true)
+        }
+        let (result, ticket) = stateLock.withLock { state -> (Result, Int?) in
             let result = body(&state)
-            // A new version of a key someone listens to: the listeners are told once the lock is let go.
-            let notices = state.hasNotifications ? state.takeNotifications(now: clock.now()) : []
-            guard let storage else { return (result, nil, notices) }
+            if !state.store.newVersions.isEmpty { notices = state.takeNotifications(now: clock.now()) }
             let due = journalingContacts ? state.hasJournalChanges : state.hasDurableJournalChanges
-            guard due, !state.stopped else { return (result, nil, notices) }
+            guard due, !state.stopped else { return (result, nil) }
             // Taken under the lock, so changes queue in the order they were made.
             let (entries, durable) = state.takeJournalEntries(at: WallTime(clock))
-            return (result, storage.enqueue(entries, durable: durable), notices)
+            return (result, storage.enqueue(entries, durable: durable))
         }
-        if !notices.isEmpty { sendNotifications(notices) }
-        guard let storage, let ticket else { return (result, true) }
+        if let notices { sendNotifications(notices) }
+        guard let ticket else { return (result, true) }
         commitJournal()
         return (result, storage.isWritten(ticket))
     }

@@ -26,15 +26,15 @@ final class LookupDriver: Sendable {
         /// and each one's item.
         case items
 
-        /// The purpose's name in reports and events.
-        var name: String {
+        /// The purpose as reports name it.
+        var name: LookupPurpose {
             switch self {
-            case .nodes: "nodes"
-            case .join: "join"
-            case .read: "read"
-            case .write: "write"
-            case .peers: "peers"
-            case .items: "items"
+            case .nodes: .nodes
+            case .join: .join
+            case .read: .read
+            case .write: .write
+            case .peers: .peers
+            case .items: .items
             }
         }
 

@@ -11,8 +11,11 @@ final class NodeCounters: Sendable {
     let droppedUnreadable = Atomic<Int>(0)
     /// Queries malformed enough to be answered with error 203 (or dropped without a `t`).
     let invalidQueries = Atomic<Int>(0)
-    /// Queries received, by method.
-    let queriesIn = MethodCounts()
+    /// Queries received, by method: fields of their own, since atomics cannot sit in an
+    /// array, and inline, so they cost each node no allocation.
+    private let pingsIn = Atomic<Int>(0), findNodesIn = Atomic<Int>(0), findValuesIn = Atomic<Int>(0), storesIn = Atomic<Int>(0)
+    private let getPeersIn = Atomic<Int>(0), announcesIn = Atomic<Int>(0), getsIn = Atomic<Int>(0), putsIn = Atomic<Int>(0)
+    private let listensIn = Atomic<Int>(0), notifiesIn = Atomic<Int>(0), othersIn = Atomic<Int>(0)
     let timeouts = Atomic<Int>(0)
     /// Queries left unanswered because their host was over its rate.
     let rateLimited = Atomic<Int>(0)
@@ -36,7 +39,28 @@ final class NodeCounters: Sendable {
 
     /// Counts one query received.
     func countInbound(_ query: Query) {
-        queriesIn.add(QueryMethod(query))
+        _ = inbound(QueryMethod(query)) { $0.add(1, ordering: .relaxed) }
+    }
+
+    /// The queries of `method` received so far.
+    func received(_ method: QueryMethod) -> Int {
+        inbound(method) { $0.load(ordering: .relaxed) }
+    }
+
+    private func inbound<T>(_ method: QueryMethod, _ body: (borrowing Atomic<Int>) -> T) -> T {
+        switch method {
+        case .ping: body(pingsIn)
+        case .findNode: body(findNodesIn)
+        case .findValue: body(findValuesIn)
+        case .store: body(storesIn)
+        case .getPeers: body(getPeersIn)
+        case .announcePeer: body(announcesIn)
+        case .get: body(getsIn)
+        case .put: body(putsIn)
+        case .listen: body(listensIn)
+        case .notify: body(notifiesIn)
+        case .other: body(othersIn)
+        }
     }
 
     /// Counts one query we sent.
@@ -146,7 +170,7 @@ extension DHTNode {
         counts.droppedUnreadable = counters.droppedUnreadable.load(ordering: .relaxed)
         counts.invalidQueries = counters.invalidQueries.load(ordering: .relaxed)
         for method in QueryMethod.allCases {
-            let count = counters.queriesIn.count(of: method)
+            let count = counters.received(method)
             if count > 0 { counts.queriesReceived[method] = count }
         }
         return counts
@@ -172,39 +196,6 @@ public enum QueryMethod: String, CaseIterable, Sendable, Hashable {
         case .listen: .listen
         case .notify: .notify
         case .unknown: .other
-        }
-    }
-}
-
-/// A count per query method, each an atomic of its own (atomics cannot sit in an array).
-final class MethodCounts: Sendable {
-    private let ping = Atomic<Int>(0), findNode = Atomic<Int>(0), findValue = Atomic<Int>(0), store = Atomic<Int>(0)
-    private let getPeers = Atomic<Int>(0), announcePeer = Atomic<Int>(0), get = Atomic<Int>(0), put = Atomic<Int>(0)
-    private let listen = Atomic<Int>(0), notify = Atomic<Int>(0), other = Atomic<Int>(0)
-
-    /// Counts one query of `method`.
-    func add(_ method: QueryMethod) {
-        _ = counter(method) { $0.add(1, ordering: .relaxed) }
-    }
-
-    /// The queries of `method` so far.
-    func count(of method: QueryMethod) -> Int {
-        counter(method) { $0.load(ordering: .relaxed) }
-    }
-
-    private func counter<T>(_ method: QueryMethod, _ body: (borrowing Atomic<Int>) -> T) -> T {
-        switch method {
-        case .ping: body(ping)
-        case .findNode: body(findNode)
-        case .findValue: body(findValue)
-        case .store: body(store)
-        case .getPeers: body(getPeers)
-        case .announcePeer: body(announcePeer)
-        case .get: body(get)
-        case .put: body(put)
-        case .listen: body(listen)
-        case .notify: body(notify)
-        case .other: body(other)
         }
     }
 }

@@ -15,9 +15,6 @@ extension NodeState {
         return reply(Response(id: localID), to: transactionID)
     }
 
-    /// Whether a change left notifications to send: checked after every change, so cheap.
-    package var hasNotifications: Bool { !store.newVersions.isEmpty }
-
     /// The `notify` queries for every new version stored since the last call, one per live
     /// listener of its key. A target nobody listens to any more stops being watched.
     package mutating func takeNotifications(now: Timestamp) -> [(address: SocketAddress, query: Query)] {

@@ -65,6 +65,22 @@ public struct NodeConfiguration: Sendable {
     public init() {}
 }
 
+/// What a lookup was for, as reports and events name it.
+public enum LookupPurpose: String, Sendable, Equatable {
+    /// find_node: refreshes, and the lookups a put or get does not cover.
+    case nodes
+    /// A join's lookup of its own id.
+    case join
+    /// A get's find_value.
+    case read
+    /// A put's, delete's or watch's find_value, until the K closest have answered.
+    case write
+    /// BEP 5 get_peers.
+    case peers
+    /// BEP 44 get.
+    case items
+}
+
 /// What one iterative lookup cost.
 public struct LookupReport: Sendable, Equatable {
     public var target: NodeID
@@ -74,13 +90,13 @@ public struct LookupReport: Sendable, Equatable {
     public var hops: Int
     /// Whether a value came back (find_value lookups).
     public var foundValue: Bool
-    /// What the lookup was for: `nodes`, `join`, `read`, `write`, `peers` or `items`.
-    public var purpose: String
+    /// What the lookup was for.
+    public var purpose: LookupPurpose
     /// From the first query to the end.
     public var duration: Duration
 
     /// A lookup of `target` for `purpose` that sent `queries` over `hops` hops in `duration`.
-    public init(target: NodeID, queries: Int, hops: Int, foundValue: Bool, purpose: String = "nodes", duration: Duration = .zero) {
+    public init(target: NodeID, queries: Int, hops: Int, foundValue: Bool, purpose: LookupPurpose = .nodes, duration: Duration = .zero) {
         self.target = target
         self.queries = queries
         self.hops = hops

@@ -74,6 +74,12 @@ public enum Query: Sendable, Equatable {
         }
     }
 
+    /// Whether this is a `notify`, which the shell hands to the node's watches (a check
+    /// that copies nothing, on the path every query takes).
+    public var isNotify: Bool {
+        if case .notify = self { true } else { false }
+    }
+
     /// The method name on the wire.
     public var method: String {
         switch self {

@@ -28,9 +28,9 @@ final class EventFeed: Sendable {
 
     /// A lookup finished: an event, whether or not anyone reads now (the ring keeps it).
     func lookupFinished(_ report: LookupReport) {
-        let outcome = ["read", "write"].contains(report.purpose) ? (report.foundValue ? "found" : "not_found") : "done"
+        let outcome = [.read, .write].contains(report.purpose) ? (report.foundValue ? "found" : "not_found") : "done"
         publish(type: "lookup", .object([
-            ("op", .string(report.purpose)), ("target", .string(report.target.hex)), ("queries", .int(report.queries)),
+            ("op", .string(report.purpose.rawValue)), ("target", .string(report.target.hex)), ("queries", .int(report.queries)),
             ("hops", .int(report.hops)), ("duration_ms", .number(Double(report.duration.totalNanoseconds) / 1e6)),
             ("outcome", .string(outcome)),
         ]))

@@ -25,7 +25,7 @@ private let tid: [UInt8] = [0x56, 0x78]
                 "a listen needs this holder's token")
         let listenToken = try token(&state, for: watcher, target)
         #expect(response(state.answer(.listen(target: target, token: listenToken), transactionID: tid, from: watcher, now: start)) != nil)
-        #expect(!state.hasNotifications)
+        #expect(state.store.newVersions.isEmpty)
 
         let writeToken = try token(&state, for: writer, target)
         let put = StoreRequest(token: writeToken, target: target, value: [UInt8]("v1".utf8), seq: 1, key: [UInt8]("watched".utf8))
@@ -36,7 +36,7 @@ private let tid: [UInt8] = [0x56, 0x78]
         #expect(told.token == listenToken && told.seq == 1 && told.value == [UInt8]("v1".utf8) && told.key == put.key && !told.deleted)
 
         _ = state.answer(.store(put), transactionID: tid, from: writer, now: start + .seconds(1))
-        #expect(!state.hasNotifications, "a copy of the version held is no news")
+        #expect(state.store.newVersions.isEmpty, "a copy of the version held is no news")
         var delete = put
         delete.seq = 2
         delete.value = []
