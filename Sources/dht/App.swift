@@ -149,7 +149,7 @@ enum App {
             do {
                 let server = try HTTPServer.bind(host: host, port: options.http.port)
                 let api = HTTPAPI(repl: REPL(node: node), policy: options.http.policy(port: server.address.port, interfaces: Banner.interfaceAddresses()),
-                                  streams: HTTPStreams(node: node, feed: eventFeed), lookups: lookupStats)
+                                  streams: HTTPStreams(node: node, feed: eventFeed), lookups: lookupStats, hotKeys: HotKeys(node: node))
                 server.serve { request in await api.respond(to: request) }
                 eventFeed.start(node: node)
                 httpServer = server

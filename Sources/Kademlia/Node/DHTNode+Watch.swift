@@ -7,11 +7,14 @@ public struct WatchEvent: Sendable, Equatable {
     /// The version: a value, or a tombstone (`isDeleted`) when the key was deleted; nil
     /// in the first event when nothing is stored under the key.
     public var version: FoundValue?
+    /// How long the version has left, as its holder said; nil when not said.
+    public var timeLeft: Duration?
 
-    /// The version `version` of `key`.
-    public init(key: String, version: FoundValue?) {
+    /// The version `version` of `key`, with `timeLeft` if known.
+    public init(key: String, version: FoundValue?, timeLeft: Duration? = nil) {
         self.key = key
         self.version = version
+        self.timeLeft = timeLeft
     }
 }
 
@@ -45,7 +48,7 @@ final class WatchRegistry: Sendable {
     }
 
     /// Reports `version` to watch `id` if it is newer than what it last reported.
-    func offer(_ version: FoundValue?, to id: Int) {
+    func offer(_ version: FoundValue?, timeLeft: Duration?, to id: Int) {
         watches.withLock { watches in
             guard var watch = watches.byID[id] else { return }
             if let version {
@@ -54,7 +57,7 @@ final class WatchRegistry: Sendable {
                 return
             }
             watches.byID[id] = watch
-            watch.continuation.yield(WatchEvent(key: watch.key, version: version))
+            watch.continuation.yield(WatchEvent(key: watch.key, version: version, timeLeft: timeLeft))
         }
     }
 
@@ -70,7 +73,7 @@ final class WatchRegistry: Sendable {
                 watches.byID[id] = watch
                 if verdict == .newer {
                     let version = FoundValue(value: request.deleted ? [] : request.value, seq: request.seq, isDeleted: request.deleted)
-                    watch.continuation.yield(WatchEvent(key: watch.key, version: version))
+                    watch.continuation.yield(WatchEvent(key: watch.key, version: version, timeLeft: request.ttl.map { .seconds($0) }))
                 }
             }
             return asked
@@ -107,7 +110,9 @@ extension DHTNode {
     /// version they hold, and asks each to notify this node of the next ones.
     private func askHolders(of target: NodeID, watch id: Int) async {
         let outcome = await lookup(target, for: .write)
-        let local = read { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
+        let now = clock.now()
+        let held = read { $0.store.entry(for: target, now: now) }
+        let local = held.map(FoundValue.init)
         var holders: [SocketAddress: [UInt8]] = [:]
         for contact in outcome.closest {
             if let token = outcome.tokens[contact.id] { holders[contact.address] = token }
@@ -118,11 +123,14 @@ extension DHTNode {
             state.store.watched.insert(target)
         }
         watches.asked(holders.merging([address: []]) { remote, _ in remote }, for: id)
-        let newest = switch (outcome.value, local) {
-        case (let remote?, let local?): local.supersedes(remote) ? local : remote
-        case (let remote, let local): remote ?? local
+        let remoteLeft = outcome.valueTTL.map { Duration.seconds($0) }
+        let localLeft = held.map { $0.expiresAt - now }
+        let (newest, timeLeft): (FoundValue?, Duration?) = switch (outcome.value, local) {
+        case (let remote?, let local?): local.supersedes(remote) ? (local, localLeft) : (remote, remoteLeft)
+        case (let remote?, nil): (remote, remoteLeft)
+        case (nil, let local): (local, localLeft)
         }
-        watches.offer(newest, to: id)
+        watches.offer(newest, timeLeft: timeLeft, to: id)
         for (holder, token) in holders where holder != address {
             dispatch(.listen(target: target, token: token), to: holder, for: .user) { _ in }
         }

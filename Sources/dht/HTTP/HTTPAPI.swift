@@ -15,6 +15,8 @@ struct HTTPAPI: Sendable {
     let streams: HTTPStreams
     /// Lookups as they finished, for `/metrics`.
     var lookups = LookupStats()
+    /// Keys read often, kept current by watches so a repeated GET needs no lookup.
+    let hotKeys: HotKeys
 
     /// The reply to `request`, refusals included, counted by status.
     func respond(to request: HTTPRequest) async -> HTTPAnswer {
@@ -80,7 +82,10 @@ struct HTTPAPI: Sendable {
     /// `GET /api/v1/keys/{key}` with `Accept: application/octet-stream`: the value's bytes as they are.
     private func rawValue(of key: String) async -> HTTPResponse {
         do {
-            guard let found = try await repl.node.get(key: key) else { return Self.error(404, op: "get", "not found") }
+            let hot = hotKeys.cached(key)
+            let lookedUp = hot == nil ? try await repl.node.get(key: key) : nil
+            if hot == nil { hotKeys.read(key) }
+            guard let found = hot ?? lookedUp else { return Self.error(404, op: "get", "not found") }
             return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/octet-stream"),
                                                                    ("X-DHT-Seq", String(found.seq))]), body: found.value)
         } catch {
@@ -107,12 +112,14 @@ struct HTTPAPI: Sendable {
         case (.keys, _): return Self.reply(await repl.reply(to: .keys(all: query.contains { $0.name == "all" })))
         case (.peers, _): return Self.reply(await repl.reply(to: .peers))
         case (.placement(let key), _): return Self.reply(await repl.reply(to: .where(key: key)))
-        case (.key(let key), "GET"): return Self.reply(await repl.reply(to: .get(key: key)))
-        case (.key(let key), "DELETE"): return Self.reply(await repl.reply(to: .delete(key: key)))
+        case (.key(let key), "GET"): return Self.reply(await get(key))
+        case (.key(let key), "DELETE"):
+            hotKeys.wrote(key)
+            return Self.reply(await repl.reply(to: .delete(key: key)))
         case (.key(let key), _): return await put(key: key, value: body, ttlText: query.first { $0.name == "ttl" }?.value)
         case (.legacyGet, _):
             guard let key = query.first(where: { $0.name == "key" })?.value else { return Self.error(400, op: "get", "give ?key=") }
-            return Self.reply(await repl.reply(to: .get(key: key)))
+            return Self.reply(await get(key))
         case (.legacyPut, _): return await legacyPut(body)
         case (.command, _): return await command(body, accept: accept)
         case (.join, _):
@@ -137,7 +144,17 @@ struct HTTPAPI: Sendable {
             }
         }
         if key.isEmpty { return Self.error(400, op: "put", Output.reply(to: .emptyKey(command: "put")) ?? "empty key") }
+        hotKeys.wrote(key)
         return Self.reply(await repl.put(key: key, value: value, ttl: ttl))
+    }
+
+    /// A get: from a hot key's watch while it keeps the key current, else a lookup, after
+    /// which the key is watched (`HotKeys`). The reply is the REPL's either way.
+    private func get(_ key: String) async -> Reply? {
+        if let version = hotKeys.cached(key) { return Replies.found(key: key, version) }
+        let reply = await repl.reply(to: .get(key: key))
+        if reply?.isError == false { hotKeys.read(key) }
+        return reply
     }
 
     /// `POST /api/v1/command`: runs one REPL line as the REPL would and answers with its
@@ -152,6 +169,7 @@ struct HTTPAPI: Sendable {
         switch command {
         case .quit: return Self.error(400, op: "quit", "quit ends a client, not the node")
         case .watch: return Self.error(400, op: "watch", "watch is a stream: GET /api/v1/keys/{key}/watch")
+        case .put(let key, _, _), .delete(let key): hotKeys.wrote(key)
         default: break
         }
         guard let reply = await repl.reply(to: command) else { return Self.error(500, op: "command", "no reply") }

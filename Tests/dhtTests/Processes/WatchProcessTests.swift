@@ -103,4 +103,30 @@ import Testing
         try session.sendKeys("C-d")
         #expect(try await session.waitForExit() == 0)
     }
+
+    @Test func aKeyReadAgainIsAnsweredFromItsWatchAndIsNeverStale() async throws {
+        let (first, a) = try await HTTPProcessTests.start()
+        defer { first.kill() }
+        let seed = try await udpAddress(a)
+        let (second, b) = try await HTTPProcessTests.start([seed])
+        defer { second.kill() }
+        let (third, c) = try await HTTPProcessTests.start([seed])
+        defer { third.kill() }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await request(a, "PUT", "/api/v1/keys/hot", body: "v0").status == 200)
+        #expect(try await request(c, "GET", "/api/v1/keys/hot").body.contains(#""value":"v0""#))
+        try await Task.sleep(for: .milliseconds(300))  // the watch's first round
+        let before = try await findValuesSent(c)
+        for version in 1...30 {
+            if version.isMultiple(of: 3) {
+                #expect(try await request(version.isMultiple(of: 2) ? a : b, "PUT", "/api/v1/keys/hot", body: "v\(version)").status == 200)
+            }
+            let expected = "v\(version - version % 3)"
+            let got = try await request(c, "GET", "/api/v1/keys/hot")
+            #expect(got.status == 200 && got.body.contains(#""value":"\#(expected)""#), "read \(version): \(got.body)")
+        }
+        #expect(try await request(b, "DELETE", "/api/v1/keys/hot").status == 200)
+        #expect(try await request(c, "GET", "/api/v1/keys/hot").status == 404, "the delete, pushed, is seen at once")
+        #expect(try await findValuesSent(c) - before < 5, "31 reads, and the watch answered them")
+    }
 }
