@@ -104,7 +104,7 @@ import Testing
         #expect(try await session.waitForExit() == 0)
     }
 
-    @Test func aKeyReadAgainIsAnsweredFromItsWatchAndIsNeverStale() async throws {
+    @Test func aKeyReadAgainIsAnsweredFromItsWatchAndEachNewVersionShowsWithinASecond() async throws {
         let (first, a) = try await HTTPProcessTests.start()
         defer { first.kill() }
         let seed = try await udpAddress(a)
@@ -117,16 +117,35 @@ import Testing
         #expect(try await request(c, "GET", "/api/v1/keys/hot").body.contains(#""value":"v0""#))
         try await Task.sleep(for: .milliseconds(300))  // the watch's first round
         let before = try await findValuesSent(c)
-        for version in 1...30 {
-            if version.isMultiple(of: 3) {
-                #expect(try await request(version.isMultiple(of: 2) ? a : b, "PUT", "/api/v1/keys/hot", body: "v\(version)").status == 200)
+        /// Reads the key on c until it shows `text`, for at most a second; returns the stale reads.
+        func readUntil(_ text: String) async throws -> Int {
+            var stale = 0
+            let deadline = ContinuousClock.now + .seconds(1)
+            while ContinuousClock.now < deadline {
+                if try await request(c, "GET", "/api/v1/keys/hot").body.contains(text) { return stale }
+                stale += 1
             }
-            let expected = "v\(version - version % 3)"
-            let got = try await request(c, "GET", "/api/v1/keys/hot")
-            #expect(got.status == 200 && got.body.contains(#""value":"\#(expected)""#), "read \(version): \(got.body)")
+            Issue.record("c never read \(text)")
+            return stale
         }
+        var staleReads = 0
+        for version in 1...10 {
+            // Written through another node, the new version reaches c's watch as the holders' notify,
+            // within milliseconds; a read in between may still see the previous one.
+            #expect(try await request(version.isMultiple(of: 2) ? a : b, "PUT", "/api/v1/keys/hot", body: "v\(version)").status == 200)
+            staleReads += try await readUntil(#""value":"v\#(version)""#)
+            for _ in 0..<2 { #expect(try await request(c, "GET", "/api/v1/keys/hot").body.contains(#""value":"v\#(version)""#)) }
+        }
+        // Written through c itself, the next read is never stale: the write made the cached version unsure.
+        #expect(try await request(c, "PUT", "/api/v1/keys/hot", body: "mine").status == 200)
+        #expect(try await request(c, "GET", "/api/v1/keys/hot").body.contains(#""value":"mine""#))
         #expect(try await request(b, "DELETE", "/api/v1/keys/hot").status == 200)
-        #expect(try await request(c, "GET", "/api/v1/keys/hot").status == 404, "the delete, pushed, is seen at once")
-        #expect(try await findValuesSent(c) - before < 5, "31 reads, and the watch answered them")
+        var deleted = false
+        for _ in 0..<100 where !deleted {
+            deleted = try await request(c, "GET", "/api/v1/keys/hot").status == 404
+        }
+        #expect(deleted, "the delete, pushed, reached c")
+        print("hot key: \(staleReads) stale reads over 10 versions written through other nodes")
+        #expect(try await findValuesSent(c) - before < 5, "about 40 reads, and the watch answered them")
     }
 }
