@@ -162,6 +162,19 @@ def main():
         reply["libtorrent"] = [(a.item, a.seq) for a in got]
     check("a mutable item put by our REPL is read by libtorrent", ok, reply)
 
+    # BEP 51: libtorrent's dht_sample_infohashes reads each of our nodes' count and sample.
+    for node in ours:
+        theirs[2].dht_sample_infohashes((node.host, node.port), lt.sha1_hash(bytes(20)))
+    got = alerts(theirs[2], lt.dht_sample_infohashes_alert, wait=15)
+    def samples_of(a):
+        listed = a.samples() if callable(a.samples) else a.samples
+        return [str(h) for h in listed]
+    replies = {tuple(a.endpoint): (a.num_infohashes, samples_of(a)) for a in got}
+    sane = all(0 < len(samples) <= min(num, 20) and all(len(h) == 40 for h in samples)
+               for num, samples in replies.values() if num > 0)
+    check("libtorrent's dht_sample_infohashes reads a count and sample from every one of our nodes",
+          len(replies) == len(ours) and sane and any(num > 0 for num, _ in replies.values()), replies)
+
     check("no libtorrent session banned any of our nodes", not banned, banned)
     for node in ours:
         node.stop()

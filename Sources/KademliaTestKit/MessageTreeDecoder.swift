@@ -58,6 +58,8 @@ extension Message {
             let holding = try arguments.optionalInteger("seq")
             if let holding, holding < 0 { throw FieldError("negative seq") }
             return (sender, .findValue(target: try arguments.nodeID("target"), holding: holding))
+        case "sample_infohashes":
+            return (sender, .sampleInfohashes(target: try arguments.nodeID("target")))
         case "listen":
             let target = try arguments.nodeID("target")
             guard let token = arguments["token"]?.bytesValue else { throw FieldError("listen without token") }
@@ -126,6 +128,10 @@ extension Message {
         case .list?: response.peers = MainlineFields.peers(inList: body["values"]?.encoded() ?? [])
         case .bytes(let bytes)?: response.peers = MainlineFields.peers(inString: bytes)
         default: throw FieldError("values is not a list")
+        }
+        if body["num"] != nil || body["samples"] != nil || body["interval"] != nil {
+            response.sample = try MainlineFields.sample(interval: try body.optionalInteger("interval"), num: try body.optionalInteger("num"),
+                                                        samples: try body.optionalBytes("samples"))
         }
         return response
     }

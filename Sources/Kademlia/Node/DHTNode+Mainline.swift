@@ -85,3 +85,26 @@ extension DHTNode {
         HandOffRule.isAmongClosest(target, localID: id, known: outcome.closest.map(\.id), k: configuration.k)
     }
 }
+
+/// What one node answered to BEP 51 `sample_infohashes`.
+public struct SampledNode: Sendable, Equatable {
+    /// The node that answered.
+    public var id: NodeID
+    /// Its count, sample and interval.
+    public var sample: InfohashSample
+    /// The nodes it knows nearest the target asked about.
+    public var nodes: [Contact]
+}
+
+extension DHTNode {
+    /// Asks the node at `address` for BEP 51's sample of what it holds, and for its nodes
+    /// nearest `target`; throws `.noNodeAnswered` when it does not answer with one.
+    public func sampleInfohashes(at address: SocketAddress, target: NodeID) async throws(GetError) -> SampledNode {
+        guard !isStopped else { throw .stopped }
+        let result: RPCResult = await withCheckedContinuation { continuation in
+            dispatch(.sampleInfohashes(target: target), to: address, for: .user) { continuation.resume(returning: $0) }
+        }
+        guard case .success(let response) = result, let sample = response.sample else { throw .noNodeAnswered }
+        return SampledNode(id: response.id, sample: sample, nodes: response.nodes ?? [])
+    }
+}

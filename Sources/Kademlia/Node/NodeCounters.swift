@@ -15,7 +15,7 @@ final class NodeCounters: Sendable {
     /// array, and inline, so they cost each node no allocation.
     private let pingsIn = Atomic<Int>(0), findNodesIn = Atomic<Int>(0), findValuesIn = Atomic<Int>(0), storesIn = Atomic<Int>(0)
     private let getPeersIn = Atomic<Int>(0), announcesIn = Atomic<Int>(0), getsIn = Atomic<Int>(0), putsIn = Atomic<Int>(0)
-    private let listensIn = Atomic<Int>(0), notifiesIn = Atomic<Int>(0), othersIn = Atomic<Int>(0)
+    private let listensIn = Atomic<Int>(0), notifiesIn = Atomic<Int>(0), samplesIn = Atomic<Int>(0), othersIn = Atomic<Int>(0)
     let timeouts = Atomic<Int>(0)
     /// Queries left unanswered because their host was over its rate.
     let rateLimited = Atomic<Int>(0)
@@ -59,6 +59,7 @@ final class NodeCounters: Sendable {
         case .put: body(putsIn)
         case .listen: body(listensIn)
         case .notify: body(notifiesIn)
+        case .sampleInfohashes: body(samplesIn)
         case .other: body(othersIn)
         }
     }
@@ -77,7 +78,7 @@ final class NodeCounters: Sendable {
         case .findNode: findNodes.add(1, ordering: .relaxed)
         case .findValue: findValues.add(1, ordering: .relaxed)
         case .store: stores.add(1, ordering: .relaxed)
-        case .getPeers, .announcePeer, .getItem, .putItem, .listen, .notify, .unknown: break
+        case .getPeers, .announcePeer, .getItem, .putItem, .sampleInfohashes, .listen, .notify, .unknown: break
         }
     }
 }
@@ -180,7 +181,7 @@ extension DHTNode {
 /// A query's method, as the metrics count them; methods this node does not know are `other`.
 public enum QueryMethod: String, CaseIterable, Sendable, Hashable {
     case ping, findNode = "find_node", findValue = "find_value", store, getPeers = "get_peers",
-         announcePeer = "announce_peer", get, put, listen, notify, other
+         announcePeer = "announce_peer", get, put, sampleInfohashes = "sample_infohashes", listen, notify, other
 
     /// The method of `query`.
     public init(_ query: Query) {
@@ -195,6 +196,7 @@ public enum QueryMethod: String, CaseIterable, Sendable, Hashable {
         case .putItem: .put
         case .listen: .listen
         case .notify: .notify
+        case .sampleInfohashes: .sampleInfohashes
         case .unknown: .other
         }
     }

@@ -16,6 +16,30 @@ extension NodeState {
         return reply(response, to: transactionID)
     }
 
+    /// BEP 51, as libtorrent sets it: a sample is kept this long, in seconds.
+    package static let sampleInterval: Int64 = 21_600
+    /// BEP 51: targets in a sample, at most (libtorrent's default).
+    package static let samplesPerReply = 20
+
+    /// BEP 51 `sample_infohashes`: the nodes nearest `target`, every target held here counted
+    /// in `num` (live values, torrents and items alike, as this node stores them
+    /// all), and a random sample of them, kept for `sampleInterval` unless it is empty and
+    /// something is held now.
+    package mutating func answerSampleInfohashes(_ target: NodeID, transactionID: [UInt8], now: Timestamp) -> Message {
+        var response = Response(id: localID, nodes: routingTable.closest(to: target, limit: configuration.k))
+        var held = Set(store.targets(now: now))
+        held.formUnion(peers.torrents.keys)
+        held.formUnion(items.all(now: now).map(\.target))
+        let stale = infohashSample.map { now - $0.takenAt >= .seconds(Self.sampleInterval) || ($0.targets.isEmpty && !held.isEmpty) } ?? true
+        if stale {
+            var shuffled = Array(held)
+            shuffled.shuffle(using: &random)
+            infohashSample = (Array(shuffled.prefix(Self.samplesPerReply)), now)
+        }
+        response.sample = InfohashSample(interval: Self.sampleInterval, num: Int64(held.count), samples: infohashSample?.targets ?? [])
+        return reply(response, to: transactionID)
+    }
+
     package mutating func answerAnnounce(_ request: AnnounceRequest, transactionID: [UInt8], from sender: Contact, now: Timestamp) -> Message {
         guard tokens.isValid(request.token, for: sender.address, now: now, using: &random) else {
             return .error(.protocolError, "Bad token", transactionID: transactionID)

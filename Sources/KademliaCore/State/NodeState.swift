@@ -13,6 +13,8 @@ package struct NodeState: Sendable {
     package var items: ItemStore
     /// Who listens for new versions of the values held here (`listen`).
     package var listeners = ListenerTable()
+    /// BEP 51: the sample `sample_infohashes` answers with, and when it was taken.
+    package var infohashSample: (targets: [NodeID], takenAt: Timestamp)?
     package var tokens: TokenIssuer
     package var random: NodeRandom
     /// The key this node signs its BEP 44 mutable items with: kept in the data directory.

@@ -39,6 +39,8 @@ extension NodeState {
             return answerGetItem(target, newerThan: seq, transactionID: transactionID, from: sender, now: now)
         case .putItem(let request):
             return answerPutItem(request, transactionID: transactionID, from: sender, now: now)
+        case .sampleInfohashes(let target):
+            return answerSampleInfohashes(target, transactionID: transactionID, now: now)
         case .listen(let target, let token):
             return answerListen(target, token: token, transactionID: transactionID, from: sender, now: now)
         case .notify:

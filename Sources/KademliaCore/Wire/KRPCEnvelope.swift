@@ -19,13 +19,16 @@ package struct KRPCFields {
     package var del = KRPCSlot.absent
     package var id = KRPCSlot.absent
     package var impliedPort = KRPCSlot.absent
+    package var interval = KRPCSlot.absent
     package var infoHash = KRPCSlot.absent
     package var k = KRPCSlot.absent
     package var key = KRPCSlot.absent
     package var nodes = KRPCSlot.absent
     package var noseed = KRPCSlot.absent
+    package var num = KRPCSlot.absent
     package var port = KRPCSlot.absent
     package var salt = KRPCSlot.absent
+    package var samples = KRPCSlot.absent
     package var seed = KRPCSlot.absent
     package var seq = KRPCSlot.absent
     package var sig = KRPCSlot.absent
@@ -60,4 +63,11 @@ package struct KRPCEnvelope {
     /// The first two elements of `e` when it is a list; absent when it has fewer.
     package var errorCode = KRPCSlot.absent
     package var errorText = KRPCSlot.absent
+}
+
+extension KRPCSlot {
+    /// Whether the field was not in the dictionary.
+    package var isAbsent: Bool {
+        if case .absent = self { true } else { false }
+    }
 }

@@ -81,6 +81,7 @@ package struct KRPCReader {
                 else if matches(key, "del") { fields.del = value }
                 else if matches(key, "sig") { fields.sig = value }
                 else if matches(key, "cas") { fields.cas = value }
+                else if matches(key, "num") { fields.num = value }
             case 4:
                 if matches(key, "port") { fields.port = value }
                 else if matches(key, "salt") { fields.salt = value }
@@ -92,6 +93,8 @@ package struct KRPCReader {
                 if matches(key, "target") { fields.target = value }
                 else if matches(key, "values") { fields.values = value }
                 else if matches(key, "noseed") { fields.noseed = value }
+            case 7: if matches(key, "samples") { fields.samples = value }
+            case 8: if matches(key, "interval") { fields.interval = value }
             case 9: if matches(key, "info_hash") { fields.infoHash = value }
             case 12: if matches(key, "implied_port") { fields.impliedPort = value }
             default: break

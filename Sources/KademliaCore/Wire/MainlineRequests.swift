@@ -85,6 +85,16 @@ public enum CompactPeer {
 
 /// Reading BEP 5's fields, shared by both message decoders.
 package enum MainlineFields {
+    /// BEP 51's reply fields, checked: `samples` whole 20-byte ids, `num` and `interval`
+    /// not negative (absent counts as 0, as a reader must take a reply it can use).
+    package static func sample(interval: Int64?, num: Int64?, samples: [UInt8]?) throws(FieldError) -> InfohashSample {
+        guard (interval ?? 0) >= 0, (num ?? 0) >= 0 else { throw FieldError("negative interval or num") }
+        let bytes = samples ?? []
+        guard bytes.count % 20 == 0 else { throw FieldError("samples length not a multiple of 20") }
+        let ids = stride(from: 0, to: bytes.count, by: 20).compactMap { NodeID(bytes: bytes[$0..<$0 + 20]) }
+        return InfohashSample(interval: interval ?? 0, num: num ?? 0, samples: ids)
+    }
+
     /// The peers in a `values` list: each 6-byte string is one; others (IPv6 peers) are skipped.
     package static func peers(inList bencoded: [UInt8]) -> [SocketAddress] {
         guard case .list(let items)? = try? BencodeDecoder.decode(bencoded) else { return [] }

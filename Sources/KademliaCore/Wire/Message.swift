@@ -55,6 +55,8 @@ public enum Query: Sendable, Equatable {
     case getItem(target: NodeID, seq: Int64? = nil)
     /// BEP 44 `put`.
     case putItem(ItemPutRequest)
+    /// BEP 51: a sample of the infohashes (any targets) this node holds, and the nodes nearest `target`.
+    case sampleInfohashes(target: NodeID)
     /// Ours: tell the sender of every new version of `target` for a while (PROTOCOL.md
     /// § listen); `token` is the write token this holder gave the sender.
     case listen(target: NodeID, token: [UInt8])
@@ -91,6 +93,7 @@ public enum Query: Sendable, Equatable {
         case .announcePeer: "announce_peer"
         case .getItem: "get"
         case .putItem: "put"
+        case .sampleInfohashes: "sample_infohashes"
         case .listen: "listen"
         case .notify: "notify"
         case .unknown(let method, _): method
@@ -117,6 +120,9 @@ public struct Response: Sendable, Equatable {
     /// BEP 44 `get` of a mutable item: `k` and `sig` (its `seq` is `seq`).
     public var publicKey: [UInt8]?
     public var signature: [UInt8]?
+    /// BEP 51 `sample_infohashes`: `interval`, `num` and `samples`. Boxed, so the replies
+    /// of every other method, which never carry it, stay as small as they were.
+    public var sample: InfohashSample?
 
     public init(id: NodeID, nodes: [Contact]? = nil, token: [UInt8]? = nil, value: [UInt8]? = nil, seq: Int64? = nil,
                 ttl: Int64? = nil, deleted: Bool = false, peers: [SocketAddress]? = nil) {
@@ -201,4 +207,28 @@ public struct Message: Sendable, Equatable {
         let shown = text.count <= maxErrorText ? text : String(text.prefix(maxErrorText - 3)) + "..."
         return Message(transactionID: transactionID, body: .error(code: code.rawValue, message: shown), version: ourVersion)
     }
+}
+
+/// BEP 51's reply: how many targets the responder holds, a sample of them, and how long
+/// before asking it again is worth it.
+public final class InfohashSample: Sendable, Equatable, CustomStringConvertible {
+    /// Seconds before the sample changes (BEP 51: at most 21,600).
+    public let interval: Int64
+    /// Targets held in all: values, torrents and items, for our nodes.
+    public let num: Int64
+    /// Up to 20 of them, at random.
+    public let samples: [NodeID]
+
+    /// A reply naming `num` targets held, `samples` of them, refreshed every `interval` seconds.
+    public init(interval: Int64, num: Int64, samples: [NodeID]) {
+        self.interval = interval
+        self.num = num
+        self.samples = samples
+    }
+
+    public static func == (lhs: InfohashSample, rhs: InfohashSample) -> Bool {
+        lhs.interval == rhs.interval && lhs.num == rhs.num && lhs.samples == rhs.samples
+    }
+
+    public var description: String { "\(num) held, \(samples.count) sampled, every \(interval) s" }
 }

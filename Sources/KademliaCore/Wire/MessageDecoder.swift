@@ -72,7 +72,7 @@ package struct FieldError: Error {
 
 /// The methods we implement, told apart without building a String for them.
 private enum KnownMethod {
-    case ping, findNode, findValue, store, getPeers, announcePeer, getItem, putItem, listen, notify
+    case ping, findNode, findValue, store, getPeers, announcePeer, getItem, putItem, listen, notify, sampleInfohashes
 }
 
 /// Turns the slots `KRPCReader` recorded into the values `Message` holds, copying only those.
@@ -155,6 +155,11 @@ private struct FieldReader {
         case .bytes(let range): response.peers = MainlineFields.peers(inString: [UInt8](slice(range)))
         default: throw FieldError("values is not a list")
         }
+        if !(fields.num.isAbsent && fields.samples.isAbsent && fields.interval.isAbsent) {
+            response.sample = try MainlineFields.sample(interval: try optionalInteger(fields.interval, "interval"),
+                                                        num: try optionalInteger(fields.num, "num"),
+                                                        samples: try optionalBytes(fields.samples, "samples"))
+        }
         return response
     }
 
@@ -179,6 +184,7 @@ private struct FieldReader {
             case "get": known = .getItem
             case "put": known = .putItem
             case "listen": known = .listen
+            case "sample_infohashes": known = .sampleInfohashes
             case "notify": known = .notify
             default: return (sender, .unknown(method: name, target: anyTarget(fields)))
             }
@@ -205,6 +211,8 @@ private struct FieldReader {
             return (sender, .getItem(target: target, seq: try optionalInteger(fields.seq, "seq")))
         case .putItem:
             return (sender, .putItem(try putItem(fields)))
+        case .sampleInfohashes:
+            return (sender, .sampleInfohashes(target: try nodeID(fields.target, "target")))
         case .listen:
             let target = try nodeID(fields.target, "target")
             guard let token = bytes(fields.token) else { throw FieldError("listen without token") }
@@ -276,6 +284,7 @@ private struct FieldReader {
         if KRPCReader.spells(name, "get") { return .getItem }
         if KRPCReader.spells(name, "put") { return .putItem }
         if KRPCReader.spells(name, "listen") { return .listen }
+        if KRPCReader.spells(name, "sample_infohashes") { return .sampleInfohashes }
         if KRPCReader.spells(name, "notify") { return .notify }
         return nil
     }

@@ -126,6 +126,9 @@ extension Message {
             }
             writer.key("target")
             writer.nodeID(target)
+        case .sampleInfohashes(let target):
+            writer.key("target")
+            writer.nodeID(target)
         case .listen(let target, let token):
             writer.key("target")
             writer.nodeID(target)
@@ -160,6 +163,10 @@ extension Message {
         }
         writer.key("id")
         writer.nodeID(response.id)
+        if let sample = response.sample {
+            writer.key("interval")
+            writer.integer(sample.interval)
+        }
         if let publicKey = response.publicKey {
             writer.key("k")
             writer.string(publicKey)
@@ -167,6 +174,12 @@ extension Message {
         if let nodes = response.nodes {
             writer.key("nodes")
             writer.compactNodes(nodes)
+        }
+        if let sample = response.sample {
+            writer.key("num")
+            writer.integer(sample.num)
+            writer.key("samples")
+            writer.string(sample.samples.flatMap(\.bytes))
         }
         if let seq = response.seq {
             writer.key("seq")

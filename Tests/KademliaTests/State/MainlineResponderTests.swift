@@ -62,7 +62,7 @@ private func libtorrentQuery(_ method: String, _ arguments: [(String, BencodeVal
         let put = try Message.decode(datagrams[7].1)
         #expect(put.body == .query(sender: asker.id, .putItem(ItemPutRequest(token: bytes("abcd"), value: bytes("d1:ai1ee")))))
         let sample = try Message.decode(datagrams[9].1)
-        #expect(sample.body == .query(sender: asker.id, .unknown(method: "sample_infohashes", target: infoHash)))
+        #expect(sample.body == .query(sender: asker.id, .sampleInfohashes(target: infoHash)))
     }
 
     @Test func errorRepliesCarryingAnRDictionaryAndRepliesWithIPDecode() throws {
@@ -122,7 +122,7 @@ private func libtorrentQuery(_ method: String, _ arguments: [(String, BencodeVal
         for _ in 0..<20 {
             _ = state.observe(Contact(id: NodeID.random(using: &generator), address: SocketAddress(ip: 0x0A00_0001, port: 1)), now: start)
         }
-        let sample = response(state.answer(.unknown(method: "sample_infohashes", target: infoHash), transactionID: tid, from: asker, now: start))
+        let sample = response(state.answer(.unknown(method: "dht_extension", target: infoHash), transactionID: tid, from: asker, now: start))
         #expect(sample?.nodes?.count == 8)
         #expect(error(state.answer(.unknown(method: "vote"), transactionID: tid, from: asker, now: start))?.code == 204)
     }

@@ -62,11 +62,12 @@ private func storeArguments(dropping omitted: String? = nil, replacing: (String,
             token: [0xFF], target: NodeID(key: "k"), value: [], seq: .max, key: bytes("k"), ttl: 60))),
         .query(sender: askerID, .store(StoreRequest(token: [], target: answererID, value: [0], seq: 7, ttl: 0))),
         .query(sender: askerID, .listen(target: answererID, token: [9, 8, 7])),
+        .query(sender: askerID, .sampleInfohashes(target: answererID)),
         .query(sender: askerID, .notify(StoreRequest(token: [1], target: NodeID(key: "k"), value: bytes("v2"), seq: 3, key: bytes("k"),
                                                      ttl: 60))),
         .query(sender: askerID, .notify(StoreRequest(token: [1], target: answererID, value: [], seq: 4, deleted: true))),
         .query(sender: askerID, .unknown(method: "vote")),
-        .query(sender: askerID, .unknown(method: "sample_infohashes", target: answererID)),
+        .query(sender: askerID, .unknown(method: "dht_extension", target: answererID)),
         .response(Response(id: answererID)),
         .response(Response(id: answererID, nodes: [])),
         .response(Response(id: answererID, nodes: [
@@ -74,6 +75,16 @@ private func storeArguments(dropping omitted: String? = nil, replacing: (String,
             Contact(id: answererID, address: SocketAddress(ip: 0xFFFF_FFFF, port: 65535)),
         ], token: bytes("token"), value: [0, 1, 2], seq: 42)),
         .response(Response(id: answererID, token: [], value: [], seq: 0)),
+        .response({
+            var response = Response(id: answererID, nodes: [Contact(id: askerID, address: SocketAddress(ip: 0x0A00_0001, port: 1))])
+            response.sample = InfohashSample(interval: 21_600, num: 3, samples: [askerID, answererID])
+            return response
+        }()),
+        .response({
+            var response = Response(id: answererID)
+            response.sample = InfohashSample(interval: 0, num: 0, samples: [])
+            return response
+        }()),
         .error(code: 203, message: "Bad token"),
         .error(code: 302, message: ""),
         .error(code: -1, message: "négatif"),
@@ -144,8 +155,8 @@ private func storeArguments(dropping omitted: String? = nil, replacing: (String,
     }
 
     @Test func unknownMethodDecodesAsUnknownQueryWithItsTarget() throws {
-        let message = try Message.decode(query("sample_infohashes", [("id", .bytes(askerID.bytes)), ("info_hash", .bytes(answererID.bytes))]))
-        #expect(message.body == .query(sender: askerID, .unknown(method: "sample_infohashes", target: answererID)))
+        let message = try Message.decode(query("dht_extension", [("id", .bytes(askerID.bytes)), ("info_hash", .bytes(answererID.bytes))]))
+        #expect(message.body == .query(sender: askerID, .unknown(method: "dht_extension", target: answererID)))
         #expect(message.transactionID == bytes("xy"))
     }
 
