@@ -38,6 +38,6 @@ extension NodeState {
     /// A listener did not take a notification (silent, or it said it no longer listens).
     package mutating func dropListener(_ address: SocketAddress, of target: NodeID) {
         listeners.remove(address, from: target)
-        if listeners.listeners(of: target, now: .zero).isEmpty { store.watched.remove(target) }
+        if !listeners.hasListeners(of: target) { store.watched.remove(target) }
     }
 }

@@ -62,6 +62,11 @@ package struct ListenerTable: Sendable {
             && perSource[contact.address.ip, default: 0] < Self.maxPerSource
     }
 
+    /// Whether anyone is registered for `target`, lapsed registrations not yet swept included.
+    package func hasListeners(of target: NodeID) -> Bool {
+        byTarget[target] != nil
+    }
+
     /// The live listeners of `target`; lapsed ones are dropped on the way.
     package mutating func listeners(of target: NodeID, now: Timestamp) -> [Listener] {
         sweep(target, now: now)

@@ -89,7 +89,7 @@ struct HTTPAPI: Sendable {
             return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/octet-stream"),
                                                                    ("X-DHT-Seq", String(found.seq))]), body: found.value)
         } catch {
-            return Self.error(error == .keyTooLarge(size: key.utf8.count, limit: DHTNode.maxKeySize) ? 413 : 503, op: "get", error.description)
+            return Self.error(Self.status(of: FailureKind.of(error)), op: "get", error.description)
         }
     }
 
@@ -211,8 +211,13 @@ struct HTTPAPI: Sendable {
 
     /// The status a REPL reply maps to: its failure's kind, or 404 for a key not found.
     static func status(of reply: Reply) -> Int {
-        switch reply.failure {
-        case nil: reply.isNotFound ? 404 : 200
+        guard let failure = reply.failure else { return reply.isNotFound ? 404 : 200 }
+        return status(of: failure)
+    }
+
+    /// The status a kind of failure maps to.
+    static func status(of failure: FailureKind) -> Int {
+        switch failure {
         case .refused: 400
         case .tooLarge: 413
         case .unavailable: 503

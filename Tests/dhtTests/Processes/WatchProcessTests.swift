@@ -18,6 +18,15 @@ import Testing
                                             + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
     }
 
+    /// Three nodes with the API on, the second and third joined through the first; their processes and API ports.
+    private func startThreeNodes() async throws -> (nodes: [ReplProcess], a: UInt16, b: UInt16, c: UInt16) {
+        let (first, a) = try await HTTPProcessTests.start()
+        let seed = try await udpAddress(a)
+        let (second, b) = try await HTTPProcessTests.start([seed])
+        let (third, c) = try await HTTPProcessTests.start([seed])
+        return ([first, second, third], a, b, c)
+    }
+
     /// A `find_value` count from a node's `/metrics`.
     private func findValuesSent(_ port: UInt16) async throws -> Int {
         let page = try await request(port, "GET", "/metrics").body
@@ -26,13 +35,8 @@ import Testing
     }
 
     @Test func aWatchOnOneNodeIsPushedEachVersionPutOnAnotherWithinASecond() async throws {
-        let (first, a) = try await HTTPProcessTests.start()
-        defer { first.kill() }
-        let seed = try await udpAddress(a)
-        let (second, b) = try await HTTPProcessTests.start([seed])
-        defer { second.kill() }
-        let (third, c) = try await HTTPProcessTests.start([seed])
-        defer { third.kill() }
+        let (nodes, a, b, c) = try await startThreeNodes()
+        defer { for node in nodes { node.kill() } }
         for port in [a, b, c] {
             var healthy = false
             for _ in 0..<100 where !healthy {
@@ -71,8 +75,8 @@ import Testing
         #expect(try await findValuesSent(c) - queriesBefore < 5, "the watcher was told; it did not ask")
 
         // Health follows the network: with the other two gone, the third is cut off.
-        first.kill()
-        second.kill()
+        nodes[0].kill()
+        nodes[1].kill()
         var unhealthy = false
         for _ in 0..<300 where !unhealthy {
             unhealthy = try await request(c, "GET", "/api/v1/health").status == 503
@@ -105,13 +109,8 @@ import Testing
     }
 
     @Test func aKeyReadAgainIsAnsweredFromItsWatchAndEachNewVersionShowsWithinASecond() async throws {
-        let (first, a) = try await HTTPProcessTests.start()
-        defer { first.kill() }
-        let seed = try await udpAddress(a)
-        let (second, b) = try await HTTPProcessTests.start([seed])
-        defer { second.kill() }
-        let (third, c) = try await HTTPProcessTests.start([seed])
-        defer { third.kill() }
+        let (nodes, a, b, c) = try await startThreeNodes()
+        defer { for node in nodes { node.kill() } }
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await request(a, "PUT", "/api/v1/keys/hot", body: "v0").status == 200)
         #expect(try await request(c, "GET", "/api/v1/keys/hot").body.contains(#""value":"v0""#))
