@@ -51,7 +51,7 @@ struct HTTPAPI: Sendable {
         // that its path was malformed.
         let segments = Result { () throws(HTTPTargetError) in try HTTPTarget.segments(of: request.rawPath) }
         let route = (try? segments.get()).flatMap(HTTPRoute.init(segments:))
-        if case .refused(let status, let reason) = policy.check(request, isOpen: route == .health) {
+        if case .refused(let status, let reason) = policy.check(request, isOpen: route?.isOpen ?? false) {
             var refusal = Self.error(status, op: "http", reason)
             if status == 401 { refusal.headers.add("WWW-Authenticate", "Bearer") }
             return .refused(refusal)
@@ -128,6 +128,8 @@ struct HTTPAPI: Sendable {
                 return Self.error(400, op: "join", #"the body must be {"address":"host:port"}"#)
             }
             return Self.reply(await repl.reply(to: Command.parse(line: "join " + OutputViews.quoted(address)) ?? .usage(command: "join")))
+        case (.page(let name), _): return PageAssets.response(for: name)
+        case (.crawl, _): return Self.error(404, op: "crawl", "not yet")
         case (.announce, _), (.torrentPeers, _), (.items, _), (.item, _), (.mutableItems, _), (.mutableItem, _):
             return await mainline(route, query: query, body: body) ?? Self.error(404, op: "http", "no such path")
         }

@@ -19,12 +19,20 @@ enum HTTPRoute: Equatable {
     case items, item(String), mutableItems, mutableItem(String)
     /// Seed 000's `GET /api/get?key=` and `GET /api/status` (as `.status`) and `POST /api/put`.
     case legacyGet, legacyPut
+    /// `GET /` (the page, as `index.html`) and `GET /page/{file}`: the live page's files.
+    case page(String)
+    /// `POST /api/v1/crawl` starts a crawl of the network; `GET /api/v1/crawl` gives its result so far.
+    case crawl
 
     /// The route for a decoded path; nil when there is none.
     init?(segments: [String]) {
         switch segments.count {
+        case 0:
+            self = .page("index.html")
         case 1 where segments[0] == "metrics":
             self = .metrics
+        case 2 where segments[0] == "page":
+            self = .page(segments[1])
         case 2 where segments[0] == "api":
             switch segments[1] {
             case "status": self = .status
@@ -43,6 +51,7 @@ enum HTTPRoute: Equatable {
             case "mutable": self = .mutableItems
             case "events": self = .events
             case "command": self = .command
+            case "crawl": self = .crawl
             default: return nil
             }
         case 4 where segments[0] == "api" && segments[1] == "v1":
@@ -62,6 +71,15 @@ enum HTTPRoute: Equatable {
             default: return nil
             }
         default: return nil
+        }
+    }
+
+    /// Whether the route needs no token: the health check, and the page's files (which hold
+    /// nothing of the node's; the page asks for the token before it calls the API).
+    var isOpen: Bool {
+        switch self {
+        case .health, .page: true
+        default: false
         }
     }
 
@@ -96,6 +114,7 @@ enum HTTPRoute: Equatable {
     var methods: [String] {
         switch self {
         case .key: ["GET", "PUT", "DELETE"]
+        case .crawl: ["GET", "POST"]
         case .legacyPut, .join, .command, .announce, .items, .mutableItems: ["POST"]
         default: ["GET"]
         }
