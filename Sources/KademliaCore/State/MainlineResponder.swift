@@ -21,15 +21,21 @@ extension NodeState {
     /// BEP 51: targets in a sample, at most (libtorrent's default).
     package static let samplesPerReply = 20
 
+    /// Every target held here: live values, torrents with peers, and items (BEP 51's `num`).
+    package func heldTargets(now: Timestamp) -> Set<NodeID> {
+        var held = Set(store.targets(now: now))
+        held.formUnion(peers.torrents.keys)
+        held.formUnion(items.all(now: now).map(\.target))
+        return held
+    }
+
     /// BEP 51 `sample_infohashes`: the nodes nearest `target`, every target held here counted
     /// in `num` (live values, torrents and items alike, as this node stores them
     /// all), and a random sample of them, kept for `sampleInterval` unless it is empty and
     /// something is held now.
     package mutating func answerSampleInfohashes(_ target: NodeID, transactionID: [UInt8], now: Timestamp) -> Message {
         var response = Response(id: localID, nodes: routingTable.closest(to: target, limit: configuration.k))
-        var held = Set(store.targets(now: now))
-        held.formUnion(peers.torrents.keys)
-        held.formUnion(items.all(now: now).map(\.target))
+        let held = heldTargets(now: now)
         let stale = infohashSample.map { now - $0.takenAt >= .seconds(Self.sampleInterval) || ($0.targets.isEmpty && !held.isEmpty) } ?? true
         if stale {
             var shuffled = Array(held)
