@@ -194,16 +194,17 @@ def until(check, timeout=10, every=0.1):
 
 
 NET = None
+PAGE_NET = None
 BROWSER = None
 CONSOLE = []
 SKIP = missing()
 
 
 def setUpModule():
-    global NET, BROWSER
+    global NET, PAGE_NET, BROWSER
     if SKIP:
         raise unittest.SkipTest(SKIP)
-    NET = Network(5)
+    NET = PAGE_NET = Network(5)
     NET.wait_connected(4)
     BROWSER = start_browser()
     BROWSER.set_page_load_timeout(20)
@@ -304,12 +305,12 @@ class PageTests(unittest.TestCase):
         self.assertEqual(self.css("main img, main b, #log img"), [])
 
     def test_4_crawl_maps_every_node_with_its_load(self):
-        global CRAWL_NET
+        global CRAWL_NET, PAGE_NET
         if self.node.get("/api/v1/crawl")[0] == 404:
             self.skipTest("GET /api/v1/crawl answers 404: the crawl is not in this build yet")
         CRAWL_NET = Network(50, http=lambda i: False, stagger=0.05)
         nodes = CRAWL_NET.nodes
-        CRAWL_NET.wait_connected(20)
+        CRAWL_NET.wait_connected(15)
         time.sleep(1)
         writers = nodes[1:11]
         for i in range(300):
@@ -319,6 +320,7 @@ class PageTests(unittest.TestCase):
                 w.replies.get(timeout=30)
         time.sleep(1.5)
         self.open_page(nodes[0])
+        PAGE_NET = CRAWL_NET
         self.b.find_element(By.ID, "crawl-start").click()
         self.assertTrue(until(lambda: nodes[0].get("/api/v1/crawl")[1].get("state") == "done", 40, 0.5),
                         "the crawl did not end")
@@ -333,10 +335,14 @@ class PageTests(unittest.TestCase):
             self.skipTest("set DHT_SCREENSHOTS=1 to write docs/screenshots/")
         out = os.path.join(ROOT, "docs", "screenshots")
         os.makedirs(out, exist_ok=True)
-        self.submit("where-key", "colour")
+        PAGE_NET.nodes[0].put("weather", "sunny")
+        self.submit("watch-key", "weather")
+        until(lambda: self.css("[data-watch-value]"), 10)
+        PAGE_NET.nodes[2].send("put weather rain by noon")
+        until(lambda: "rain by noon" in [e.text for e in self.css("[data-watch-value]")], 5)
+        self.submit("where-key", "weather")
         until(lambda: self.css("[data-holder-id]"), 10)
-        NET.nodes[2].send("put weather v3")
-        until(lambda: "v3" in [e.text for e in self.css("[data-watch-value]")], 5)
+        time.sleep(1)
         for width, height, name in ((1280, 800, "page-1280.png"), (390, 844, "page-390.png")):
             self.b.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
                 "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})

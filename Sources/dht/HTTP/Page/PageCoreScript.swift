@@ -15,15 +15,16 @@ enum PageCoreScript {
     /** Calls `fn(detail)` on every `type`. */
     export function on(type, fn) { bus.addEventListener(type, (e) => fn(e.detail)); }
 
-    /** Reads the token from `#token=T` (then forgets the fragment) or from sessionStorage. */
+    /** Reads the token from `#token=T` (then forgets the fragment) or from sessionStorage; true when the fragment had one. */
     export function initToken() {
       const m = /(?:^#|&)token=([^&]*)/.exec(location.hash);
       if (m) {
         try { setToken(decodeURIComponent(m[1])); } catch { setToken(m[1]); }
         history.replaceState(null, '', location.pathname + location.search);
-      } else {
-        try { token = sessionStorage.getItem(TOKEN_KEY); } catch { token = null; }
+        return true;
       }
+      try { token = sessionStorage.getItem(TOKEN_KEY); } catch { token = null; }
+      return false;
     }
     /** Keeps `t` as the token for this tab. */
     export function setToken(t) {

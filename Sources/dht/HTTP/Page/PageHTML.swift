@@ -63,7 +63,7 @@ enum PageHTML {
 
       <section class="card keys-card" aria-labelledby="h-keys">
         <div class="card-head"><h2 id="h-keys">What it holds</h2><span id="keys-count" class="muted"></span></div>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" aria-label="values held here">
           <table class="keys">
             <thead><tr><th scope="col">key</th><th scope="col" class="n">seq</th><th scope="col" class="n">size</th><th scope="col" class="n">time left</th></tr></thead>
             <tbody id="keys-body"></tbody>
@@ -103,7 +103,7 @@ enum PageHTML {
 
       <section class="card log-card" aria-labelledby="h-log">
         <div class="card-head"><h2 id="h-log">Activity</h2><span class="muted">last 200</span></div>
-        <ol id="log" class="log"></ol>
+        <ol id="log" class="log" tabindex="0" aria-label="activity, newest first"></ol>
       </section>
 
       <section class="card map-card" aria-labelledby="h-map">

@@ -62,7 +62,7 @@ enum PageMapScript {
         this.start.disabled = false;
         this.progress.hidden = true;
         if (r.data.state !== 'done') return;
-        this.say(`Crawled at ${new Date().toLocaleTimeString([], { hour12: false })}. Click a node, or focus the map and use the arrow keys and Enter.`);
+        this.say(`The crawl found ${r.data.found ?? (r.data.nodes || []).length} nodes. Click one, or focus the map and use the arrow keys and Enter.`);
         this.render(r.data);
       }
       say(text, cls = '') {

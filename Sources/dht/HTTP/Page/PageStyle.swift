@@ -238,7 +238,7 @@ enum PageStyle {
     .mnode.ld3, .bar.ld3 { fill: var(--l3); } .mnode.ld4, .bar.ld4 { fill: var(--l4); }
     .mnode.sel { stroke: var(--fg); stroke-width: 2.5; }
     .mnode:focus { outline: none; }
-    .mnode:focus-visible { stroke: var(--focus); stroke-width: 3.5; }
+    .mnode:focus-visible { stroke: var(--focus); stroke-width: 4; filter: drop-shadow(0 0 3px var(--focus)); }
     .map-count { fill: var(--fg); font-size: 30px; font-weight: 700; }
     .map-sub { fill: var(--muted); font-size: 12px; }
     .hist { width: 100%; max-width: 440px; height: auto; display: block; }
