@@ -8,9 +8,21 @@ enum PageAssets {
     static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
         + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
+    /// The media type of the page's scripts (ES modules, which need a JavaScript type).
+    static let script = "text/javascript; charset=utf-8"
+
     /// The files by name: their media type and text.
     static let files: [String: (type: String, text: String)] = [
         "index.html": ("text/html; charset=utf-8", PageHTML.text),
+        "style.css": ("text/css; charset=utf-8", PageStyle.text),
+        "icon.svg": ("image/svg+xml", PageIcon.text),
+        "core.js": (script, PageCoreScript.text),
+        "app.js": (script, PageAppScript.text),
+        "ring.js": (script, PageRingScript.text),
+        "where.js": (script, PageWhereScript.text),
+        "holds.js": (script, PageHoldsScript.text),
+        "watch.js": (script, PageWatchScript.text),
+        "map.js": (script, PageMapScript.text),
     ]
 
     /// The reply for the page file `name`: 200 with it, or 404.
