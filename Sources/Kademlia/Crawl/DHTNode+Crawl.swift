@@ -12,8 +12,10 @@ public struct CrawlResult: Sendable, Equatable {
 extension DHTNode {
     /// Maps the network this node is in: asks every node it can find for its count of
     /// targets held (BEP 51), as `Crawl` plans, within `limits`. `onProgress` hears the
-    /// figures after each reply. Cancelling the task ends the crawl with what it found.
-    public func crawl(limits: CrawlLimits = CrawlLimits(), onProgress: (@Sendable (CrawlProgress) -> Void)? = nil) async -> CrawlResult {
+    /// result so far at most every `progressEvery`, and the result at the end. Cancelling
+    /// the task ends the crawl with what it found.
+    public func crawl(limits: CrawlLimits = CrawlLimits(), progressEvery: Duration = .milliseconds(500),
+                      onProgress: (@Sendable (CrawlResult) -> Void)? = nil) async -> CrawlResult {
         let now = clock.now()
         let (localLoad, seeds) = read { state in (Int64(state.heldTargets(now: now).count), state.routingTable.contacts) }
         var crawl = Crawl(local: contact, localLoad: localLoad, seeds: seeds, limits: limits, now: now,
@@ -21,6 +23,7 @@ extension DHTNode {
         let (events, sink) = AsyncStream.makeStream(of: CrawlEvent.self)
         var timer: Task<Void, Never>?
         var iterator = events.makeAsyncIterator()
+        var reported = now
         crawling: while !isStopped {
             switch crawl.next(now: clock.now()) {
             case .ask(let contact, let target):
@@ -52,13 +55,17 @@ extension DHTNode {
             case .reply(let id, .failure):
                 crawl.failed(id, now: clock.now())
             }
-            onProgress?(crawl.progress(now: clock.now()))
+            let now = clock.now()
+            if let onProgress, now - reported >= progressEvery {
+                reported = now
+                onProgress(CrawlResult(nodes: crawl.nodes, progress: crawl.progress(now: now)))
+            }
         }
         timer?.cancel()
         sink.finish()
         crawl.stop(now: clock.now())
         let result = CrawlResult(nodes: crawl.nodes, progress: crawl.progress(now: clock.now()))
-        onProgress?(result.progress)
+        onProgress?(result)
         return result
     }
 }

@@ -36,18 +36,31 @@ extension DHTNode {
     /// The K closest nodes to `key` that answered a lookup (this node among them when it
     /// is), closest first, each with the version it holds, if any.
     public func placement(of key: String) async throws(GetError) -> [Placement] {
+        try await locate(key: key).nodes
+    }
+
+    /// Where `key` lives, as `placement(of:)`, and the path of the lookup that found out.
+    public func locate(key: String) async throws(GetError) -> KeyLocation {
         guard !isStopped else { throw .stopped }
         let keySize = key.utf8.count
         guard keySize <= Self.maxKeySize else { throw .keyTooLarge(size: keySize, limit: Self.maxKeySize) }
         let target = NodeID(key: key)
-        let outcome = await lookup(target, for: .write)
+        let outcome = await lookup(target, for: .write, traced: true)
         if outcome.closest.isEmpty && isCutOff(queried: outcome.queries) { throw .noNodeAnswered }
         let local = read { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
         let answered = outcome.closest.map { Placement(contact: $0, holds: outcome.returned[$0.id], isThisNode: false) }
         let here = Placement(contact: contact, holds: local, isThisNode: true)
-        return Array((answered + [here]).sorted { $0.contact.id.distance(to: target) < $1.contact.id.distance(to: target) }
-            .prefix(configuration.k))
+        let nodes = (answered + [here]).sorted { $0.contact.id.distance(to: target) < $1.contact.id.distance(to: target) }
+        return KeyLocation(nodes: Array(nodes.prefix(configuration.k)), path: outcome.path)
     }
+}
+
+/// Where a key lives and how the lookup found out.
+public struct KeyLocation: Sendable, Equatable {
+    /// The K closest nodes and what each holds, closest first.
+    public var nodes: [Placement]
+    /// Every node the lookup asked, closest to the key first.
+    public var path: [LookupStep]
 }
 
 /// One value or tombstone a node holds.

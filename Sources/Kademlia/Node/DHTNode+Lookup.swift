@@ -21,17 +21,20 @@ struct LookupOutcome: Sendable {
     var peers: [SocketAddress] = []
     /// BEP 44: each responder's item, as it sent it (get lookups); checked by the caller.
     var items: [NodeID: Response] = [:]
+    /// Every contact asked, with its round and whether it answered; only when traced.
+    var path: [LookupStep] = []
 }
 
 extension DHTNode {
     /// Runs one iterative lookup for `target`: at most ALPHA queries in flight, each reply
     /// refilling its slot, until the K closest seen have answered (or, to read a value,
     /// until the closest one standing has answered with it).
-    func lookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause = .user) async -> LookupOutcome {
-        await lookupGate.run { await runLookup(target, for: purpose, cause: cause) }
+    /// `traced` keeps the lookup's path in the outcome.
+    func lookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause = .user, traced: Bool = false) async -> LookupOutcome {
+        await lookupGate.run { await runLookup(target, for: purpose, cause: cause, traced: traced) }
     }
 
-    private func runLookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause) async -> LookupOutcome {
+    private func runLookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause, traced: Bool) async -> LookupOutcome {
         let now = clock.now()
         let seeds = mutate { state in
             state.routingTable.noteLookup(toward: target, now: now)
@@ -43,7 +46,7 @@ extension DHTNode {
         // holding keys it now belongs to hand them over.
         let width = purpose == .join ? 2 * configuration.k : configuration.k
         let lookup = Lookup(target: target, k: width, alpha: configuration.alpha, seeds: seeds, excluding: id)
-        return await LookupDriver(node: self, lookup: lookup, purpose: purpose, cause: cause).run()
+        return await LookupDriver(node: self, lookup: lookup, purpose: purpose, cause: cause, traced: traced).run()
     }
 
     /// Contacts from a reply worth querying: not ourselves, with a real address, and not

@@ -20,6 +20,8 @@ public final class DHTNode: Sendable {
     /// The data directory the node's state is kept in; nil for a node in memory only.
     public let storage: NodeStorage?
     let clock: any NodeClock
+    /// When the node was made, for its uptime.
+    let startedAt: Timestamp
     /// The state's lock: opened only by `read` and `mutate` (`DHTNode+State.swift`).
     let stateLock: Mutex<NodeState>
     let counters = NodeCounters()
@@ -41,6 +43,7 @@ public final class DHTNode: Sendable {
         self.configuration = configuration
         self.transport = transport
         self.clock = clock
+        startedAt = clock.now()
         self.storage = storage
         lookupGate = LookupGate(limit: configuration.limits.maxLookupsInFlight)
         var initial = NodeState(localID: id, configuration: configuration, random: random, now: clock.now())
@@ -107,14 +110,19 @@ public final class DHTNode: Sendable {
     public func status() -> NodeStatus {
         let now = clock.now()
         return read { state in
-            NodeStatus(
+            let replacements = Dictionary(uniqueKeysWithValues: state.routingTable.replacementCounts.map { ($0.index, $0.count) })
+            return NodeStatus(
                 id: id, address: address,
-                buckets: state.routingTable.bucketCounts.map { BucketCount(index: $0.index, count: $0.count) },
+                buckets: state.routingTable.bucketCounts.map {
+                    BucketCount(index: $0.index, count: $0.count, replacements: replacements[$0.index] ?? 0)
+                },
                 totalNodes: state.routingTable.count,
                 storedKeys: state.store.targets(now: now).count,
                 expiringWithinHour: state.store.valuesExpiring(within: .seconds(3600), now: now),
                 tombstones: state.store.tombstoneCount(now: now),
                 items: state.items.liveCount(now: now),
+                heldTargets: state.heldTargets(now: now).count,
+                uptime: now - startedAt,
                 storage: storage.map { StorageStatus(directory: $0.directory, journalBytes: $0.size, fsync: $0.fsync, failure: $0.failure) })
         }.with(upkeep: upkeepStatus)
     }
@@ -149,10 +157,13 @@ public final class DHTNode: Sendable {
 public struct BucketCount: Sendable, Equatable {
     public var index: Int
     public var count: Int
+    /// Contacts waiting to take a place in it (in `status`; 0 elsewhere).
+    public var replacements: Int
 
-    public init(index: Int, count: Int) {
+    public init(index: Int, count: Int, replacements: Int = 0) {
         self.index = index
         self.count = count
+        self.replacements = replacements
     }
 }
 
@@ -171,6 +182,10 @@ public struct NodeStatus: Sendable {
     public var tombstones: Int = 0
     /// BEP 44 items held here, immutable and mutable.
     public var items: Int = 0
+    /// Targets held in all, values, torrents and items: what BEP 51 `num` tells a crawl.
+    public var heldTargets: Int = 0
+    /// Time since the node was made.
+    public var uptime: Duration = .zero
     /// Where the node's state is kept; nil in memory only.
     public var storage: StorageStatus?
     /// What upkeep has under way and what the limits refused.

@@ -72,13 +72,16 @@ final class LookupDriver: Sendable {
     private let query: Query
     private let purpose: Purpose
     private let cause: QueryCause
+    /// Whether the outcome keeps the path (who was asked, when learned, who answered).
+    private let traced: Bool
     private let state: Mutex<State>
     /// When the lookup started, for its report.
     private let started: Timestamp
 
-    init(node: DHTNode, lookup: Lookup, purpose: Purpose, cause: QueryCause) {
+    init(node: DHTNode, lookup: Lookup, purpose: Purpose, cause: QueryCause, traced: Bool = false) {
         self.node = node
         self.cause = cause
+        self.traced = traced
         target = lookup.target
         query = purpose.query(toward: lookup.target)
         self.purpose = purpose
@@ -197,6 +200,7 @@ final class LookupDriver: Sendable {
             : state.lookup.closestResponded.filter { !routers.contains($0.address) }
         state.outcome.queries = state.lookup.queried
         state.outcome.hops = state.lookup.hops
+        if traced { state.outcome.path = state.lookup.path }
         defer { state.keys = [] }
         return .finish(state.continuation.take(), state.outcome, state.keys)
     }

@@ -130,6 +130,14 @@ public struct Lookup: Sendable {
         Array(candidates.lazy.filter { $0.progress == .responded }.prefix(k).map(\.contact))
     }
 
+    /// Every contact asked, closest to the target first: the round it was learned in and
+    /// whether it answered (what a trace of the lookup draws).
+    public var path: [LookupStep] {
+        candidates.filter { $0.progress != .unqueried }.map {
+            LookupStep(contact: $0.contact, round: $0.round, answered: $0.progress == .responded)
+        }
+    }
+
     /// Hops to the farthest-learned of the K closest that answered.
     public var hops: Int {
         candidates.lazy.filter { $0.progress == .responded }.prefix(k).map(\.round).max() ?? 0
@@ -173,5 +181,21 @@ public struct Lookup: Sendable {
             if candidates[middle].distance < distance { low = middle + 1 } else { high = middle }
         }
         return low
+    }
+}
+
+/// One contact a lookup asked.
+public struct LookupStep: Sendable, Equatable {
+    public var contact: Contact
+    /// How many replies came before it was learned (0: it came from the routing table).
+    public var round: Int
+    /// Whether it answered before the lookup ended.
+    public var answered: Bool
+
+    /// A step: `contact`, learned in `round`, answered or not.
+    public init(contact: Contact, round: Int, answered: Bool) {
+        self.contact = contact
+        self.round = round
+        self.answered = answered
     }
 }
