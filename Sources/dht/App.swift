@@ -144,14 +144,16 @@ enum App {
             return .failure
         }
 
+        let repl = REPL(node: node)
         var httpServer: HTTPServer?
         if let host = options.http.address {
             do {
                 let server = try HTTPServer.bind(host: host, port: options.http.port)
-                let api = HTTPAPI(repl: REPL(node: node), policy: options.http.policy(port: server.address.port, interfaces: Banner.interfaceAddresses()),
+                let api = HTTPAPI(repl: repl, policy: options.http.policy(port: server.address.port, interfaces: Banner.interfaceAddresses()),
                                   streams: HTTPStreams(node: node, feed: eventFeed), lookups: lookupStats, hotKeys: HotKeys(node: node))
                 server.serve { request in await api.respond(to: request) }
                 eventFeed.start(node: node)
+                repl.crawls.observe { eventFeed.crawled($0) }
                 httpServer = server
             } catch {
                 Console.printError(Output.error("cannot listen for HTTP on \(host):\(options.http.port): \(error)"))
@@ -167,7 +169,7 @@ enum App {
         banner.say(Banner.started(id: node.id, bindAddress: options.bindAddress, port: node.address.port, interfaces: interfaces))
         let reachable = "\(Banner.reachable(options.bindAddress, interfaces)):\(node.address.port)"
         if let storage { banner.say([Banner.restored(storage)]) }
-        if let httpServer { banner.say(["HTTP: http://\(httpServer.address)/api/v1/status"]) }
+        if let httpServer { banner.say(["HTTP: http://\(httpServer.address)/api/v1/status", "Page: http://\(httpServer.address)/"]) }
         if seeds.isEmpty && storage?.savedContacts.isEmpty != false {
             banner.say([Banner.newNetwork(reachableAt: reachable)])
         } else {
@@ -187,7 +189,7 @@ enum App {
                 StdinLines.start(post: { post.yield($0) })
             }
         }
-        let session = Session(repl: REPL(node: node), format: options.jsonReplies ? .json : .text, screen: screen,
+        let session = Session(repl: repl, format: options.jsonReplies ? .json : .text, screen: screen,
                               pipeline: options.pipeline)
         let ending = await session.run(events: events, post: { post.yield($0) })
         httpServer?.stop()

@@ -1,3 +1,5 @@
+import Kademlia
+
 /// One line of REPL input, parsed.
 ///
 /// Grammar (words are separated by runs of spaces or tabs; leading blanks are ignored;
@@ -25,6 +27,8 @@ enum Command: Equatable {
     /// Join the network through the node at `endpoint`, already checked to be `host:port`.
     case join(endpoint: String)
     case status
+    /// Map the network: every node found and its count of targets held (BEP 51).
+    case crawl(maxNodes: Int?)
     /// List what this node stores; tombstones (deleted keys) only with `keys --all`.
     case keys(all: Bool = false)
     /// List this node's contacts.
@@ -52,7 +56,7 @@ enum Command: Equatable {
     case emptyKey(command: String)
 
     /// The command words, for `help` and Tab completion.
-    static let words = ["announce", "delete", "exit", "get", "help", "item-get", "item-put", "join", "keys", "mutable-get",
+    static let words = ["announce", "crawl", "delete", "exit", "get", "help", "item-get", "item-put", "join", "keys", "mutable-get",
                         "mutable-put", "peers", "put", "quit", "status", "watch", "where"]
 
     /// Parses one input line; nil for a blank line, which the REPL ignores.
@@ -81,6 +85,12 @@ enum Command: Equatable {
                 case "watch": return .watch(key: arguments[0])
                 default: return parseJoin(arguments[0])
                 }
+            case "crawl":
+                let arguments = try CommandWords.all(in: rest)
+                guard let count = arguments.first else { return .crawl(maxNodes: nil) }
+                guard arguments.count == 1, count.allSatisfy({ $0.isASCII && $0.isNumber }), let maxNodes = Int(count),
+                      (1...CrawlLimits.nodeCeiling).contains(maxNodes) else { return .usage(command: name) }
+                return .crawl(maxNodes: maxNodes)
             case "keys":
                 switch try CommandWords.all(in: rest) {
                 case []: return .keys()

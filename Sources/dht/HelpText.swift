@@ -117,6 +117,7 @@ extension Output {
           keys [--all]       list what this node stores: key, seq, size, time left (--all: deleted keys too)
           peers              list this node's contacts: id, address, bucket, last seen, round trip
           join <host:port>   join the network through the node at host:port
+          crawl [max-nodes]  map the network: find every node (at most 10000) and how much each holds
           announce <infohash> [port]
                              tell the network this node is a peer of a torrent (BEP 5)
           peers <infohash>   find a torrent's peers (BEP 5)

@@ -227,6 +227,7 @@ enum Output {
         case "where": "Usage: where <key>"
         case "watch": "Usage: watch <key>"
         case "join": "Usage: join <host:port>"
+        case "crawl": "Usage: crawl [max-nodes]: at most 10000 nodes"
         case "announce": "Usage: announce <infohash> [port]"
         case "peers": "Usage: peers [<infohash>]"
         case "item-put": "Usage: item-put <text>"
@@ -258,7 +259,7 @@ enum Output {
         case .invalidEndpoint(let reason): joinFailed(reason)
         case .invalidHash(let name, let text): invalidHash(command: name, text: text)
         case .emptyKey(let name): "Empty keys are refused (\(name)): a key needs at least one character"
-        case .put, .get, .delete, .where, .watch, .join, .status, .keys, .peers, .mainline, .quit: nil
+        case .put, .get, .delete, .where, .watch, .join, .status, .crawl, .keys, .peers, .mainline, .quit: nil
         }
     }
 

@@ -13,6 +13,8 @@ protocol CommandRunner: Sendable {
 struct REPL: CommandRunner {
     /// The node the commands act on.
     let node: DHTNode
+    /// Its crawl, which the REPL and the HTTP API share.
+    var crawls = CrawlKeeper()
 
     /// The reply to `command`; nil for `quit`, which the session handles.
     func reply(to command: Command) async -> Reply? {
@@ -24,6 +26,11 @@ struct REPL: CommandRunner {
         case .watch(let key): return await watch(key: key, each: { _ in })
         case .join(let endpoint): return await join(endpoint: endpoint)
         case .status: return Replies.status(node.status())
+        case .crawl(let maxNodes):
+            guard let result = await crawls.run(on: node, limits: CrawlLimits(maxNodes: maxNodes ?? CrawlLimits.nodeCeiling)) else {
+                return CrawlReplies.busy
+            }
+            return CrawlReplies.finished(result)
         case .keys(let all): return Replies.keys(node.heldValues(), items: node.heldItems(), showingDeleted: all)
         case .peers: return Replies.peers(node.peers())
         case .mainline(let command): return await reply(to: command)
@@ -41,7 +48,7 @@ struct REPL: CommandRunner {
     /// Whether `command` talks to the network, so it runs as a task Ctrl-C can cancel.
     static func needsNetwork(_ command: Command) -> Bool {
         switch command {
-        case .put, .get, .delete, .where, .watch, .join, .mainline: true
+        case .put, .get, .delete, .where, .watch, .join, .mainline, .crawl: true
         default: false
         }
     }
@@ -79,7 +86,8 @@ struct REPL: CommandRunner {
     private func placement(of key: String) async -> Reply {
         if let refusal = Replies.sizeRefusal(op: "where", key: key, valueSize: 0) { return refusal }
         do {
-            return Replies.placement(key: key, try await node.placement(of: key))
+            let location = try await node.locate(key: key)
+            return Replies.placement(key: key, location.nodes, path: location.path)
         } catch {
             return Replies.getFailed(op: "where", key: key, error)
         }

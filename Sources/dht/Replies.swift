@@ -109,12 +109,15 @@ enum Replies {
     }
 
     static func status(_ status: NodeStatus) -> Reply {
-        let buckets = status.buckets.map { JSONValue.object([("index", .int($0.index)), ("count", .int($0.count))]) }
+        let buckets = status.buckets.map {
+            JSONValue.object([("index", .int($0.index)), ("count", .int($0.count)), ("replacements", .int($0.replacements))])
+        }
         return Reply(text: Output.status(status), json: .object([
             ("op", "status"), ("id", .string(status.id.hex)), ("address", .string(status.address.description)),
             ("buckets", .array(buckets)), ("total_nodes", .int(status.totalNodes)), ("stored_keys", .int(status.storedKeys)),
             ("expiring_within_hour", .int(status.expiringWithinHour)), ("tombstones", .int(status.tombstones)),
-            ("items", .int(status.items)), ("upkeep", upkeep(status.upkeep)),
+            ("items", .int(status.items)), ("held_targets", .int(status.heldTargets)),
+            ("uptime_s", .int(Int(status.uptime.components.seconds))), ("upkeep", upkeep(status.upkeep)),
         ] + (status.storage.map { storage in
             [("data_dir", .string(storage.directory)), ("journal_bytes", .int(storage.journalBytes)),
              ("fsync", .string(storage.fsync.rawValue))] + (storage.failure.map { [("journal_failure", JSONValue.string($0))] } ?? [])
@@ -170,7 +173,8 @@ enum Replies {
         return Reply(text: OutputViews.peers(peers), json: .object([("op", "peers"), ("peers", .array(items))]))
     }
 
-    static func placement(key: String, _ nodes: [Placement]) -> Reply {
+    /// Where a key lives: its K closest nodes and, when given, the lookup's path.
+    static func placement(key: String, _ nodes: [Placement], path: [LookupStep] = []) -> Reply {
         let items = nodes.map { node in
             JSONValue.object([
                 ("id", .string(node.contact.id.hex)), ("address", .string(node.contact.address.description)),
@@ -180,7 +184,13 @@ enum Replies {
         }
         return Reply(text: OutputViews.placement(key: key, nodes),
                      json: .object([("op", "where"), ("key", .string(key)), ("target", .string(NodeID(key: key).hex)),
-                                    ("nodes", .array(items))]))
+                                    ("nodes", .array(items)), ("path", .array(path.map(step)))]))
+    }
+
+    /// One node a lookup asked, for `where`'s path.
+    private static func step(_ step: LookupStep) -> JSONValue {
+        .object([("id", .string(step.contact.id.hex)), ("address", .string(step.contact.address.description)),
+                 ("round", .int(step.round)), ("answered", .bool(step.answered))])
     }
 
     /// Replies that need no node: help and every parse error.

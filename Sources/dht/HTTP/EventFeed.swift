@@ -20,6 +20,8 @@ final class EventFeed: Sendable {
         /// The last snapshot diffed against; nil while nobody reads.
         var previous: ActivitySnapshot?
         var lastReaderLeft: Timestamp?
+        /// When the last `crawl` event went out.
+        var lastCrawlEvent: Timestamp?
     }
 
     private let state = Mutex(State())
@@ -34,6 +36,18 @@ final class EventFeed: Sendable {
             ("hops", .int(report.hops)), ("duration_ms", .number(Double(report.duration.totalNanoseconds) / 1e6)),
             ("outcome", .string(outcome)),
         ]))
+    }
+
+    /// A crawl's progress: a `crawl` event at most once a second, and always its last.
+    func crawled(_ result: CrawlResult) {
+        let now = clock.now()
+        let due = state.withLock { state -> Bool in
+            let quiet = state.lastCrawlEvent.map { now - $0 >= .seconds(1) } ?? true
+            guard quiet || !result.progress.isRunning else { return false }
+            state.lastCrawlEvent = now
+            return true
+        }
+        if due { publish(type: "crawl", CrawlReplies.event(result)) }
     }
 
     /// A new reader: sent what it missed after `lastEventID` (if given), then every event.

@@ -129,7 +129,10 @@ struct HTTPAPI: Sendable {
             }
             return Self.reply(await repl.reply(to: Command.parse(line: "join " + OutputViews.quoted(address)) ?? .usage(command: "join")))
         case (.page(let name), _): return PageAssets.response(for: name)
-        case (.crawl, _): return Self.error(404, op: "crawl", "not yet")
+        case (.crawl, "POST"): return startCrawl(body)
+        case (.crawl, _):
+            let (phase, result) = repl.crawls.snapshot
+            return HTTPResponse.json(200, CrawlReplies.object(phase: phase, result).encoded)
         case (.announce, _), (.torrentPeers, _), (.items, _), (.item, _), (.mutableItems, _), (.mutableItem, _):
             return await mainline(route, query: query, body: body) ?? Self.error(404, op: "http", "no such path")
         }
@@ -183,6 +186,23 @@ struct HTTPAPI: Sendable {
         // One field per line of the warning, so its line breaks survive.
         for line in reply.warning?.split(whereSeparator: \.isNewline) ?? [] { response.headers.add("X-DHT-Warning", String(line)) }
         return response
+    }
+
+    /// `POST /api/v1/crawl`: starts a crawl with the limits the body gives, if any
+    /// (`{"max_nodes":N,"max_queries":N}`); 202 with the crawl object, 409 while one runs.
+    private func startCrawl(_ body: [UInt8]) -> HTTPResponse {
+        var limits = CrawlLimits()
+        if !body.isEmpty {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+                  Set(object.keys).isSubset(of: ["max_nodes", "max_queries"]),
+                  object.values.allSatisfy({ ($0 as? Int).map { $0 > 0 } ?? false }) else {
+                return Self.error(400, op: "crawl", #"the body must be empty or {"max_nodes":N,"max_queries":N} with whole numbers over 0"#)
+            }
+            limits = CrawlLimits(maxNodes: object["max_nodes"] as? Int ?? CrawlLimits.nodeCeiling, maxQueries: object["max_queries"] as? Int)
+        }
+        guard repl.crawls.start(on: repl.node, limits: limits) else { return Self.error(409, op: "crawl", "a crawl is already running") }
+        let (phase, result) = repl.crawls.snapshot
+        return HTTPResponse.json(202, CrawlReplies.object(phase: phase, result).encoded)
     }
 
     /// `POST /api/put` with `{"key":…,"value":…}`, read as JSON whatever its content type says

@@ -110,4 +110,14 @@ import Testing
         #expect(Command.parse(line: "Frob x y") == .unknown("Frob"))
         #expect(Command.parse(line: "putx k v") == .unknown("putx"))
     }
+
+    @Test func crawlTakesAnOptionalNodeCount() {
+        #expect(Command.parse(line: "crawl") == .crawl(maxNodes: nil))
+        #expect(Command.parse(line: "crawl 500") == .crawl(maxNodes: 500))
+        #expect(Command.parse(line: "crawl 10000") == .crawl(maxNodes: 10_000))
+        for bad in ["crawl 0", "crawl 10001", "crawl -5", "crawl +5", "crawl many", "crawl 5 6", "crawl ٣"] {
+            #expect(Command.parse(line: bad) == .usage(command: "crawl"), "\(bad)")
+        }
+        #expect(Output.usage(command: "crawl").hasPrefix("Usage: crawl [max-nodes]"))
+    }
 }

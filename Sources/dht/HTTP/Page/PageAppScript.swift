@@ -20,12 +20,8 @@ enum PageAppScript {
     const watch = new Watch({ input: $('watch-key'), button: $('watch-go'), stop: $('watch-stop'), status: $('watch-status'), list: $('watch-list') });
     const map = new NetMap({ start: $('crawl-start'), progress: $('crawl-progress'), status: $('crawl-status'), svg: $('map'), hist: $('hist'), figures: $('crawl-figures'), detail: $('map-detail') });
 
-    /**
-     * Whether the page reads the last crawl (GET /api/v1/crawl) when it opens. Off while that
-     * route may still answer 404, which the browser's console reports as an error; until then
-     * a crawl shows once it is started here or its `crawl` events arrive.
-     */
-    const READ_LAST_CRAWL = false;
+    /** Whether the page reads the last crawl (GET /api/v1/crawl) when it opens, so a reload keeps the map. */
+    const READ_LAST_CRAWL = true;
     const node = { uptime: null, uptimeAt: 0, prev: null, rates: [], opened: 0, authorized: true };
     const SPARK = 60;
 
