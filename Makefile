@@ -5,6 +5,9 @@
 #                                    the dht binary the end-to-end tests launch)
 #   make test-debug                  the same tests in a debug build
 #   make test-python                 the Python client's tests (clients/python) against the release dht
+#   make test-browser                the live page's tests in headless chromium (Tests/browser; skipped without
+#                                    Debian's chromium, chromium-driver and python3-selenium)
+#   make demo                        20 nodes on loopback with some data and the page at http://127.0.0.1:8080/
 #   make fuzz-build                  the libFuzzer target over the datagram handler (Fuzz/build.sh)
 #   make fuzz FUZZ_SECONDS=600       fuzz it, 60 s by default; new inputs go to .build-fuzz/corpus
 #   make fuzz-http FUZZ_SECONDS=600  fuzz the HTTP/1.1 request parser the same way (Fuzz/HTTPFuzzer)
@@ -15,7 +18,7 @@ PORT ?= 8001
 ARGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build release run test test-debug test-python clean bench-compare fuzz fuzz-http fuzz-build interop
+.PHONY: all build release run test test-debug test-python test-browser demo clean bench-compare fuzz fuzz-http fuzz-build interop
 
 all: build
 
@@ -32,10 +35,18 @@ run: build
 test:
 	$(SWIFT) test -c release -Xswiftc -enable-testing
 	$(MAKE) test-python
+	$(MAKE) test-browser
 
 # Starts real nodes from the release build that `swift test -c release` leaves behind.
 test-python:
 	DHT_BINARY="$$($(SWIFT) build -c release --show-bin-path)/dht" python3 -m unittest discover -s clients/python -p 'test_*.py' -v
+
+# Debian's python3-selenium lives in the system python, not a pyenv one.
+test-browser:
+	DHT_BINARY="$$($(SWIFT) build -c release --show-bin-path)/dht" /usr/bin/python3 -m unittest discover -s Tests/browser -v
+
+demo: build
+	bash scripts/demo.sh
 
 test-debug:
 	$(SWIFT) test

@@ -136,12 +136,19 @@ class Node:
         with urllib.request.urlopen(req, timeout=20) as r:
             return json.loads(r.read())
 
-    def stop(self):
+    def quit(self):
+        """Asks the node to leave, without waiting."""
         try:
             self.proc.stdin.write("quit\n")
             self.proc.stdin.close()
-            self.proc.wait(timeout=3)
-        except (OSError, ValueError, subprocess.TimeoutExpired):
+        except (OSError, ValueError):
+            pass
+
+    def stop(self, timeout=3):
+        self.quit()
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
 
@@ -167,6 +174,9 @@ class Network:
             time.sleep(0.2)
 
     def stop(self):
+        """Every node leaves at once (one by one, fifty leaves take minutes)."""
+        for node in self.nodes:
+            node.quit()
         for node in self.nodes:
             node.stop()
 
@@ -306,8 +316,6 @@ class PageTests(unittest.TestCase):
 
     def test_4_crawl_maps_every_node_with_its_load(self):
         global CRAWL_NET, PAGE_NET
-        if self.node.get("/api/v1/crawl")[0] == 404:
-            self.skipTest("GET /api/v1/crawl answers 404: the crawl is not in this build yet")
         CRAWL_NET = Network(50, http=lambda i: False, stagger=0.05)
         nodes = CRAWL_NET.nodes
         CRAWL_NET.wait_connected(15)
