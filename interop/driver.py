@@ -175,6 +175,20 @@ def main():
     check("libtorrent's dht_sample_infohashes reads a count and sample from every one of our nodes",
           len(replies) == len(ours) and sane and any(num > 0 for num, _ in replies.values()), replies)
 
+    # Our crawl finds every libtorrent node and counts what each holds: the load it maps
+    # equals the num libtorrent's own dht_sample_infohashes reads from the same node.
+    reply = ours[0].command("crawl", timeout=90)
+    mapped = {n["address"]: n.get("load") for n in reply.get("nodes", [])}
+    endpoints = [(f"127.{10 + i}.0.1", 7001 + i) for i in range(THEIRS)]
+    for host, port in endpoints:
+        if (host, port) != (f"127.{10 + 3}.0.1", 7001 + 3):
+            theirs[3].dht_sample_infohashes((host, port), lt.sha1_hash(bytes(20)))
+    got = alerts(theirs[3], lt.dht_sample_infohashes_alert, wait=15)
+    told = {f"{a.endpoint[0]}:{a.endpoint[1]}": a.num_infohashes for a in got}
+    check("our crawl maps every libtorrent node with the count it tells libtorrent",
+          all(f"{h}:{p}" in mapped for h, p in endpoints) and told and all(mapped.get(e) == n for e, n in told.items()),
+          {"crawl": mapped, "libtorrent": told, "summary": {k: reply.get(k) for k in ("found", "answered", "queries")}})
+
     check("no libtorrent session banned any of our nodes", not banned, banned)
     for node in ours:
         node.stop()
