@@ -357,6 +357,13 @@ class PageTests(unittest.TestCase):
             time.sleep(0.6)
             self.b.execute_script("window.scrollTo(0, 0)")
             self.b.save_screenshot(os.path.join(out, name))
+        # The network map of the 50-node crawl, scrolled into view.
+        self.b.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+        time.sleep(0.6)
+        self.b.execute_script("document.getElementById('crawl-start').closest('section').scrollIntoView()")
+        time.sleep(0.3)
+        self.b.save_screenshot(os.path.join(out, "map-1280.png"))
         self.b.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
     def test_6_idle_cpu(self):

@@ -51,7 +51,7 @@ extension DHTNode {
         let answered = outcome.closest.map { Placement(contact: $0, holds: outcome.returned[$0.id], isThisNode: false) }
         let here = Placement(contact: contact, holds: local, isThisNode: true)
         let nodes = (answered + [here]).sorted { $0.contact.id.distance(to: target) < $1.contact.id.distance(to: target) }
-        return KeyLocation(nodes: Array(nodes.prefix(configuration.k)), path: outcome.path)
+        return KeyLocation(nodes: Array(nodes.prefix(configuration.k)), path: outcome.path ?? [])
     }
 }
 

@@ -21,8 +21,9 @@ struct LookupOutcome: Sendable {
     var peers: [SocketAddress] = []
     /// BEP 44: each responder's item, as it sent it (get lookups); checked by the caller.
     var items: [NodeID: Response] = [:]
-    /// Every contact asked, with its round and whether it answered; only when traced.
-    var path: [LookupStep] = []
+    /// Every contact asked, with its round and whether it answered; nil unless traced (an
+    /// optional, so the outcomes of untraced lookups carry no array to retain and release).
+    var path: [LookupStep]?
 }
 
 extension DHTNode {

@@ -91,7 +91,7 @@ enum PageWhereScript {
         if (!path.length) { box.append(h('p', { class: 'muted', text: 'The lookup asked no other node.' })); return; }
         const rounds = [...new Set(path.map((p) => p.round))].sort((a, b) => a - b);
         const answered = path.filter((p) => p.answered).length;
-        box.append(h('p', { class: 'muted', text: `${path.length} nodes asked in ${rounds.length} rounds; ${answered} answered.` }));
+        box.append(h('p', { class: 'muted', text: `${path.length} node${path.length === 1 ? '' : 's'} asked in ${rounds.length} round${rounds.length === 1 ? '' : 's'}; ${answered} answered.` }));
         const ol = h('ol', { class: 'rounds' });
         for (const round of rounds) {
           const asked = path.filter((p) => p.round === round);
