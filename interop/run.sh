@@ -5,15 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-if [ ! -x .venv/bin/python ]; then
-    python3 -m venv .venv
-fi
-if ! .venv/bin/python -c 'import libtorrent, cryptography; assert libtorrent.__version__.startswith("2.1.1")' 2>/dev/null; then
-    if ! .venv/bin/pip install --quiet --disable-pip-version-check 'libtorrent==2.1.1' 'cryptography>=41'; then
-        echo "interop: could not install libtorrent==2.1.1 from PyPI (is it reachable?); the interop tests did not run" >&2
-        exit 1
-    fi
-fi
+bash interop/setup.sh
 
 # `.ci/run` passes the binary `make test` built (DHT_BINARY), so nothing is rebuilt.
 if [ -z "${DHT_BINARY:-}" ]; then
@@ -24,11 +16,7 @@ export DHT_BINARY
 timeout 300 .venv/bin/python -W ignore::DeprecationWarning interop/driver.py
 
 # Transmission 3.00 (jech/dht, BEP 5), a second implementation: it needs a private network
-# namespace (it treats 127/8 as martian), so root for `unshare -n`. Installed like tmux.
-if ! command -v transmission-daemon >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq transmission-daemon >/dev/null; } \
-        || echo "interop: could not install transmission-daemon" >&2
-fi
+# namespace (it treats 127/8 as martian), so root for `unshare -n`; interop/setup.sh installs it.
 if command -v transmission-daemon >/dev/null 2>&1 && unshare -n true 2>/dev/null; then
     # Advisory: Transmission announces when its own search ends (20 to 60 s seen here), so a
     # slow one must not push CI past its time; the output says PASS or FAIL either way.

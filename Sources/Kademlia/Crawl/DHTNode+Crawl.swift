@@ -2,6 +2,7 @@
 public struct CrawlResult: Sendable, Equatable {
     /// The nodes, this one first, then in the order found.
     public var nodes: [CrawlNode]
+    /// The figures.
     public var progress: CrawlProgress
     /// How load spreads over the nodes that answered.
     public var load: LoadSpread {

@@ -22,6 +22,7 @@ public struct Crawl: Sendable {
         case finished
     }
 
+    /// How far it may go.
     public let limits: CrawlLimits
     /// Every node found, in the order found; this node first.
     public private(set) var nodes: [CrawlNode]
@@ -39,7 +40,9 @@ public struct Crawl: Sendable {
     private var probedGaps: Set<[UInt64]> = []
     private var nextSend: Timestamp
     private var random: SeededGenerator
+    /// Queries sent so far.
     public private(set) var queries = 0
+    /// When the crawl began.
     public let started: Timestamp
     /// When the crawl ended; nil while it runs.
     public private(set) var ended: Timestamp?

@@ -43,11 +43,13 @@ public struct CrawlNode: Sendable, Equatable {
         case failed
     }
 
+    /// Its id and address.
     public var contact: Contact
     /// Targets it holds (BEP 51 `num`); nil until it answers.
     public var load: Int64?
     /// Its reply's round trip.
     public var roundTrip: Duration?
+    /// How far the crawl got with it.
     public var state: State
     /// Whether it is the crawling node itself.
     public var isLocal: Bool

@@ -186,6 +186,7 @@ public struct Lookup: Sendable {
 
 /// One contact a lookup asked.
 public struct LookupStep: Sendable, Equatable {
+    /// The node asked.
     public var contact: Contact
     /// How many replies came before it was learned (0: it came from the routing table).
     public var round: Int
