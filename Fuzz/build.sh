@@ -23,7 +23,8 @@ rm -f "$OUT/libKademlia.a" "$OUT/libKademliaCore.a" "$OUT/libKademliaTestKit.a"
 
 # -O with -g: fast enough to fuzz, symbolised stacks when something crashes.
 # lld: gold warns about ASan's local symbols.
-FLAGS=(-swift-version 6 -parse-as-library -O -g -sanitize=fuzzer,address -use-ld=lld
+# FUZZ_OPT=-Onone builds faster, for a smoke run (CI); fuzzing for real wants -O.
+FLAGS=(-swift-version 6 -parse-as-library "${FUZZ_OPT:--O}" -g -sanitize=fuzzer,address -use-ld=lld
        -I Sources/CLinux -I "$OUT/modules" -module-cache-path "$OUT/ModuleCache" -package-name KademliaDHT)
 
 mapfile -t CORE < <(find Sources/KademliaCore -name '*.swift' | LC_ALL=C sort)
