@@ -6,8 +6,8 @@ extension MemoryNetwork {
 
     /// Runs `operation` to completion on virtual time.
     ///
-    /// Live nodes answer inline, so the only thing an operation can wait for is a query
-    /// lost to a silent node. So virtual time moves (to the next requested wake-up, at most
+    /// On a modelled internet this is `simulate`. On the instant network, live nodes answer inline, so the only thing an operation can
+    /// wait for is a query lost to a silent node. So virtual time moves (to the next requested wake-up, at most
     /// `step` on) only when the network has gone quiet and a datagram was lost within the
     /// last `waitHorizon` (a query's timeout, plus margin); otherwise the work takes no
     /// virtual time at all, and timers such as bucket refresh fire only when a caller
@@ -18,6 +18,7 @@ extension MemoryNetwork {
         waitHorizon: Duration = .milliseconds(2500),
         _ operation: @escaping @Sendable () async -> Result
     ) async -> Result {
+        if internet != nil { return await simulate(operation) }
         let done = CompletionFlag()
         let task = Task {
             let result = await operation()
@@ -42,6 +43,41 @@ extension MemoryNetwork {
         }
         return await task.value
     }
+}
+
+extension MemoryNetwork {
+    /// Runs `operation` to completion on a modelled internet, as a discrete-event simulation:
+    /// the operation and every task of the nodes run on `executor`, which is drained until
+    /// all of them wait; only then does time move, to the next event (an arrival or a
+    /// wake-up), whose work is drained in turn. Nothing races the clock, so a run replays
+    /// event for event. Nodes must be configured with `executor` as their `taskExecutor`.
+    /// Several callers may run at once: one drives, the others wait for their results.
+    func simulate<Result: Sendable>(_ operation: @escaping @Sendable () async -> Result) async -> Result {
+        let outcome = ResultSlot<Result>()
+        Task(executorPreference: executor) { outcome.set(await operation()) }
+        while true {
+            if let result = outcome.value { return result }
+            guard driving.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+                await Task.yield()
+                continue
+            }
+            var waitingOutside = false
+            if executor.runUntilIdle() == 0, outcome.value == nil {
+                if let next = nextEvent { runInstant(next) } else { waitingOutside = true }
+            }
+            driving.store(false, ordering: .releasing)
+            // Nothing here to run or to wait for: the operation waits on something outside
+            // the simulation (a real timer), which needs this thread's turn.
+            if waitingOutside { await Task.yield() }
+        }
+    }
+}
+
+/// A result one task leaves and another picks up.
+private final class ResultSlot<Value: Sendable>: Sendable {
+    private let slot = Mutex<Value?>(nil)
+    var value: Value? { slot.withLock { $0 } }
+    func set(_ value: Value) { slot.withLock { $0 = value } }
 }
 
 /// A flag one task raises and another polls.

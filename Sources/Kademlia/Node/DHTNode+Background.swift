@@ -15,9 +15,16 @@ extension DHTNode {
     /// until it ends.
     func inBackground(_ work: @escaping @Sendable (DHTNode) async -> Void) {
         configuration.activity?.started()
-        Task { [self] in
+        spawn { [self] in
             await work(self)
             configuration.activity?.finished()
         }
+    }
+
+    /// Starts a task of the node's own on the configuration's `taskExecutor`, if any: a
+    /// simulation runs every task of its nodes on one executor, so it knows when all wait.
+    @discardableResult
+    func spawn<Success: Sendable>(_ work: sending @escaping @isolated(any) () async -> Success) -> Task<Success, Never> {
+        Task(executorPreference: configuration.taskExecutor, operation: work)
     }
 }

@@ -13,7 +13,7 @@ extension DHTNode {
         let now = clock.now()
         let plans = read { $0.leavePlan(now: now) }
         let handed = HandedCount()
-        let work = Task { [self] in
+        let work = spawn { [self] in
             await forEach(plans, width: Self.replicationWidth) { [self] plan in
                 if await !offer(plan.target, to: plan.candidates, as: .leaving).took.isEmpty { handed.add() }
             }

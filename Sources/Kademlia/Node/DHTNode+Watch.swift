@@ -93,7 +93,7 @@ extension DHTNode {
         let (events, continuation) = AsyncStream.makeStream(of: WatchEvent.self, bufferingPolicy: .bufferingNewest(64))
         let id = watches.add(key: key, continuation: continuation)
         let target = NodeID(key: key)
-        let rounds = Task { [weak self] in
+        let rounds = spawn { [weak self] in
             while !Task.isCancelled, let node = self, !node.isStopped {
                 await node.askHolders(of: target, watch: id)
                 try? await Task.sleep(for: Self.watchRefreshInterval)

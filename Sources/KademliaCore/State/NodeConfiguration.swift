@@ -59,6 +59,11 @@ public struct NodeConfiguration: Sendable {
     /// that wait until a whole network is quiet.
     public var activity: (any BackgroundActivity)?
 
+    /// Where the node's own tasks run (background upkeep, leaving, watches); nil for the
+    /// global executor. A simulation passes its single-threaded executor, so it can tell
+    /// when every task of its nodes waits on the network and a run replays exactly.
+    public var taskExecutor: (any TaskExecutor)?
+
     /// Told about every finished lookup, for benchmarks and diagnostics.
     public var onLookup: (@Sendable (LookupReport) -> Void)?
 
