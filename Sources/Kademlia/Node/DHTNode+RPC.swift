@@ -124,19 +124,22 @@ extension DHTNode {
         let transactionID = UInt16(message.transactionID[0]) << 8 | UInt16(message.transactionID[1])
         let key = PendingRequests.Key(transactionID: transactionID, address: sender)
         let now = clock.now()
-        let completion = mutate { state -> PendingRequests.Completion? in
-            guard let entry = state.pending.remove(key) else { return nil }
+        let (completion, traded) = mutate { state -> (PendingRequests.Completion?, NodeState.Observation?) in
+            guard let entry = state.pending.remove(key) else { return (nil, nil) }
             if let observed = message.observedAddress { state.recordAddressVote(observed, from: sender) }
-            if case .response(let response) = message.body {
-                state.roundTrips.record(now - entry.sentAt)
-                state.routingTable.noteRoundTrip(now - entry.sentAt, of: response.id, speaksOurMethods: message.isFromOurs)
-            }
-            return entry.completion
+            guard case .response(let response) = message.body else { return (entry.completion, nil) }
+            let roundTrip = now - entry.sentAt
+            state.roundTrips.record(roundTrip)
+            state.routingTable.noteRoundTrip(roundTrip, of: response.id, speaksOurMethods: message.isFromOurs)
+            let faster = state.preferFaster(Contact(id: response.id, address: sender), roundTrip: roundTrip, now: now,
+                                            speaksOurMethods: message.isFromOurs)
+            return (entry.completion, faster)
         }
         guard let completion else {
             log(.debug, .datagram, "unmatched reply from \(sender)")
             return
         }
+        if let traded, case .response(let response) = message.body { act(on: traded, about: Contact(id: response.id, address: sender)) }
         switch message.body {
         case .response(let response):
             completion(.success(response))

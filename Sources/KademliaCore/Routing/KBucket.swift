@@ -78,4 +78,24 @@ package struct KBucket: Sendable {
         if let newest = replacements.popLast() { entries.append(newest) }
         return true
     }
+
+    /// The position of the slowest contact whose measured round trip exceeds `limit`, if any.
+    package func slowest(slowerThan limit: Duration) -> Int? {
+        var found: (position: Int, roundTrip: Duration)?
+        for (position, entry) in entries.enumerated() {
+            guard let roundTrip = entry.roundTrip, roundTrip > limit, roundTrip > found?.roundTrip ?? .zero else { continue }
+            found = (position, roundTrip)
+        }
+        return found?.position
+    }
+
+    /// Puts `contact`, which just answered in `roundTrip`, in the place of the contact at
+    /// `position`, which waits in the replacement cache in case the newcomer goes.
+    package mutating func trade(_ position: Int, for contact: Contact, roundTrip: Duration, now: Timestamp,
+                                speaksOurMethods: Bool, capacity: Int) {
+        let slow = entries.remove(at: position)
+        cacheReplacement(slow.contact, now: slow.lastSeen, capacity: capacity)
+        replacements.removeAll { $0.contact.id == contact.id }
+        entries.append(RoutingEntry(contact: contact, lastSeen: now, failures: 0, roundTrip: roundTrip, speaksOurMethods: speaksOurMethods))
+    }
 }

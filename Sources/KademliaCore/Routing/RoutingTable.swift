@@ -79,6 +79,20 @@ public struct RoutingTable: Sendable {
         return .full(oldest: buckets[index].entries[0])
     }
 
+    /// pymdht's `nice_rtt`: in a full bucket, trades the slowest contact for `contact`, which
+    /// just answered in `roundTrip`, when the slowest's round trip is more than twice that.
+    /// The slow one waits in the replacement cache. Returns whether the trade was made.
+    public mutating func tradeForFaster(_ contact: Contact, roundTrip: Duration, now: Timestamp, speaksOurMethods: Bool = false) -> Bool {
+        guard let index = localID.bucketIndex(of: contact.id), buckets[index].entries.count >= bucketSize,
+              buckets[index].index(of: contact.id) == nil, hasRoom(for: contact.address, in: index),
+              let slowest = buckets[index].slowest(slowerThan: roundTrip * 2) else { return false }
+        let before = buckets[index].entries
+        buckets[index].trade(slowest, for: contact, roundTrip: roundTrip, now: now, speaksOurMethods: speaksOurMethods,
+                             capacity: bucketSize)
+        noteChange(in: index, from: before)
+        return true
+    }
+
     /// Records an unanswered query; returns whether the contact was dropped.
     @discardableResult
     public mutating func recordFailure(of id: NodeID) -> Bool {

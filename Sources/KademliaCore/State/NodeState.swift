@@ -139,6 +139,17 @@ package struct NodeState: Sendable {
         }
     }
 
+    /// With `preferLowRoundTrip`, lets `contact`, which just answered in `roundTrip`, take
+    /// the place of a much slower contact in its full bucket; what to do then, as for a
+    /// contact added, or nil if it took no place.
+    package mutating func preferFaster(_ contact: Contact, roundTrip: Duration, now: Timestamp, speaksOurMethods: Bool) -> Observation? {
+        guard configuration.preferLowRoundTrip, contact.address.port != 0, !configuration.routers.contains(contact.address),
+              routingTable.tradeForFaster(contact, roundTrip: roundTrip, now: now, speaksOurMethods: speaksOurMethods) else { return nil }
+        recentFailures.forget(contact.id)
+        if isJournaled { journalContacts.append(contact) }
+        return Observation(handOff: handOffTargets(for: contact, now: now))
+    }
+
     /// How many holders of a key hand it to each newcomer (see HandOffRule).
     package static let handOffHolders = 2
 
