@@ -35,6 +35,16 @@ struct BenchOptions {
     var keysPerPublisher = 1
     /// Churn: each node's `--max-values` (nil: the default limit).
     var maxStoredValues: Int?
+    /// WAN: the model's median round trip, loss and share of hosts behind NAT.
+    var rttMedianMilliseconds = 100
+    var loss = 0.01
+    var natShare = 0.0
+    /// WAN: the share of nodes that go silent (`--silent`, 20% unless given), probe nodes
+    /// per ablation variant, and whether to run the ablations.
+    var wanSilentFraction: Double { silentGiven ? silentFraction : 0.2 }
+    var silentGiven = false
+    var probes = 40
+    var ablations = true
 
     static let usage = """
         usage: dht-bench [--nodes N] [--puts P] [--gets G] [--concurrency C] [--seed S]
@@ -43,11 +53,16 @@ struct BenchOptions {
                dht-bench --scenario churn [--nodes N] [--keys K] [--hours H] [--median-session-min M] [--graceful]
                          [--graceful-share F] [--keys-per-publisher P] [--max-values N] [--seed S]
                dht-bench --scenario restart [--keys K] [--fsync always|batch|never]
+               dht-bench --scenario wan [--nodes N] [--puts P] [--gets G] [--rtt-median MS] [--loss F] [--silent F]
+                         [--nat F] [--probes P] [--no-ablations] [--seed S]
         Starts N nodes in one process, runs the workload, prints one JSON object; with
         --fsync every node keeps its state in a data directory under /tmp.
         The churn scenario runs N nodes on simulated time and prints a table row per hour.
         The restart scenario fills a node's data directory with K values, stops it and
         times its start until it answers with a value again.
+        The wan scenario runs N nodes on the in-memory network across a seeded model of the
+        internet (round trips with median MS milliseconds, loss, silent nodes, NAT) and
+        prints latencies in virtual milliseconds, with ablations of the lookup's settings.
         """
 
     /// Parses the arguments after the program name; returns a message on a bad one.
@@ -55,9 +70,11 @@ struct BenchOptions {
         var options = BenchOptions()
         var remaining = arguments[...]
         while let flag = remaining.popFirst() {
-            if flag == "--no-concurrent" || flag == "--graceful" {
-                if flag == "--graceful" { options.graceful = true } else { options.skipConcurrent = true }
-                continue
+            switch flag {
+            case "--no-concurrent": options.skipConcurrent = true; continue
+            case "--graceful": options.graceful = true; continue
+            case "--no-ablations": options.ablations = false; continue
+            default: break
             }
             if flag == "--help" || flag == "-h" { return .failure(BenchUsageError(message: usage, isHelp: true)) }
             guard let value = remaining.popFirst() else { return .failure(BenchUsageError(message: "\(flag) needs a value")) }
@@ -70,8 +87,14 @@ struct BenchOptions {
             case "--pollers": parsed = Int(value).map { options.pollers = $0 } != nil && (1...64).contains(options.pollers)
             case "--seed": parsed = UInt64(value).map { options.seed = $0 } != nil
             case "--transport": parsed = Transport(rawValue: value).map { options.transport = $0 } != nil
-            case "--silent": parsed = Double(value).map { options.silentFraction = $0 } != nil && (0..<1).contains(options.silentFraction)
-            case "--scenario": parsed = ["workload", "churn", "restart"].contains(value) && { options.scenario = value; return true }()
+            case "--silent":
+                parsed = Double(value).map { options.silentFraction = $0 } != nil && (0..<1).contains(options.silentFraction)
+                options.silentGiven = true
+            case "--scenario": parsed = ["workload", "churn", "restart", "wan"].contains(value) && { options.scenario = value; return true }()
+            case "--rtt-median": parsed = Int(value).map { options.rttMedianMilliseconds = $0 } != nil && (1...10_000).contains(options.rttMedianMilliseconds)
+            case "--loss": parsed = Double(value).map { options.loss = $0 } != nil && (0..<1).contains(options.loss)
+            case "--nat": parsed = Double(value).map { options.natShare = $0 } != nil && (0...1).contains(options.natShare)
+            case "--probes": parsed = Int(value).map { options.probes = $0 } != nil && options.probes >= 1
             case "--fsync": parsed = FsyncPolicy(rawValue: value).map { options.fsync = $0 } != nil
             case "--keys": parsed = Int(value).map { options.keys = $0 } != nil && options.keys >= 1
             case "--hours": parsed = Int(value).map { options.hours = $0 } != nil && options.hours >= 1

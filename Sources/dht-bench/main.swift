@@ -67,6 +67,8 @@ case .failure(let error):
     exit(64)
 case .success(let options) where options.scenario == "churn":
     await runChurn(options)
+case .success(let options) where options.scenario == "wan":
+    print(await runWAN(options).json)
 case .success(let options) where options.scenario == "restart":
     do {
         print(try await runRestart(options).json)
