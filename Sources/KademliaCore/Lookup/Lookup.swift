@@ -3,7 +3,8 @@
 /// It keeps every contact seen, ordered by XOR distance to the target, and hands out
 /// the next one to query while fewer than ALPHA are in flight, so each reply frees a
 /// slot at once (no lock-step rounds). It finishes when the K closest contacts seen
-/// that have neither failed nor stalled past the soft timeout have all answered.
+/// that have neither failed nor stalled past the soft timeout have all answered; while
+/// fewer than K stand, it waits for stalled queries too, since nobody else is left to ask.
 public struct Lookup: Sendable {
     /// Where a candidate stands.
     public enum Progress: Sendable, Equatable {
@@ -37,6 +38,8 @@ public struct Lookup: Sendable {
     private var candidates: [Candidate] = []
     /// Queries awaiting an answer that still count against ALPHA.
     public private(set) var inFlight = 0
+    /// Queries that stalled and may still answer.
+    public private(set) var stalled = 0
     /// Queries sent so far.
     public private(set) var queried = 0
     /// The most queries the lookup sends: replies that keep naming ever closer nodes that
@@ -80,7 +83,11 @@ public struct Lookup: Sendable {
             queried += 1
             return .query(candidates[index].contact)
         }
-        return waiting ? .wait : .finished
+        // A window short of K with stalled queries out is not the end: a stall only means
+        // "slower than most", and with nobody else left to ask, a slow node's answer (a
+        // host far away, or behind a slow link, whose every query stalls) is all there is.
+        // Their hard timeout bounds the wait.
+        return waiting || (considered < k && stalled > 0) ? .wait : .finished
     }
 
     /// Whether the K closest candidates that have not failed or stalled have all answered.
@@ -112,6 +119,7 @@ public struct Lookup: Sendable {
         guard let index = position(of: id), candidates[index].progress == .inFlight else { return }
         candidates[index].progress = .stalled
         inFlight -= 1
+        stalled += 1
     }
 
     /// Where the candidate with this id stands, if it was ever seen.
@@ -146,7 +154,7 @@ public struct Lookup: Sendable {
     private mutating func settle(_ index: Int, as outcome: Progress) -> Bool {
         switch candidates[index].progress {
         case .inFlight: inFlight -= 1
-        case .stalled: break
+        case .stalled: stalled -= 1
         case .unqueried, .responded, .failed: return false
         }
         candidates[index].progress = outcome

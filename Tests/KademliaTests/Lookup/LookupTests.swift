@@ -84,6 +84,25 @@ import Testing
         #expect(lookup.next() == .finished)
     }
 
+    @Test func aStalledOnlyContactIsWaitedForAndItsAnswerCarriesTheLookupOn() {
+        // A host on a slow link stalls on every query; joining through one seed, its
+        // lookup once ended the moment the seed stalled, so it never learned anyone.
+        let target = NodeID.zero
+        let seed = Contact(id: NodeID(high: 0, middle: 0, low: 9), address: .loopback(port: 1))
+        let nearer = Contact(id: NodeID(high: 0, middle: 0, low: 1), address: .loopback(port: 2))
+        var lookup = Lookup(target: target, k: 2, alpha: 2, seeds: [seed])
+        #expect(lookup.next() == .query(seed))
+        lookup.onStalled(seed.id)
+        #expect(lookup.stalled == 1)
+        #expect(lookup.next() == .wait, "nobody else to ask: wait for the slow answer")
+        lookup.onResponse(from: seed.id, closer: [nearer])
+        #expect(lookup.stalled == 0)
+        #expect(lookup.next() == .query(nearer))
+        lookup.onStalled(nearer.id)
+        lookup.onFailure(from: nearer.id)
+        #expect(lookup.next() == .finished, "a stalled query that fails ends the wait")
+    }
+
     @Test func duplicateLateAndUnsolicitedRepliesChangeNothing() {
         var generator = SeededGenerator(seed: 11)
         let target = NodeID.random(using: &generator)

@@ -53,6 +53,22 @@ struct WANSimulationTests {
         return run
     }
 
+    @Test("every node joins knowing at least K others, those on slow links too, whose every query stalls")
+    func slowLinksJoin() async {
+        let network = MemoryNetwork(internet: InternetModel(seed: 1, loss: 0))
+        var random = SeededGenerator(seed: 1)
+        var nodes = [network.makeNode(seed: random.next())]
+        for _ in 1..<600 {
+            let node = network.makeNode(seed: random.next())
+            let seed = nodes[Int.random(in: nodes.indices, using: &random)].address
+            await network.run { _ = try? await node.bootstrap([seed]) }
+            nodes.append(node)
+        }
+        let short = nodes.dropFirst().filter { $0.contactCount < 8 }
+        #expect(short.isEmpty, "\(short.count) nodes know fewer than K others")
+        nodes.forEach { $0.stop() }
+    }
+
     @Test("the same seed replays event for event; another seed does not")
     func deterministic() async {
         let first = await simulate(seed: 11, nodes: 80, keys: 15)
