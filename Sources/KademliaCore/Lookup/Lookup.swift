@@ -3,8 +3,8 @@
 /// It keeps every contact seen, ordered by XOR distance to the target, and hands out
 /// the next one to query while fewer than ALPHA are in flight, so each reply frees a
 /// slot at once (no lock-step rounds). It finishes when the K closest contacts seen
-/// that have neither failed nor stalled past the soft timeout have all answered; while
-/// fewer than K stand, it waits for stalled queries too, since nobody else is left to ask.
+/// that have neither failed nor stalled past the soft timeout have all answered; until
+/// someone has answered, it waits for stalled queries too.
 public struct Lookup: Sendable {
     /// Where a candidate stands.
     public enum Progress: Sendable, Equatable {
@@ -40,6 +40,8 @@ public struct Lookup: Sendable {
     public private(set) var inFlight = 0
     /// Queries that stalled and may still answer.
     public private(set) var stalled = 0
+    /// Contacts that have answered.
+    public private(set) var answered = 0
     /// Queries sent so far.
     public private(set) var queried = 0
     /// The most queries the lookup sends: replies that keep naming ever closer nodes that
@@ -67,7 +69,9 @@ public struct Lookup: Sendable {
         var considered = 0
         var firstUnqueried: Int?
         var waiting = false
+        var frontAnswered: Bool?
         for index in candidates.indices where candidates[index].holdsPlace {
+            if frontAnswered == nil { frontAnswered = candidates[index].progress == .responded }
             switch candidates[index].progress {
             case .unqueried: if firstUnqueried == nil { firstUnqueried = index }
             case .inFlight: waiting = true
@@ -77,17 +81,20 @@ public struct Lookup: Sendable {
             if considered == k { break }
         }
         if let index = firstUnqueried, queried < maxQueries {
-            guard inFlight < alpha else { return .wait }
+            // Once the closest standing contact has answered, the lookup has reached the
+            // target's neighbourhood: the paper's final round asks all of the K closest
+            // not yet asked at once, instead of ALPHA at a time over several round trips.
+            guard inFlight < (frontAnswered == true ? k : alpha) else { return .wait }
             candidates[index].progress = .inFlight
             inFlight += 1
             queried += 1
             return .query(candidates[index].contact)
         }
-        // A window short of K with stalled queries out is not the end: a stall only means
-        // "slower than most", and with nobody else left to ask, a slow node's answer (a
-        // host far away, or behind a slow link, whose every query stalls) is all there is.
-        // Their hard timeout bounds the wait.
-        return waiting || (considered < k && stalled > 0) ? .wait : .finished
+        // A lookup nobody has answered yet is not over while stalled queries are out: a
+        // stall only means "slower than most", and for a host far away or behind a slow
+        // link, whose every query stalls, a slow answer is all there is. Their hard
+        // timeout bounds the wait.
+        return waiting || (answered == 0 && stalled > 0) ? .wait : .finished
     }
 
     /// Whether the K closest candidates that have not failed or stalled have all answered.
@@ -104,6 +111,7 @@ public struct Lookup: Sendable {
     /// A reply from `id` carrying the contacts it knows nearest the target.
     public mutating func onResponse(from id: NodeID, closer contacts: [Contact]) {
         guard let index = position(of: id), settle(index, as: .responded) else { return }
+        answered += 1
         add(contacts, round: candidates[index].round + 1)
     }
 

@@ -99,8 +99,12 @@ import Testing
         #expect(lookup.stalled == 0)
         #expect(lookup.next() == .query(nearer))
         lookup.onStalled(nearer.id)
-        lookup.onFailure(from: nearer.id)
-        #expect(lookup.next() == .finished, "a stalled query that fails ends the wait")
+        #expect(lookup.next() == .finished, "once someone has answered, a stall frees the lookup as before")
+        var silent = Lookup(target: target, k: 2, alpha: 2, seeds: [nearer])
+        #expect(silent.next() == .query(nearer))
+        silent.onStalled(nearer.id)
+        silent.onFailure(from: nearer.id)
+        #expect(silent.next() == .finished, "a stalled query that fails ends the wait")
     }
 
     @Test func duplicateLateAndUnsolicitedRepliesChangeNothing() {
