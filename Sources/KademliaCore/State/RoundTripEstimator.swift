@@ -1,31 +1,71 @@
-/// A smoothed round-trip time and its variation (the RFC 6298 estimator), so the
-/// stall timeout follows the network: tens of milliseconds on a LAN, about a second
-/// on a slow path, instead of one guess for both.
+/// The round trips this node has seen lately, as a histogram over log-spaced bins, so the
+/// stall timeout is a high quantile of them: a query still silent after 80% of answers
+/// would have come is more likely lost than slow, and the lookup asks someone else.
+///
+/// On the internet a node's round trips span two orders of magnitude (a neighbour in
+/// 10 ms, the far side of the world in 300), so the RFC 6298 estimator (mean plus four
+/// deviations) sat near its ceiling and a silent node held a lookup up for most of half a
+/// second. The quantile follows the spread instead of being widened by it. Old samples
+/// fade: all bins halve once they hold `memory` samples.
 public struct RoundTripEstimator: Sendable {
-    private var smoothed: Double?
-    private var variation = 0.0
+    /// Four bins per octave from 2^-12 s (about 0.24 ms) to 2 s; the first also holds
+    /// anything faster, the last anything slower.
+    private var bins = InlineArray<52, UInt16>(repeating: 0)
+    private var total = 0
+    private static let lowestOctave = -12
+    /// Where each quarter of an octave starts, as a significand in 1..<2 (2^(i/4)).
+    private static let quarters: [Double] = [1, 1.189_207_115, 1.414_213_562, 1.681_792_830]
+    private static let memory = 512
+    /// Samples needed before the quantile is trusted over the ceiling: one will do, since
+    /// a host far from everyone must not stall on every query of its first lookup.
+    private static let minimumSamples = 1
+    /// The share of answers that come before a query counts as stalled.
+    public static let stallQuantile = 0.8
 
     public init() {}
 
     /// Folds in one measured round trip.
     public mutating func record(_ sample: Duration) {
-        let seconds = sample.seconds
-        guard let current = smoothed else {
-            smoothed = seconds
-            variation = seconds / 2
-            return
+        bins[Self.bin(of: sample.seconds)] += 1
+        total += 1
+        guard total >= Self.memory else { return }
+        total = 0
+        for bin in bins.indices {
+            bins[bin] /= 2
+            total += Int(bins[bin])
         }
-        variation = 0.75 * variation + 0.25 * abs(current - seconds)
-        smoothed = 0.875 * current + 0.125 * seconds
     }
 
-    /// How long a query may stay silent before it counts as stalled: the smoothed round
-    /// trip plus four deviations, kept within `floor...ceiling`; `ceiling` before any sample.
+    /// How long a query may stay silent before it counts as stalled: the upper edge of the
+    /// bin holding the `stallQuantile` of recent round trips, kept within `floor...ceiling`;
+    /// `ceiling` until a few samples are in.
     public func stallTimeout(floor: Duration, ceiling: Duration) -> Duration {
-        guard let smoothed else { return ceiling }
-        let seconds = smoothed + 4 * variation
-        // Compared as a Double first: converting an enormous estimate to Int64 would trap.
-        guard seconds < ceiling.seconds else { return ceiling }
-        return max(.nanoseconds(Int64(seconds * 1e9)), floor)
+        guard total >= Self.minimumSamples else { return ceiling }
+        let wanted = Int((Double(total) * Self.stallQuantile).rounded(.up))
+        var seen = 0
+        for bin in bins.indices {
+            seen += Int(bins[bin])
+            guard seen >= wanted else { continue }
+            guard bin < bins.count - 1 else { return ceiling }
+            let edge = Self.lowerEdge(of: bin + 1)
+            guard edge < ceiling.seconds else { return ceiling }
+            return max(.nanoseconds(Int64(edge * 1e9)), floor)
+        }
+        return ceiling
+    }
+
+    /// The bin a round trip of `seconds` falls in: its octave from the binary exponent,
+    /// its quarter from the significand, with no logarithm (the core has no libm).
+    private static func bin(of seconds: Double) -> Int {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        let octave = Int(seconds.exponent) - lowestOctave
+        guard octave >= 0 else { return 0 }
+        let quarter = quarters.lastIndex { seconds.significand >= $0 } ?? 0
+        return min(octave * 4 + quarter, 51)
+    }
+
+    /// Where bin `index` starts, in seconds.
+    private static func lowerEdge(of index: Int) -> Double {
+        Double(sign: .plus, exponent: index / 4 + lowestOctave, significand: quarters[index % 4])
     }
 }
