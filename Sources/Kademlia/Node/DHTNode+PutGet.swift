@@ -148,7 +148,7 @@ extension DHTNode {
             guard holder.id != id, let token = outcome.tokens[holder.id] else { return nil }
             return OutboundQuery(query: .store(write.request(token: token)), address: holder.address, expectedID: holder.id)
         }
-        let results = await requestAll(stores, for: cause)
+        let results = await requestAll(stores, for: cause, resendingStalled: true)
         let now = clock.now()
         var storedHere = false
         var notKeptHere: String?

@@ -76,10 +76,11 @@ extension DHTNode {
 
     /// Abandons a query still waiting; its completion runs now. One abandoned after it
     /// stalled was silent for several round trips, so it counts as timed out and a
-    /// vanished node still loses its place in routing tables.
-    func cancelQuery(_ key: PendingRequests.Key) {
+    /// vanished node still loses its place in routing tables, unless `countingStall` is
+    /// false (a copy withdrawn because the other copy settled the query).
+    func cancelQuery(_ key: PendingRequests.Key, countingStall: Bool = true) {
         guard let entry = mutate({ $0.pending.remove(key) }) else { return }
-        entry.completion(.failure(entry.hasStalled ? .timedOut : .cancelled))
+        entry.completion(.failure(entry.hasStalled && countingStall ? .timedOut : .cancelled))
     }
 
     /// Sends `query` to `address` and waits for the reply, a timeout or cancellation.

@@ -15,6 +15,8 @@ private final class QueryFanOut: Sendable {
         var remaining: Int
         var continuation: CheckedContinuation<[RPCResult], Never>?
         var keys: [PendingRequests.Key] = []
+        /// Which query of the batch each key carries, when some were sent twice.
+        var indexOfKey: [PendingRequests.Key: Int] = [:]
         var cancelled = false
     }
 
@@ -33,25 +35,30 @@ private final class QueryFanOut: Sendable {
         }
     }
 
-    /// Remembers a sent query so cancellation can reach it; false if it must be cancelled now.
-    func track(_ key: PendingRequests.Key) -> Bool {
+    /// Remembers a sent query (query `index` of the batch) so cancellation can reach it;
+    /// false if it must be cancelled now.
+    func track(_ key: PendingRequests.Key, index: Int) -> Bool {
         state.withLock { state in
-            guard !state.cancelled else { return false }
+            guard !state.cancelled, state.results[index] == nil else { return false }
             state.keys.append(key)
+            state.indexOfKey[key] = index
             return true
         }
     }
 
-    /// Records one outcome; the last one resumes the waiter.
-    func settle(_ index: Int, _ result: RPCResult) {
-        let finished = state.withLock { state -> (CheckedContinuation<[RPCResult], Never>, [RPCResult])? in
-            guard state.results[index] == nil else { return nil }
+    /// Records one outcome, if query `index` has none yet; the last one resumes the waiter.
+    /// Returns the other copies of that query still out, for the caller to withdraw.
+    func settle(_ index: Int, _ result: RPCResult) -> [PendingRequests.Key] {
+        let (finished, copies) = state.withLock { state -> ((CheckedContinuation<[RPCResult], Never>, [RPCResult])?, [PendingRequests.Key]) in
+            guard state.results[index] == nil else { return (nil, []) }
             state.results[index] = result
             state.remaining -= 1
-            guard state.remaining == 0, let continuation = state.continuation.take() else { return nil }
-            return (continuation, state.results.map { $0 ?? .failure(.cancelled) })
+            let copies = state.keys.filter { state.indexOfKey[$0] == index }
+            guard state.remaining == 0, let continuation = state.continuation.take() else { return (nil, copies) }
+            return ((continuation, state.results.map { $0 ?? .failure(.cancelled) }), copies)
         }
         if let (continuation, results) = finished { continuation.resume(returning: results) }
+        return copies
     }
 
     /// Marks the batch cancelled and hands back the queries to abandon.
@@ -66,8 +73,11 @@ private final class QueryFanOut: Sendable {
 
 extension DHTNode {
     /// Sends every query at once and waits for all their outcomes, in the same order.
-    /// Cancelling the waiting task abandons the queries still out.
-    func requestAll(_ queries: [OutboundQuery], for cause: QueryCause = .user) async -> [RPCResult] {
+    /// With `resendingStalled`, a query still silent at the stall timeout goes out once
+    /// more, and the first answer to either copy settles it: a lost datagram then costs a
+    /// stall timeout, not the whole RPC timeout (a put's stores use this). Cancelling the
+    /// waiting task abandons the queries still out.
+    func requestAll(_ queries: [OutboundQuery], for cause: QueryCause = .user, resendingStalled: Bool = false) async -> [RPCResult] {
         guard !queries.isEmpty else { return [] }
         let fanOut = QueryFanOut(count: queries.count)
         return await withTaskCancellationHandler {
@@ -77,14 +87,25 @@ extension DHTNode {
                     return
                 }
                 for (index, outbound) in queries.enumerated() {
-                    let key = dispatch(outbound.query, to: outbound.address, expecting: outbound.expectedID, for: cause) {
-                        fanOut.settle(index, $0)
-                    }
-                    if !fanOut.track(key) { cancelQuery(key) }
+                    send(outbound, index: index, of: fanOut, for: cause, resend: resendingStalled)
                 }
             }
         } onCancel: {
             for key in fanOut.cancel() { cancelQuery(key) }
         }
+    }
+
+    /// Sends query `index` of a batch; with `resend`, sends it again once if it stalls.
+    /// When one copy settles the query, the other is withdrawn without counting against
+    /// the contact (it answered, or its silence already counts).
+    private func send(_ outbound: OutboundQuery, index: Int, of fanOut: QueryFanOut, for cause: QueryCause, resend: Bool) {
+        var onStall: (@Sendable () -> Void)?
+        if resend {
+            onStall = { @Sendable [self] in send(outbound, index: index, of: fanOut, for: cause, resend: false) }
+        }
+        let key = dispatch(outbound.query, to: outbound.address, expecting: outbound.expectedID, for: cause, onStall: onStall) { [self] result in
+            for copy in fanOut.settle(index, result) { cancelQuery(copy, countingStall: false) }
+        }
+        if !fanOut.track(key, index: index) { cancelQuery(key, countingStall: false) }
     }
 }

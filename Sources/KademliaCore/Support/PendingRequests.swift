@@ -25,9 +25,14 @@ package struct PendingRequests {
     /// Called exactly once with a query's outcome, on whichever thread settles it.
     package typealias Completion = @Sendable (RPCResult) -> Void
 
-    package struct Key: Hashable {
+    package struct Key: Hashable, Comparable {
         package var transactionID: UInt16
         package var address: SocketAddress
+
+        /// Ordered by transaction id, then address.
+        package static func < (lhs: Key, rhs: Key) -> Bool {
+            (lhs.transactionID, lhs.address.ip, lhs.address.port) < (rhs.transactionID, rhs.address.ip, rhs.address.port)
+        }
 
         /// The entry for `transactionID` sent to `address`.
         package init(transactionID: UInt16, address: SocketAddress) {
@@ -114,22 +119,26 @@ package struct PendingRequests {
     /// of those past their stall deadline (each is reported once).
     package mutating func sweep(now: Timestamp) -> Due {
         guard now >= earliestDeadline else { return Due() }
-        var due = Due()
+        var expired: [(Key, Completion)] = []
+        var stalled: [(Key, @Sendable () -> Void)] = []
         var nextDeadline = Timestamp(nanoseconds: .max)
         for (key, entry) in entries {
             if entry.deadline <= now {
-                due.expired.append(entry.completion)
+                expired.append((key, entry.completion))
                 entries[key] = nil
                 continue
             }
             if !entry.hasStalled, let onStall = entry.onStall, let stallDeadline = entry.stallDeadline, stallDeadline <= now {
-                due.stalled.append(onStall)
+                stalled.append((key, onStall))
                 entries[key]?.hasStalled = true
             }
             nextDeadline = min(nextDeadline, entries[key]?.nextDue ?? entry.deadline)
         }
         earliestDeadline = nextDeadline
-        return due
+        // In key order, not the dictionary's (which differs between two tables with the
+        // same keys): what the callbacks send next must not depend on it, or a seeded
+        // simulation would not replay.
+        return Due(expired: expired.sorted { $0.0 < $1.0 }.map(\.1), stalled: stalled.sorted { $0.0 < $1.0 }.map(\.1))
     }
 }
 
@@ -140,6 +149,6 @@ extension PendingRequests {
     /// Empties the table, returning every waiting completion.
     package mutating func removeAll() -> [Completion] {
         defer { entries = [:] }
-        return entries.values.map(\.completion)
+        return entries.sorted { $0.key < $1.key }.map(\.value.completion)
     }
 }
