@@ -74,9 +74,9 @@ private func ablationVariants() -> [(String, NodeConfiguration)] {
     fixedStall.minimumStallTimeout = .seconds(1)
     var alphaFour = NodeConfiguration()
     alphaFour.alpha = 4
-    var niceRTT = NodeConfiguration()
-    niceRTT.preferLowRoundTrip = true
-    return [("default", NodeConfiguration()), ("fixed_stall_1s", fixedStall), ("alpha_4", alphaFour), ("prefer_low_rtt", niceRTT)]
+    var anyRTT = NodeConfiguration()
+    anyRTT.preferLowRoundTrip = false
+    return [("default", NodeConfiguration()), ("fixed_stall_1s", fixedStall), ("alpha_4", alphaFour), ("without_prefer_low_rtt", anyRTT)]
 }
 
 /// The model's parameters, printed with every run.

@@ -38,9 +38,16 @@ struct FasterContactTests {
         #expect(table.contains(contacts[7].id))
     }
 
-    @Test("no trade when the slowest is at most twice as slow, the bucket has room, or the newcomer is known")
+    @Test("no trade when the slowest is at most twice as slow or within 50 ms, the bucket has room, or the newcomer is known")
     func keeps() {
         var (table, contacts, newcomer) = fullBucket()
+        var fastTable = RoutingTable(localID: table.localID, now: start)
+        for (offset, contact) in contacts.enumerated() {
+            _ = fastTable.insert(contact, now: start)
+            fastTable.noteRoundTrip(.microseconds(100 * (offset + 1)), of: contact.id)
+        }
+        let jitter = fastTable.tradeForFaster(newcomer, roundTrip: .microseconds(50), now: start)
+        #expect(!jitter, "800 µs against 50 µs is loopback jitter, not a slow host")
         let notTwiceAsFast = table.tradeForFaster(newcomer, roundTrip: .milliseconds(400), now: start)
         let known = table.tradeForFaster(contacts[0], roundTrip: .milliseconds(10), now: start)
         table.remove(contacts[3].id)
@@ -50,9 +57,11 @@ struct FasterContactTests {
         #expect(!roomLeft, "a bucket with room just adds")
     }
 
-    @Test("the node state trades only when the configuration asks")
+    @Test("the node state trades only when the configuration asks, as it does by default")
     func configured() {
+        #expect(NodeConfiguration().preferLowRoundTrip)
         var configuration = NodeConfiguration()
+        configuration.preferLowRoundTrip = false
         let (table, _, newcomer) = fullBucket()
         var state = NodeState(localID: table.localID, configuration: configuration, random: NodeRandom(seed: 1), now: start)
         state.routingTable = table

@@ -69,6 +69,17 @@ struct WANSimulationTests {
         nodes.forEach { $0.stop() }
     }
 
+    @Test("at 5% loss a lost store costs a stall timeout, not the whole RPC timeout: stalled stores go out again")
+    func storesResend() async {
+        let run = await simulate(seed: 5, nodes: 120, keys: 40, silent: 0, loss: 0.05)
+        #expect(run.successes == 80)
+        // Each store is a round trip lost one time in ten at 5% loss: without the resend,
+        // over half the puts (8 stores each) waited out the 2 s RPC timeout; with it, only
+        // those that lose both copies of a store, or whose lookup waits on a lost query.
+        let waitedOut = run.milliseconds.prefix(40).filter { $0 >= 1900 }
+        #expect(waitedOut.count <= 10, "\(waitedOut.count) of 40 puts waited out an RPC timeout")
+    }
+
     @Test("the same seed replays event for event; another seed does not")
     func deterministic() async {
         let first = await simulate(seed: 11, nodes: 80, keys: 15)
