@@ -84,9 +84,10 @@ public struct RoutingTable: Sendable {
     /// and 50 ms more (so the jitter of a LAN or loopback never churns a bucket). The slow
     /// one waits in the replacement cache. Returns whether the trade was made.
     public mutating func tradeForFaster(_ contact: Contact, roundTrip: Duration, now: Timestamp, speaksOurMethods: Bool = false) -> Bool {
+        // Cheapest test first: it runs for every reply, and most buckets hold nobody that slow.
         guard let index = localID.bucketIndex(of: contact.id), buckets[index].entries.count >= bucketSize,
-              buckets[index].index(of: contact.id) == nil, hasRoom(for: contact.address, in: index),
-              let slowest = buckets[index].slowest(slowerThan: max(roundTrip * 2, roundTrip + .milliseconds(50))) else { return false }
+              let slowest = buckets[index].slowest(slowerThan: max(roundTrip * 2, roundTrip + .milliseconds(50))),
+              buckets[index].index(of: contact.id) == nil, hasRoom(for: contact.address, in: index) else { return false }
         let before = buckets[index].entries
         buckets[index].trade(slowest, for: contact, roundTrip: roundTrip, now: now, speaksOurMethods: speaksOurMethods,
                              capacity: bucketSize)
