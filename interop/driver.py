@@ -181,11 +181,18 @@ def main():
     reply = ours[0].command("crawl", timeout=90)
     mapped = {n["address"]: n.get("load") for n in reply.get("nodes", [])}
     endpoints = [(f"127.{10 + i}.0.1", 7001 + i) for i in range(THEIRS)]
-    for host, port in endpoints:
-        if (host, port) != (f"127.{10 + 3}.0.1", 7001 + 3):
+    others = [e for e in endpoints if e != (f"127.{10 + 3}.0.1", 7001 + 3)]
+    told = {}
+    # libtorrent asking libtorrent: a reply now and then never comes (seen once in CI with
+    # our nodes idle), so the ones missing are asked once more.
+    for _ in range(2):
+        missing = [e for e in others if f"{e[0]}:{e[1]}" not in told]
+        for host, port in missing:
             theirs[3].dht_sample_infohashes((host, port), lt.sha1_hash(bytes(20)))
-    got = alerts(theirs[3], lt.dht_sample_infohashes_alert, wait=15, count=len(endpoints) - 1)
-    told = {f"{a.endpoint[0]}:{a.endpoint[1]}": a.num_infohashes for a in got}
+        got = alerts(theirs[3], lt.dht_sample_infohashes_alert, wait=15, count=len(missing))
+        told.update({f"{a.endpoint[0]}:{a.endpoint[1]}": a.num_infohashes for a in got})
+        if len(told) == len(others):
+            break
     check("our crawl maps every libtorrent node with the count it tells libtorrent",
           all(f"{h}:{p}" in mapped for h, p in endpoints) and len(told) == len(endpoints) - 1
           and all(mapped.get(e) == n for e, n in told.items()),
