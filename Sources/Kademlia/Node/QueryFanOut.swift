@@ -14,9 +14,8 @@ private final class QueryFanOut: Sendable {
         var results: [RPCResult?]
         var remaining: Int
         var continuation: CheckedContinuation<[RPCResult], Never>?
-        var keys: [PendingRequests.Key] = []
-        /// Which query of the batch each key carries, when some were sent twice.
-        var indexOfKey: [PendingRequests.Key: Int] = [:]
+        /// Each query sent, with the batch index it carries (a resent query has two).
+        var sent: [(key: PendingRequests.Key, index: Int)] = []
         var cancelled = false
     }
 
@@ -40,8 +39,7 @@ private final class QueryFanOut: Sendable {
     func track(_ key: PendingRequests.Key, index: Int) -> Bool {
         state.withLock { state in
             guard !state.cancelled, state.results[index] == nil else { return false }
-            state.keys.append(key)
-            state.indexOfKey[key] = index
+            state.sent.append((key, index))
             return true
         }
     }
@@ -53,7 +51,7 @@ private final class QueryFanOut: Sendable {
             guard state.results[index] == nil else { return (nil, []) }
             state.results[index] = result
             state.remaining -= 1
-            let copies = state.keys.filter { state.indexOfKey[$0] == index }
+            let copies = state.sent.filter { $0.index == index }.map(\.key)
             guard state.remaining == 0, let continuation = state.continuation.take() else { return (nil, copies) }
             return ((continuation, state.results.map { $0 ?? .failure(.cancelled) }), copies)
         }
@@ -65,8 +63,8 @@ private final class QueryFanOut: Sendable {
     func cancel() -> [PendingRequests.Key] {
         state.withLock { state in
             state.cancelled = true
-            defer { state.keys = [] }
-            return state.keys
+            defer { state.sent = [] }
+            return state.sent.map(\.key)
         }
     }
 }

@@ -128,8 +128,7 @@ package struct NodeState: Sendable {
         recentFailures.forget(contact.id)
         switch routingTable.insert(contact, now: now, speaksOurMethods: speaksOurMethods) {
         case .added:
-            if isJournaled { journalContacts.append(contact) }
-            return Observation(handOff: handOffTargets(for: contact, now: now))
+            return admitted(contact, now: now)
         case .full(let oldest):
             guard now - oldest.lastSeen >= configuration.questionableAfter || oldest.failures > 0,
                   challenged.insert(oldest.contact.id).inserted else { return Observation() }
@@ -146,6 +145,12 @@ package struct NodeState: Sendable {
         guard configuration.preferLowRoundTrip, contact.address.port != 0, !configuration.routers.contains(contact.address),
               routingTable.tradeForFaster(contact, roundTrip: roundTrip, now: now, speaksOurMethods: speaksOurMethods) else { return nil }
         recentFailures.forget(contact.id)
+        return admitted(contact, now: now)
+    }
+
+    /// What a contact newly in the table implies: journal it, and hand it the values it
+    /// should now hold from us.
+    private mutating func admitted(_ contact: Contact, now: Timestamp) -> Observation {
         if isJournaled { journalContacts.append(contact) }
         return Observation(handOff: handOffTargets(for: contact, now: now))
     }

@@ -16,7 +16,7 @@ extension MemoryNetwork {
         }
         inFlight.withLock { flight in
             if behindNAT { flight.openMapping(from: sender, to: destination, until: now + internet.natMappingLifetime) }
-            flight.push(DatagramInFlight(arrival: now + delay, fingerprint: print, sender: sender, receiver: destination, bytes: datagram))
+            flight.push(DatagramInFlight(fingerprint: print, sender: sender, receiver: destination, bytes: datagram), arrivingAt: now + delay)
         }
     }
 
