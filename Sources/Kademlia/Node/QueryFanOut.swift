@@ -51,7 +51,8 @@ private final class QueryFanOut: Sendable {
             guard state.results[index] == nil else { return (nil, []) }
             state.results[index] = result
             state.remaining -= 1
-            let copies = state.sent.filter { $0.index == index }.map(\.key)
+            // Only a batch that resent something has copies to withdraw: the rest allocate nothing.
+            let copies = state.sent.count > state.results.count ? state.sent.filter { $0.index == index }.map(\.key) : []
             guard state.remaining == 0, let continuation = state.continuation.take() else { return (nil, copies) }
             return ((continuation, state.results.map { $0 ?? .failure(.cancelled) }), copies)
         }
