@@ -12,7 +12,7 @@ public final class UDPPoller: Sendable {
     private static let maxWaitNanoseconds: UInt64 = 10_000_000
     /// Caps one socket's share of a wake so a flooded socket cannot starve the others.
     static let drainLimit = 64
-    /// Ticks may be this late; the price of not scanning every transport on every wake.
+    /// Ticks may be this late; the price of not scanning for due ticks on every wake.
     private static let tickGranularity: UInt64 = 2_000_000
     private static let eventCapacity = 256
     /// After traffic, keep polling without sleeping this long: under load the next datagram
@@ -31,6 +31,10 @@ public final class UDPPoller: Sendable {
     /// The earliest tick a transport asked for since the last scan; lets a wake-up
     /// requested from another thread cut short a long wait for the next scan.
     private let requestedScan = Atomic<UInt64>(.max)
+    /// Ticks scheduled from any thread, waiting for the poller thread to take them into its
+    /// schedule, which only that thread touches. Apart from `state`, which each readable
+    /// socket's lookup takes, so a wake never waits on that traffic.
+    private let tickRequests = Mutex<[TickSchedule<UDPTransport>.Request]>([])
 
     private struct Entry {
         /// Weak so a transport dropped without close() still deinitialises (and closes itself).
@@ -42,8 +46,6 @@ public final class UDPPoller: Sendable {
         /// Deregistered descriptors that only the poller thread may close; see `deregister`.
         var pendingClose: [Int32] = []
         var threadRunning = false
-        /// Bumped on every (de)registration so the tick scan can reuse its list until it changes.
-        var generation: UInt64 = 0
     }
 
     /// Creates a private poller with its own thread, e.g. to spread nodes over two cores.
@@ -90,7 +92,8 @@ public final class UDPPoller: Sendable {
                 state.threadRunning = true
             }
             state.entries[token] = Entry(transport: transport)
-            state.generation &+= 1
+            // Due at once: the first scan picks its first tick, as before there was a heap.
+            tickRequests.withLock { $0.append(TickSchedule.Request(transport, at: 0)) }
         }
     }
 
@@ -109,7 +112,6 @@ public final class UDPPoller: Sendable {
     func deregister(token: UInt64, fd: Int32) -> Bool {
         state.withLock { state in
             guard state.entries.removeValue(forKey: token) != nil else { return false }
-            state.generation &+= 1
             _ = Epoll.control(epollFD, Epoll.delete, fd, events: 0, token: token)
             state.pendingClose.append(fd)
             return true
@@ -132,8 +134,11 @@ public final class UDPPoller: Sendable {
         _ = pthread_detach(thread)
     }
 
-    /// Asks for a tick scan no later than `nanoseconds` on CLOCK_MONOTONIC.
-    func requestScan(at nanoseconds: UInt64) {
+    /// Schedules `transport` to tick at `nanoseconds` on CLOCK_MONOTONIC, from any thread; the
+    /// transport has already made that its `scheduledTick`. Queued before the scan is requested,
+    /// so a scan that clears the request has the entry too (it takes the queue after clearing).
+    func scheduleTick(_ transport: UDPTransport, at nanoseconds: UInt64) {
+        tickRequests.withLock { $0.append(TickSchedule.Request(transport, at: nanoseconds)) }
         var current = requestedScan.load(ordering: .relaxed)
         while nanoseconds < current {
             let (exchanged, original) = requestedScan.compareExchange(expected: current, desired: nanoseconds, ordering: .relaxed)
@@ -150,15 +155,16 @@ public final class UDPPoller: Sendable {
             byteCount: Epoll.eventStride * Self.eventCapacity, alignment: MemoryLayout<UInt64>.alignment)
         defer { events.deallocate() }
         var nextTickScan: UInt64 = 0
-        var tickList = TickList()
+        var schedule = TickSchedule<UDPTransport>()
+        var incoming: [TickSchedule<UDPTransport>.Request] = []
         var lastTraffic: UInt64 = 0
         while true {
             // Safe point: no reference to any fd from the previous batch is still live.
-            let (closing, keepRunning) = state.withLock { state in
+            let (closing, keepRunning, registered) = state.withLock { state in
                 let fds = state.pendingClose
                 state.pendingClose.removeAll(keepingCapacity: true)
                 if state.entries.isEmpty { state.threadRunning = false }
-                return (fds, state.threadRunning)
+                return (fds, state.threadRunning, state.entries.count)
             }
             for fd in closing { _ = close(fd) }
             guard keepRunning else { return }
@@ -184,30 +190,23 @@ public final class UDPPoller: Sendable {
             if after >= nextTickScan {
                 // Cleared before the scan, so a request made during it is kept for the next.
                 requestedScan.store(.max, ordering: .relaxed)
-                nextTickScan = tickDue(now: after, list: &tickList)
+                nextTickScan = tickDue(now: after, schedule: &schedule, incoming: &incoming, live: registered)
             }
         }
     }
 
-    /// The poller thread's copy of the registrations, so a scan does not copy them under the lock.
-    private struct TickList {
-        var generation = UInt64.max
-        var entries: [Entry] = []
-    }
-
-    /// Ticks every transport whose interval has elapsed; returns when to look again. Never sooner
-    /// than tickGranularity: with many transports some tick is always nearly due, and scanning
-    /// them all on every wake would cost more than the datagrams under load.
-    private func tickDue(now: UInt64, list: inout TickList) -> UInt64 {
-        let known = list.generation
-        if let fresh = state.withLock({ $0.generation == known ? nil : ($0.generation, Array($0.entries.values)) }) {
-            list = TickList(generation: fresh.0, entries: fresh.1)
-        }
-        var next = now + Self.maxWaitNanoseconds
-        for entry in list.entries {
-            guard let transport = entry.transport else { continue }
-            next = min(next, transport.tickIfDue(now: now))
-        }
+    /// Ticks the transports that are due, taking in the ticks scheduled since the last scan first;
+    /// returns when to look again. Never sooner than tickGranularity: with many transports some
+    /// tick is always nearly due, and waking for each would cost more than the datagrams under
+    /// load. `incoming` is a buffer kept between scans so a scan allocates nothing.
+    private func tickDue(now: UInt64, schedule: inout TickSchedule<UDPTransport>,
+                         incoming: inout [TickSchedule<UDPTransport>.Request], live: Int) -> UInt64 {
+        tickRequests.withLock { swap(&$0, &incoming) }
+        for request in incoming { schedule.insert(request) }
+        incoming.removeAll(keepingCapacity: true)
+        schedule.runDue(now: now) { $0.tick(now: now) }
+        schedule.compact(live: live)
+        let next = min(schedule.earliest ?? .max, now + Self.maxWaitNanoseconds)
         return max(next, now + Self.tickGranularity)
     }
 }

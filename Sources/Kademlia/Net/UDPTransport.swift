@@ -3,7 +3,7 @@ import Synchronization
 
 /// Real UDP/IPv4 for a node: sends straight from the caller's thread, receives and ticks on a
 /// shared UDPPoller thread. There is no user-space queue; the kernel socket buffers are the bound.
-public final class UDPTransport: DatagramTransport {
+public final class UDPTransport: DatagramTransport, TickScheduled {
     /// Largest datagram delivered; anything bigger cannot be ours and is dropped.
     static let maxDatagramSize = 1500
     /// One spare byte, so even without MSG_TRUNC an oversized datagram would show as "buffer full".
@@ -26,7 +26,8 @@ public final class UDPTransport: DatagramTransport {
     /// Mirrors `State.closed` so the receive loop can check it per datagram without the lock.
     private let closedFlag = Atomic<Bool>(false)
     private let dropped = Atomic<Int>(0)
-    /// Poller-thread bookkeeping; 0 means "not yet scheduled".
+    /// When the next tick is due; 0 means "not yet scheduled". Every change is also handed to
+    /// the poller's schedule, whose entries for other times are then stale.
     private let nextTickDue = Atomic<UInt64>(0)
 
     private struct State {
@@ -178,36 +179,39 @@ public final class UDPTransport: DatagramTransport {
     /// Brings the next tick forward to `deadline` (read on CLOCK_MONOTONIC, as `SystemClock`
     /// does), so a node can tick rarely yet still meet its query deadlines.
     public func wake(at deadline: Timestamp) {
+        // A closed transport never ticks again; asking would only feed the poller stale entries.
+        if closedFlag.load(ordering: .relaxed) { return }
         let target = UInt64(max(deadline.nanoseconds, 1))
         var current = nextTickDue.load(ordering: .relaxed)
         while current == 0 || target < current {
             let (exchanged, original) = nextTickDue.compareExchange(expected: current, desired: target, ordering: .relaxed)
             if exchanged {
-                poller.requestScan(at: target)
+                poller.scheduleTick(self, at: target)
                 return
             }
             current = original
         }
     }
 
-    /// Called by the poller on each tick scan; ticks when due and returns the next due time.
-    func tickIfDue(now: UInt64) -> UInt64 {
+    /// The due time the poller's current schedule entry for us carries; nil once closed.
+    var scheduledTick: UInt64? {
+        closedFlag.load(ordering: .acquiring) ? nil : nextTickDue.load(ordering: .relaxed)
+    }
+
+    /// Called by the poller when our schedule entry comes due: ticks (the first time only picks
+    /// the schedule) and returns the next due time for the poller to schedule, or nil when there
+    /// is nothing to schedule: closed, or a wake(at:) moved the tick meanwhile and scheduled it.
+    func tick(now: UInt64) -> UInt64? {
         let due = nextTickDue.load(ordering: .relaxed)
-        guard due != 0 else {
-            nextTickDue.store(now + tickNanoseconds, ordering: .relaxed)
-            return now + tickNanoseconds
-        }
-        guard now >= due else { return due }
+        // Past `now` only if a wake(at:) set the first due time since the poller checked.
+        guard due <= now, !closedFlag.load(ordering: .acquiring) else { return nil }
         // Late ticks are not replayed in a burst: schedule from now if we fell behind.
-        var next = due + tickNanoseconds
-        if next <= now { next = now + tickNanoseconds }
+        let next = due != 0 && due + tickNanoseconds > now ? due + tickNanoseconds : now + tickNanoseconds
         // A wake(at:) that lowered the due time since we read it wins over our schedule.
-        let (exchanged, lowered) = nextTickDue.compareExchange(expected: due, desired: next, ordering: .relaxed)
-        if !exchanged { next = lowered }
-        guard !closedFlag.load(ordering: .acquiring), let delegate = delegate.withLock({ $0.value }) else {
-            return next
+        let (exchanged, _) = nextTickDue.compareExchange(expected: due, desired: next, ordering: .relaxed)
+        if due != 0, let delegate = delegate.withLock({ $0.value }) {
+            delegate.transportTick()
         }
-        delegate.transportTick()
-        return next
+        return exchanged ? next : nil
     }
 }
