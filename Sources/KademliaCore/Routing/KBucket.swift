@@ -1,15 +1,47 @@
 /// A contact in the routing table with what we know of its liveness.
+///
+/// Laid out small (40 bytes, not 72): a node holds one per contact and replacement, and a
+/// million simulated nodes hold a hundred million. The failure count saturates at 255 and
+/// the round trip is kept in whole microseconds, both far past what any rule looks at.
 public struct RoutingEntry: Sendable, Equatable {
+    // Declared in this order so the small fields fill the contact's tail padding.
     public var contact: Contact
-    public var lastSeen: Timestamp
-    /// Queries to it that went unanswered since it last answered.
-    public var failures: Int
-    /// The round trip of its latest answer; nil until one is measured.
-    public var roundTrip: Duration? = nil
+    private var failureCount: UInt8 = 0
     /// Whether it has said (in `v`) that it is one of ours, so it knows `find_value` and
     /// `store`: only then is its silence to them a sign it is gone (others may ignore
     /// methods they do not know).
     public var speaksOurMethods = false
+    private var roundTripMicroseconds = Self.noRoundTrip
+    public var lastSeen: Timestamp
+
+    private static let noRoundTrip = UInt32.max
+
+    /// An entry for `contact`, last heard from at `lastSeen`.
+    public init(contact: Contact, lastSeen: Timestamp, failures: Int, roundTrip: Duration? = nil, speaksOurMethods: Bool = false) {
+        self.contact = contact
+        self.lastSeen = lastSeen
+        self.speaksOurMethods = speaksOurMethods
+        self.failures = failures
+        self.roundTrip = roundTrip
+    }
+
+    /// Queries to it that went unanswered since it last answered.
+    public var failures: Int {
+        get { Int(failureCount) }
+        set { failureCount = UInt8(clamping: newValue) }
+    }
+
+    /// The round trip of its latest answer; nil until one is measured.
+    public var roundTrip: Duration? {
+        get { roundTripMicroseconds == Self.noRoundTrip ? nil : .microseconds(roundTripMicroseconds) }
+        set {
+            guard let newValue else { return roundTripMicroseconds = Self.noRoundTrip }
+            let (seconds, attoseconds) = newValue.components
+            let micros = seconds.multipliedReportingOverflow(by: 1_000_000)
+            let total = micros.overflow ? Int64.max : micros.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000_000).partialValue
+            roundTripMicroseconds = UInt32(clamping: max(total, 0)) == Self.noRoundTrip ? Self.noRoundTrip - 1 : UInt32(clamping: max(total, 0))
+        }
+    }
 }
 
 /// One bucket: up to K contacts, least-recently seen first, plus a small cache of

@@ -42,12 +42,16 @@ public struct RoutingTable: Sendable {
     public let bucketSize: Int
     /// Failures after which a contact is dropped even with no replacement waiting.
     public let failureLimit: Int
-    private var buckets: [KBucket]
+    /// Buckets `firstStored` through 159. The ones below hold nobody and no lookup has gone
+    /// into them, so they are not stored: all but the last ~log2(N/K) of the 160 would be
+    /// empty, and storing them cost every node 4 KiB.
+    private var buckets: [KBucket] = []
+    private var firstStored = NodeID.bitCount
+    /// When the table began: the refresh time of a bucket not stored yet.
+    private let createdAt: Timestamp
     public private(set) var count = 0
     /// The places hosts and networks may take.
     public let diversity: RoutingDiversity
-    /// Contacts in the table per host.
-    private var hostCounts: [TrafficSource: Int] = [:]
     /// Every bucket below this index is empty. Buckets near our own id are empty in all but
     /// huge networks, so `closest`, which runs for every query answered, starts here.
     private var lowestOccupied = NodeID.bitCount
@@ -58,25 +62,45 @@ public struct RoutingTable: Sendable {
         self.diversity = diversity
         self.bucketSize = bucketSize
         self.failureLimit = failureLimit
-        buckets = Array(repeating: KBucket(now: now), count: NodeID.bitCount)
+        createdAt = now
+    }
+
+    /// How many buckets are stored: those from the lowest in use (or looked up) to 159.
+    package var storedBuckets: Int { buckets.count }
+
+    /// The entries of bucket `index`.
+    private func entries(_ index: Int) -> [RoutingEntry] {
+        index >= firstStored ? buckets[index - firstStored].entries : []
+    }
+
+    /// The position of bucket `index` in `buckets`, storing it (and the empty ones between)
+    /// first if need be: for a change to it.
+    private mutating func stored(_ index: Int) -> Int {
+        if index < firstStored {
+            buckets.insert(contentsOf: repeatElement(KBucket(now: createdAt), count: firstStored - index), at: 0)
+            firstStored = index
+        }
+        return index - firstStored
     }
 
     /// Offers a contact that answered us or sent us a valid query; `speaksOurMethods`: it
     /// said (in `v`) that it is one of ours.
     public mutating func insert(_ contact: Contact, now: Timestamp, speaksOurMethods: Bool = false) -> InsertOutcome {
         guard let index = localID.bucketIndex(of: contact.id) else { return .ignored }
-        if buckets[index].refresh(contact, now: now, speaksOurMethods: speaksOurMethods) { return .refreshed }
-        if buckets[index].index(of: contact.id) != nil { return .ignored }
+        if index >= firstStored {
+            if buckets[index - firstStored].refresh(contact, now: now, speaksOurMethods: speaksOurMethods) { return .refreshed }
+            if buckets[index - firstStored].index(of: contact.id) != nil { return .ignored }
+        }
         if !hasRoom(for: contact.address, in: index) { return .refused }
-        if buckets[index].entries.count < bucketSize {
-            buckets[index].append(contact, now: now, speaksOurMethods: speaksOurMethods)
-            hostCounts[host(contact.address), default: 0] += 1
+        let position = stored(index)
+        if buckets[position].entries.count < bucketSize {
+            buckets[position].append(contact, now: now, speaksOurMethods: speaksOurMethods)
             count += 1
             lowestOccupied = min(lowestOccupied, index)
             return .added
         }
-        buckets[index].cacheReplacement(contact, now: now, capacity: bucketSize)
-        return .full(oldest: buckets[index].entries[0])
+        buckets[position].cacheReplacement(contact, now: now, capacity: bucketSize)
+        return .full(oldest: buckets[position].entries[0])
     }
 
     /// pymdht's `nice_rtt`: in a full bucket, trades the slowest contact for `contact`, which
@@ -85,12 +109,14 @@ public struct RoutingTable: Sendable {
     /// one waits in the replacement cache. Returns whether the trade was made.
     public mutating func tradeForFaster(_ contact: Contact, roundTrip: Duration, now: Timestamp, speaksOurMethods: Bool = false) -> Bool {
         // Cheapest test first: it runs for every reply, and most buckets hold nobody that slow.
-        guard let index = localID.bucketIndex(of: contact.id), buckets[index].entries.count >= bucketSize,
-              let slowest = buckets[index].slowest(slowerThan: max(roundTrip * 2, roundTrip + .milliseconds(50))),
-              buckets[index].index(of: contact.id) == nil, hasRoom(for: contact.address, in: index) else { return false }
-        let before = buckets[index].entries
-        buckets[index].trade(slowest, for: contact, roundTrip: roundTrip, now: now, speaksOurMethods: speaksOurMethods,
-                             capacity: bucketSize)
+        guard let index = localID.bucketIndex(of: contact.id), index >= firstStored else { return false }
+        let position = index - firstStored
+        guard buckets[position].entries.count >= bucketSize,
+              let slowest = buckets[position].slowest(slowerThan: max(roundTrip * 2, roundTrip + .milliseconds(50))),
+              buckets[position].index(of: contact.id) == nil, hasRoom(for: contact.address, in: index) else { return false }
+        let before = buckets[position].entries.count
+        buckets[position].trade(slowest, for: contact, roundTrip: roundTrip, now: now, speaksOurMethods: speaksOurMethods,
+                                capacity: bucketSize)
         noteChange(in: index, from: before)
         return true
     }
@@ -98,9 +124,9 @@ public struct RoutingTable: Sendable {
     /// Records an unanswered query; returns whether the contact was dropped.
     @discardableResult
     public mutating func recordFailure(of id: NodeID) -> Bool {
-        guard let index = localID.bucketIndex(of: id) else { return false }
-        let before = buckets[index].entries
-        let removed = buckets[index].recordFailure(of: id, limit: failureLimit)
+        guard let index = localID.bucketIndex(of: id), index >= firstStored else { return false }
+        let before = buckets[index - firstStored].entries.count
+        let removed = buckets[index - firstStored].recordFailure(of: id, limit: failureLimit)
         noteChange(in: index, from: before)
         if removed { noteEmptied(index) }
         return removed
@@ -109,9 +135,9 @@ public struct RoutingTable: Sendable {
     /// Removes a contact outright, promoting a replacement if one waits.
     @discardableResult
     public mutating func remove(_ id: NodeID) -> Bool {
-        guard let index = localID.bucketIndex(of: id) else { return false }
-        let before = buckets[index].entries
-        let removed = buckets[index].remove(id)
+        guard let index = localID.bucketIndex(of: id), index >= firstStored else { return false }
+        let before = buckets[index - firstStored].entries.count
+        let removed = buckets[index - firstStored].remove(id)
         noteChange(in: index, from: before)
         if removed { noteEmptied(index) }
         return removed
@@ -124,44 +150,52 @@ public struct RoutingTable: Sendable {
 
     /// Whether a newcomer at `address` may take a place in bucket `index`.
     private func hasRoom(for address: SocketAddress, in index: Int) -> Bool {
-        guard hostCounts[host(address), default: 0] < diversity.perHost else { return false }
+        guard placesHeld(by: host(address)) < diversity.perHost else { return false }
         guard diversity.perNetworkPerBucket < bucketSize else { return true }
         let network = TrafficSource.network(address, relaxLoopback: diversity.relaxLoopback)
-        let sameNetwork = buckets[index].entries.count {
+        let sameNetwork = entries(index).count {
             TrafficSource.network($0.contact.address, relaxLoopback: diversity.relaxLoopback) == network
         }
         return sameNetwork < diversity.perNetworkPerBucket
     }
 
-    /// Brings `count` and the host counts up to date after bucket `index` changed from
-    /// `before` (a removal may also have promoted a replacement).
-    private mutating func noteChange(in index: Int, from before: [RoutingEntry]) {
-        let after = buckets[index].entries
-        count += after.count - before.count
-        for entry in before where !after.contains(where: { $0.contact.id == entry.contact.id }) {
-            let key = host(entry.contact.address)
-            hostCounts[key] = (hostCounts[key] ?? 1) > 1 ? (hostCounts[key] ?? 1) - 1 : nil
+    /// The places `source` holds in the table, counted up to the most it may hold. A scan of
+    /// the table, not a count kept per host: it runs only for newcomers, costs less than
+    /// hashing, and the counts cost each node a 3 KiB dictionary.
+    private func placesHeld(by source: TrafficSource) -> Int {
+        guard diversity.perHost < .max else { return 0 }
+        var held = 0
+        for bucket in buckets {
+            for entry in bucket.entries where host(entry.contact.address) == source {
+                held += 1
+                if held >= diversity.perHost { return held }
+            }
         }
-        for entry in after where !before.contains(where: { $0.contact.id == entry.contact.id }) {
-            hostCounts[host(entry.contact.address), default: 0] += 1
-        }
+        return held
+    }
+
+    /// Brings `count` up to date after bucket `index` changed from `before` (a removal may
+    /// also have promoted a replacement).
+    private mutating func noteChange(in index: Int, from before: Int) {
+        count += entries(index).count - before
     }
 
     /// Moves `lowestOccupied` up past bucket `index` if a removal left it empty.
     private mutating func noteEmptied(_ index: Int) {
-        guard index == lowestOccupied, buckets[index].entries.isEmpty else { return }
-        lowestOccupied = buckets.indices.dropFirst(index).first { !buckets[$0].entries.isEmpty } ?? NodeID.bitCount
+        guard index == lowestOccupied, entries(index).isEmpty else { return }
+        lowestOccupied = (index..<NodeID.bitCount).first { !entries($0).isEmpty } ?? NodeID.bitCount
     }
 
     public func contains(_ id: NodeID) -> Bool {
-        guard let index = localID.bucketIndex(of: id) else { return false }
-        return buckets[index].index(of: id) != nil
+        guard let index = localID.bucketIndex(of: id), index >= firstStored else { return false }
+        return buckets[index - firstStored].index(of: id) != nil
     }
 
     /// The entry for an id, if the table holds it.
     public func entry(for id: NodeID) -> RoutingEntry? {
-        guard let index = localID.bucketIndex(of: id), let position = buckets[index].index(of: id) else { return nil }
-        return buckets[index].entries[position]
+        guard let index = localID.bucketIndex(of: id), index >= firstStored,
+              let position = buckets[index - firstStored].index(of: id) else { return nil }
+        return buckets[index - firstStored].entries[position]
     }
 
     /// The `limit` contacts closest to `target` by XOR distance, closest first.
@@ -180,13 +214,14 @@ public struct RoutingTable: Sendable {
             guard result.count < limit else { return }
             group.removeAll(keepingCapacity: true)
             for index in bucketRange {
-                for entry in buckets[index].entries { group.append((entry.contact.id.distance(to: target), entry.contact)) }
+                for entry in buckets[index - firstStored].entries { group.append((entry.contact.id.distance(to: target), entry.contact)) }
             }
             if group.count > 1 { group.sort { $0.distance < $1.distance } }
             for member in group.prefix(limit - result.count) { result.append(member.contact) }
         }
         let own = localID.bucketIndex(of: target) ?? -1
-        if own >= 0 {
+        // Everything occupied is stored (lowestOccupied >= firstStored), and only that is read.
+        if own >= lowestOccupied {
             take(own..<own + 1)
             if lowestOccupied < own { take(lowestOccupied..<own) }
         }
@@ -202,7 +237,7 @@ public struct RoutingTable: Sendable {
     /// out `skipping` (those already being pinged): the ones to ping before relying on them.
     public func questionable(now: Timestamp, after: Duration, limit: Int, skipping: Set<NodeID> = []) -> [Contact] {
         var quiet: [RoutingEntry] = []
-        for bucket in buckets[lowestOccupied...] {
+        for bucket in buckets[max(lowestOccupied - firstStored, 0)...] {
             for entry in bucket.entries where now - entry.lastSeen >= after && !skipping.contains(entry.contact.id) {
                 quiet.append(entry)
             }
@@ -215,30 +250,30 @@ public struct RoutingTable: Sendable {
 
     /// Every entry with its bucket index, by ascending bucket, least recently seen first.
     public var entriesByBucket: [(bucket: Int, entry: RoutingEntry)] {
-        buckets.indices.flatMap { index in buckets[index].entries.map { (index, $0) } }
+        buckets.indices.flatMap { position in buckets[position].entries.map { (firstStored + position, $0) } }
     }
 
     /// Notes the round trip of an answer from `id`, if the table holds it, and whether it
     /// said it is one of ours (see `RoutingEntry`).
     public mutating func noteRoundTrip(_ roundTrip: Duration, of id: NodeID, speaksOurMethods: Bool = false) {
-        guard let index = localID.bucketIndex(of: id) else { return }
-        buckets[index].noteRoundTrip(roundTrip, of: id, speaksOurMethods: speaksOurMethods)
+        guard let index = localID.bucketIndex(of: id), index >= firstStored else { return }
+        buckets[index - firstStored].noteRoundTrip(roundTrip, of: id, speaksOurMethods: speaksOurMethods)
     }
 
     /// The number of contacts in each non-empty bucket, by ascending index.
     public var bucketCounts: [(index: Int, count: Int)] {
-        buckets.indices.compactMap { buckets[$0].entries.isEmpty ? nil : ($0, buckets[$0].entries.count) }
+        buckets.indices.compactMap { buckets[$0].entries.isEmpty ? nil : (firstStored + $0, buckets[$0].entries.count) }
     }
 
     /// The number of replacements waiting in each bucket that has any, by ascending index.
     public var replacementCounts: [(index: Int, count: Int)] {
-        buckets.indices.compactMap { buckets[$0].replacements.isEmpty ? nil : ($0, buckets[$0].replacements.count) }
+        buckets.indices.compactMap { buckets[$0].replacements.isEmpty ? nil : (firstStored + $0, buckets[$0].replacements.count) }
     }
 
     /// Notes that a lookup went into the range of the bucket holding `target`.
     public mutating func noteLookup(toward target: NodeID, now: Timestamp) {
         guard let index = localID.bucketIndex(of: target) else { return }
-        buckets[index].lastLookup = now
+        buckets[stored(index)].lastLookup = now
     }
 
     /// When the first non-empty bucket falls due for refresh, if any is non-empty.
@@ -249,6 +284,6 @@ public struct RoutingTable: Sendable {
     /// Indexes of non-empty buckets no lookup has gone into for `interval`. Empty
     /// buckets nearer than any contact are covered by the lookup of our own id.
     public func bucketsNeedingRefresh(now: Timestamp, interval: Duration) -> [Int] {
-        buckets.indices.filter { !buckets[$0].entries.isEmpty && now - buckets[$0].lastLookup >= interval }
+        buckets.indices.filter { !buckets[$0].entries.isEmpty && now - buckets[$0].lastLookup >= interval }.map { firstStored + $0 }
     }
 }

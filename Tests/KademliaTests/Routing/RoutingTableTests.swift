@@ -182,6 +182,45 @@ private func tableWithBucket(_ index: Int, filledWith count: Int, seed: UInt64) 
         #expect(table.bucketCounts.allSatisfy { $0.count <= 8 })
     }
 
+    @Test func onlyTheBucketsInUseAreStoredAndTheRestBehaveAsEmpty() {
+        var generator = SeededGenerator(seed: 63)
+        let local = NodeID.random(using: &generator)
+        var table = RoutingTable(localID: local, now: start)
+        #expect(table.storedBuckets == 0)
+        for index in 0..<1000 { _ = table.insert(contact(NodeID.random(using: &generator), port: UInt16(index + 1)), now: start) }
+        // 1,000 random ids reach about 10 buckets deep; all 160 used to be stored.
+        #expect((8...16).contains(table.storedBuckets), "\(table.storedBuckets)")
+        let lowest = table.bucketCounts.map(\.index).min() ?? 0
+        #expect(table.storedBuckets == NodeID.bitCount - lowest)
+        // A lookup deep below them stores down to its bucket, which keeps its refresh time.
+        table.noteLookup(toward: local.randomID(inBucket: 100, using: &generator), now: start + .seconds(5))
+        #expect(table.storedBuckets == 60)
+        let near = contact(local.randomID(inBucket: 100, using: &generator), port: 9)
+        #expect(table.insert(near, now: start + .seconds(6)) == .added)
+        // Bucket 100 counts from its lookup, the others from the table's start.
+        #expect(table.bucketsNeedingRefresh(now: start + .seconds(904), interval: .seconds(900))
+                == table.bucketCounts.map(\.index).filter { $0 != 100 })
+        #expect(table.closest(to: near.id, limit: 1) == [near])
+    }
+
+    @Test func anEntryKeepsItsRoundTripToTheMicrosecondAndSaturatesItsFailures() {
+        var entry = RoutingEntry(contact: contact(NodeID(key: "e"), port: 1), lastSeen: start, failures: 0)
+        #expect(entry.roundTrip == nil)
+        entry.roundTrip = .zero
+        #expect(entry.roundTrip == .zero, "zero (loopback) is a measurement, not none")
+        entry.roundTrip = .nanoseconds(123_456_789)
+        #expect(entry.roundTrip == .microseconds(123_456))
+        entry.roundTrip = .seconds(100_000)
+        #expect(entry.roundTrip == .microseconds(Int64(UInt32.max) - 1), "clamped, never taken for none")
+        entry.roundTrip = nil
+        #expect(entry.roundTrip == nil)
+        entry.failures = 1000
+        #expect(entry.failures == 255)
+        entry.failures = -1
+        #expect(entry.failures == 0)
+        #expect(MemoryLayout<RoutingEntry>.stride == 40)
+    }
+
     @Test func emptyingTheNearestBucketLeavesTheOthersFindable() {
         var generator = SeededGenerator(seed: 62)
         let local = NodeID.random(using: &generator)
