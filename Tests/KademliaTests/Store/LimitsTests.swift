@@ -126,6 +126,19 @@ import Testing
         #expect(limiter.count == 100)
     }
 
+    @Test func sourcesWhoseBucketsRefilledAreForgottenAndDebtorsAreNot() {
+        var limiter = RateLimiter(rate: 10, burst: 20, capacity: 4096)
+        let debtor = TrafficSource.host(address(0x0C00_0001), relaxLoopback: true)
+        for _ in 0..<100 { _ = limiter.allow(debtor, now: start) }
+        // 500 hosts, one query each, 10 ms apart: each has refilled 0.1 s later.
+        for index in 0..<500 {
+            _ = limiter.allow(.host(address(UInt32(0x0B00_0000 + index)), relaxLoopback: true), now: start + .milliseconds(Int64(10 * index)))
+            #expect(limiter.count <= 40, "the table holds the sources of the last refill time, not all: \(limiter.count)")
+        }
+        // 5 s on, the debtor (80 in debt, 10 a second back) still owes 30: it was not forgotten.
+        #expect(!{ limiter.allow(debtor, now: start + .seconds(5)) }(), "still in debt, though 500 others came since")
+    }
+
     @Test func pacingSpacesQueriesToOneHostAndGivesUpPastTheLongestWait() {
         var pacer = RateLimiter(rate: 5, burst: 10, capacity: 16)
         let host = TrafficSource.host(address(0x0A00_0005), relaxLoopback: true)
