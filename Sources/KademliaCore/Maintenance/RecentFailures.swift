@@ -5,19 +5,29 @@
 package struct RecentFailures: Sendable {
     /// How many contacts it remembers.
     package let capacity: Int
+    /// How long a failure is worth remembering: no one asks about older ones, so they are
+    /// let go (a node in heavy churn would otherwise keep all `capacity`, some 30 KiB).
+    package let lifetime: Duration?
     private var failedAt: [NodeID: Timestamp] = [:]
     private var order: [NodeID] = []
 
-    package init(capacity: Int = 512) {
+    /// Remembers up to `capacity` failures, each for `lifetime` (nil: until evicted).
+    package init(capacity: Int = 512, lifetime: Duration? = nil) {
         self.capacity = capacity
+        self.lifetime = lifetime
     }
 
     /// Remembers that `id` turned bad at `now`.
     package mutating func record(_ id: NodeID, now: Timestamp) {
         if failedAt.updateValue(now, forKey: id) == nil { order.append(id) }
-        while order.count > capacity {
-            failedAt[order.removeFirst()] = nil
+        var spent = max(order.count - capacity, 0)
+        if let lifetime {
+            // Renewed failures keep their place, so this stops early at worst, never wrongly.
+            while spent < order.count, let when = failedAt[order[spent]], now - when >= lifetime { spent += 1 }
         }
+        guard spent > 0 else { return }
+        for id in order[..<spent] { failedAt[id] = nil }
+        order.removeFirst(spent)
     }
 
     /// Forgets `id`, which has just been heard from.
@@ -33,4 +43,7 @@ package struct RecentFailures: Sendable {
     }
 
     package var isEmpty: Bool { failedAt.isEmpty }
+
+    /// Failures remembered now.
+    package var count: Int { failedAt.count }
 }

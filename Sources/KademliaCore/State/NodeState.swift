@@ -36,7 +36,7 @@ package struct NodeState: Sendable {
     /// Stores refused for the quotas (error 202, a source past its share or a full store).
     package var storesRefused = 0
     /// Contacts lately found bad: lookups skip them instead of waiting on them again.
-    package var recentFailures = RecentFailures()
+    package var recentFailures: RecentFailures
     /// When maintenance is next due, and whether a bucket refresh is under way.
     package var nextMaintenance: Timestamp
     package var refreshing = false
@@ -66,6 +66,8 @@ package struct NodeState: Sendable {
         self.random = random
         nextMaintenance = now
         lastMaintenance = now
+        // Lookups ask about failures within `questionableAfter` only.
+        recentFailures = RecentFailures(lifetime: configuration.questionableAfter)
         let limits = configuration.limits
         routingTable = RoutingTable(localID: localID, bucketSize: configuration.k, failureLimit: configuration.failureLimit,
                                     diversity: RoutingDiversity(perHost: limits.contactsPerHost,

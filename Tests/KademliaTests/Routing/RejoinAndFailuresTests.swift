@@ -105,6 +105,19 @@ private func gaps(_ instants: [Timestamp]) -> [Int64] {
         #expect(failures.isEmpty)
     }
 
+    @Test func recentFailuresLetGoOfThoseOlderThanTheirLifetime() {
+        var failures = RecentFailures(capacity: 512, lifetime: .seconds(60))
+        var generator = SeededGenerator(seed: 0xFA12)
+        // A failure a second for an hour, each a new contact: never more than a minute's worth.
+        var last = NodeID(key: "none")
+        for second in 0..<3600 {
+            last = NodeID.random(using: &generator)
+            failures.record(last, now: t0 + .seconds(Int64(second)))
+            #expect(failures.count <= 61, "second \(second): \(failures.count)")
+        }
+        #expect(failures.contains(last, within: .seconds(60), now: t0 + .seconds(3600)))
+    }
+
     @Test func recentFailuresEvictsTheOldestAtCapacity() {
         var generator = SeededGenerator(seed: 0xFA11)
         let capacity = 16
