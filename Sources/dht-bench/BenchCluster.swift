@@ -39,13 +39,26 @@ final class BenchCluster: Sendable {
                     host: "127.0.0.1", port: 0, poller: poller, tickInterval: DHTNode.udpTickInterval)
                 node = DHTNode(transport: transport, configuration: configuration, storage: storage)
             }
-            if let seed = nodes.randomElement(using: &random) {
-                let address = seed.address
-                _ = await perform(on: network) { try? await node.bootstrap([address]) }
-            }
             nodes.append(node)
+            // Joins wait for a batch to fill; a batch's members join through earlier nodes only.
+            let batch = network == nil ? 1 : options.joinBatch
+            if nodes.count == options.nodes || nodes.count % batch == 0 {
+                await join(nodes, from: max(1, (nodes.count - 1) / batch * batch), on: network, random: &random)
+            }
         }
         return BenchCluster(nodes: nodes, network: network, lookups: log)
+    }
+
+    /// Joins `nodes[first...]` at once, each through a random node before `first`.
+    private static func join(_ nodes: [DHTNode], from first: Int, on network: MemoryNetwork?,
+                             random: inout SeededGenerator) async {
+        guard first < nodes.count else { return }
+        let joins = nodes[first...].map { node in (node, nodes[Int.random(in: 0..<first, using: &random)].address) }
+        _ = await perform(on: network) {
+            await withTaskGroup(of: Void.self) { group in
+                for (node, seed) in joins { group.addTask { _ = try? await node.bootstrap([seed]) } }
+            }
+        }
     }
 
     /// Runs an operation, on virtual time when the cluster is in memory.

@@ -20,6 +20,8 @@ struct BenchOptions {
     var pollers = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
     /// Skip the one-at-a-time and concurrent put/get phases (scale runs want only some).
     var skipConcurrent = false
+    /// In memory, nodes that join at once, each through a node already in (1: one by one).
+    var joinBatch = 1
     /// `workload` (the put/get phases), `churn` (the lifetime scenario, in memory) or
     /// `restart` (how long a node with `--keys` values takes to serve again).
     var scenario = "workload"
@@ -49,14 +51,16 @@ struct BenchOptions {
     static let usage = """
         usage: dht-bench [--nodes N] [--puts P] [--gets G] [--concurrency C] [--seed S]
                          [--transport udp|memory] [--pollers P] [--silent FRACTION] [--timeout-ms MS] [--no-concurrent]
-                         [--fsync always|batch|never]
+                         [--fsync always|batch|never] [--join-batch B]
                dht-bench --scenario churn [--nodes N] [--keys K] [--hours H] [--median-session-min M] [--graceful]
                          [--graceful-share F] [--keys-per-publisher P] [--max-values N] [--seed S]
                dht-bench --scenario restart [--keys K] [--fsync always|batch|never]
                dht-bench --scenario wan [--nodes N] [--puts P] [--gets G] [--rtt-median MS] [--loss F] [--silent F]
                          [--nat F] [--probes P] [--no-ablations] [--seed S]
         Starts N nodes in one process, runs the workload, prints one JSON object; with
-        --fsync every node keeps its state in a data directory under /tmp.
+        --fsync every node keeps its state in a data directory under /tmp. In memory,
+        --join-batch B lets B nodes join at once (each through a node already in), as
+        arrivals overlap in a real network; 1, the default, joins them one by one.
         The churn scenario runs N nodes on simulated time and prints a table row per hour.
         The restart scenario fills a node's data directory with K values, stops it and
         times its start until it answers with a value again.
@@ -85,6 +89,7 @@ struct BenchOptions {
             case "--gets": parsed = Int(value).map { options.gets = $0 } != nil && options.gets >= 0
             case "--concurrency": parsed = Int(value).map { options.concurrency = $0 } != nil && options.concurrency >= 1
             case "--pollers": parsed = Int(value).map { options.pollers = $0 } != nil && (1...64).contains(options.pollers)
+            case "--join-batch": parsed = Int(value).map { options.joinBatch = $0 } != nil && (1...4096).contains(options.joinBatch)
             case "--seed": parsed = UInt64(value).map { options.seed = $0 } != nil
             case "--transport": parsed = Transport(rawValue: value).map { options.transport = $0 } != nil
             case "--silent":
