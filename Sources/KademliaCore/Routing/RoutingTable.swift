@@ -52,6 +52,10 @@ public struct RoutingTable: Sendable {
     public private(set) var count = 0
     /// The places hosts and networks may take.
     public let diversity: RoutingDiversity
+    /// The host of every contact in the table, sorted (a multiset): how many places a host
+    /// holds is two binary searches in 8 bytes a contact, where a dictionary of counts cost
+    /// a node 3 KiB and a scan of the table touched all of it for every newcomer.
+    private var hosts: [UInt64] = []
     /// Every bucket below this index is empty. Buckets near our own id are empty in all but
     /// huge networks, so `closest`, which runs for every query answered, starts here.
     private var lowestOccupied = NodeID.bitCount
@@ -95,6 +99,7 @@ public struct RoutingTable: Sendable {
         let position = stored(index)
         if buckets[position].entries.count < bucketSize {
             buckets[position].append(contact, now: now, speaksOurMethods: speaksOurMethods)
+            addHost(of: contact)
             count += 1
             lowestOccupied = min(lowestOccupied, index)
             return .added
@@ -114,7 +119,7 @@ public struct RoutingTable: Sendable {
         guard buckets[position].entries.count >= bucketSize,
               let slowest = buckets[position].slowest(slowerThan: max(roundTrip * 2, roundTrip + .milliseconds(50))),
               buckets[position].index(of: contact.id) == nil, hasRoom(for: contact.address, in: index) else { return false }
-        let before = buckets[position].entries.count
+        let before = buckets[position].entries
         buckets[position].trade(slowest, for: contact, roundTrip: roundTrip, now: now, speaksOurMethods: speaksOurMethods,
                                 capacity: bucketSize)
         noteChange(in: index, from: before)
@@ -125,7 +130,7 @@ public struct RoutingTable: Sendable {
     @discardableResult
     public mutating func recordFailure(of id: NodeID) -> Bool {
         guard let index = localID.bucketIndex(of: id), index >= firstStored else { return false }
-        let before = buckets[index - firstStored].entries.count
+        let before = buckets[index - firstStored].entries
         let removed = buckets[index - firstStored].recordFailure(of: id, limit: failureLimit)
         noteChange(in: index, from: before)
         if removed { noteEmptied(index) }
@@ -136,7 +141,7 @@ public struct RoutingTable: Sendable {
     @discardableResult
     public mutating func remove(_ id: NodeID) -> Bool {
         guard let index = localID.bucketIndex(of: id), index >= firstStored else { return false }
-        let before = buckets[index - firstStored].entries.count
+        let before = buckets[index - firstStored].entries
         let removed = buckets[index - firstStored].remove(id)
         noteChange(in: index, from: before)
         if removed { noteEmptied(index) }
@@ -159,25 +164,49 @@ public struct RoutingTable: Sendable {
         return sameNetwork < diversity.perNetworkPerBucket
     }
 
-    /// The places `source` holds in the table, counted up to the most it may hold. A scan of
-    /// the table, not a count kept per host: it runs only for newcomers, costs less than
-    /// hashing, and the counts cost each node a 3 KiB dictionary.
+    /// The places `source` holds in the table.
     private func placesHeld(by source: TrafficSource) -> Int {
-        guard diversity.perHost < .max else { return 0 }
-        var held = 0
-        for bucket in buckets {
-            for entry in bucket.entries where host(entry.contact.address) == source {
-                held += 1
-                if held >= diversity.perHost { return held }
-            }
-        }
-        return held
+        upperBound(of: source.bits) - lowerBound(of: source.bits)
     }
 
-    /// Brings `count` up to date after bucket `index` changed from `before` (a removal may
-    /// also have promoted a replacement).
-    private mutating func noteChange(in index: Int, from before: Int) {
-        count += entries(index).count - before
+    /// The first position in `hosts` not below `key`.
+    private func lowerBound(of key: UInt64) -> Int {
+        var (low, high) = (0, hosts.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if hosts[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The first position in `hosts` above `key`.
+    private func upperBound(of key: UInt64) -> Int {
+        var (low, high) = (0, hosts.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if hosts[middle] <= key { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private mutating func addHost(of contact: Contact) {
+        let key = host(contact.address).bits
+        hosts.insert(key, at: upperBound(of: key))
+    }
+
+    private mutating func removeHost(of contact: Contact) {
+        let key = host(contact.address).bits
+        let position = lowerBound(of: key)
+        if position < hosts.count, hosts[position] == key { hosts.remove(at: position) }
+    }
+
+    /// Brings `count` and the hosts up to date after bucket `index` changed from `before`
+    /// (a removal may also have promoted a replacement).
+    private mutating func noteChange(in index: Int, from before: [RoutingEntry]) {
+        let after = entries(index)
+        count += after.count - before.count
+        for entry in before where !after.contains(where: { $0.contact.id == entry.contact.id }) { removeHost(of: entry.contact) }
+        for entry in after where !before.contains(where: { $0.contact.id == entry.contact.id }) { addHost(of: entry.contact) }
     }
 
     /// Moves `lowestOccupied` up past bucket `index` if a removal left it empty.
