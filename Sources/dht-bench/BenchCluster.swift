@@ -53,12 +53,9 @@ final class BenchCluster: Sendable {
     private static func join(_ nodes: [DHTNode], from first: Int, on network: MemoryNetwork?,
                              random: inout SeededGenerator) async {
         guard first < nodes.count else { return }
-        let joins = nodes[first...].map { node in (node, nodes[Int.random(in: 0..<first, using: &random)].address) }
-        _ = await perform(on: network) {
-            await withTaskGroup(of: Void.self) { group in
-                for (node, seed) in joins { group.addTask { _ = try? await node.bootstrap([seed]) } }
-            }
-        }
+        let joins = nodes[first...].map { node in (node: node, seed: nodes[Int.random(in: 0..<first, using: &random)].address) }
+        if let network { return await network.join(joins) }
+        for (node, seed) in joins { _ = try? await node.bootstrap([seed]) }
     }
 
     /// Runs an operation, on virtual time when the cluster is in memory.

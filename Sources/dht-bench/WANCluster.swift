@@ -35,15 +35,11 @@ final class WANCluster: Sendable {
                 continue
             }
             let batch = (0..<min(Self.joinsAtOnce, count - added.count)).map { _ in
-                (makeNode(configuration, random: &random), members[Int.random(in: members.indices, using: &random)].address)
+                (node: makeNode(configuration, random: &random), seed: members[Int.random(in: members.indices, using: &random)].address)
             }
-            await network.run {
-                await withTaskGroup(of: Void.self) { group in
-                    for (node, seed) in batch { group.addTask { _ = try? await node.bootstrap([seed]) } }
-                }
-            }
-            members += batch.map(\.0)
-            added += batch.map(\.0)
+            await network.join(batch)
+            members += batch.map(\.node)
+            added += batch.map(\.node)
         }
         return added
     }

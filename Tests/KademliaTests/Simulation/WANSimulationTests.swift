@@ -21,14 +21,10 @@ struct WANSimulationTests {
         var nodes = [network.makeNode(seed: random.next())]
         while nodes.count < count {
             let batch = (0..<min(16, count - nodes.count)).map { _ in
-                (network.makeNode(seed: random.next()), nodes[Int.random(in: nodes.indices, using: &random)].address)
+                (node: network.makeNode(seed: random.next()), seed: nodes[Int.random(in: nodes.indices, using: &random)].address)
             }
-            await network.run {
-                await withTaskGroup(of: Void.self) { group in
-                    for (node, seed) in batch { group.addTask { _ = try? await node.bootstrap([seed]) } }
-                }
-            }
-            nodes += batch.map(\.0)
+            await network.join(batch)
+            nodes += batch.map(\.node)
         }
         nodes.shuffle(using: &random)
         let silenced = Int(Double(count) * silent)
