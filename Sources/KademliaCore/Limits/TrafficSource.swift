@@ -6,10 +6,18 @@
 /// address and port as its own host, so tests and benchmarks with hundreds of local
 /// nodes are not mistaken for a flood; a strict count makes each 127.x.y.z a host.
 public struct TrafficSource: Hashable, Sendable, CustomStringConvertible {
-    /// The IPv4 address (masked to /24 for a network), and the port when it counts.
-    package let bits: UInt64
+    /// The bits and the prefix in one word: every rate limiter keeps one per host it
+    /// tracks, so 8 bytes here instead of 16 is a third of a limiter's table.
+    private let packed: UInt64
+
+    /// The IPv4 address (masked to /24 for a network) shifted left 16, and the port when it counts.
+    package var bits: UInt64 { packed & 0x00FF_FFFF_FFFF_FFFF }
     /// The prefix length the bits keep, for the description.
-    package let prefix: Int
+    package var prefix: Int { Int(packed >> 56) }
+
+    private init(bits: UInt64, prefix: Int) {
+        packed = bits | UInt64(prefix) << 56
+    }
 
     /// The host that sent from `address`.
     public static func host(_ address: SocketAddress, relaxLoopback: Bool) -> TrafficSource {
