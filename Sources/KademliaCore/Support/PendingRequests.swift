@@ -112,7 +112,15 @@ package struct PendingRequests {
 
     /// Removes the entry and returns it, if it is still waiting.
     package mutating func remove(_ key: Key) -> Entry? {
-        entries.removeValue(forKey: key)
+        defer { releaseIfIdle() }
+        return entries.removeValue(forKey: key)
+    }
+
+    /// Frees the table's storage once nothing waits: a dictionary keeps the capacity of its
+    /// busiest moment, some kilobytes for a node that once ran a lookup, and most nodes of a
+    /// large network wait on nothing most of the time.
+    private mutating func releaseIfIdle() {
+        if entries.isEmpty, entries.capacity > 0 { entries = [:] }
     }
 
     /// Removes every entry whose deadline has passed, and collects the stall callbacks
@@ -135,6 +143,7 @@ package struct PendingRequests {
             nextDeadline = min(nextDeadline, entries[key]?.nextDue ?? entry.deadline)
         }
         earliestDeadline = nextDeadline
+        releaseIfIdle()
         // In key order, not the dictionary's (which differs between two tables with the
         // same keys): what the callbacks send next must not depend on it, or a seeded
         // simulation would not replay.
