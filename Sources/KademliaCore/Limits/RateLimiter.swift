@@ -3,13 +3,13 @@
 /// a further token, so a source that keeps flooding sinks deeper and is refused entirely
 /// until it has been quiet for a while. Pure: the caller passes `now`.
 ///
-/// The table holds at most `capacity` sources; a new source beyond that replaces the one
-/// that arrived first, so a flood of forged addresses costs O(1) each and bounded memory,
+/// The table holds at most `capacity` sources in a queue; a new source beyond that replaces
+/// the one at its front, so a flood of forged addresses costs O(1) each and bounded memory,
 /// and at worst gives a forgotten source a fresh bucket. Below that, each new source first
-/// looks at the two at the front of the queue: one whose bucket has refilled is forgotten
-/// (a fresh bucket is the same), one still in use goes to the back. So the table holds
-/// about the sources heard from within a refill time, not every host ever heard from: the
-/// difference, across a million simulated nodes, between 2 and 6 KiB each.
+/// looks at the two at the front: one whose bucket has refilled is forgotten (a fresh
+/// bucket is the same), one still in use goes to the back. So the table holds about the
+/// sources heard from within a refill time, not every host ever heard from (some 60 bytes
+/// each, kilobytes for a node of a large network).
 public struct RateLimiter: Sendable {
     /// Tokens added per second.
     public let rate: Double

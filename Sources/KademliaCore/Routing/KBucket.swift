@@ -36,10 +36,9 @@ public struct RoutingEntry: Sendable, Equatable {
         get { roundTripMicroseconds == Self.noRoundTrip ? nil : .microseconds(roundTripMicroseconds) }
         set {
             guard let newValue else { return roundTripMicroseconds = Self.noRoundTrip }
-            let (seconds, attoseconds) = newValue.components
-            let micros = seconds.multipliedReportingOverflow(by: 1_000_000)
-            let total = micros.overflow ? Int64.max : micros.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000_000).partialValue
-            roundTripMicroseconds = UInt32(clamping: max(total, 0)) == Self.noRoundTrip ? Self.noRoundTrip - 1 : UInt32(clamping: max(total, 0))
+            // Whole microseconds, within 0 and the largest value that is not "none".
+            let microseconds = min(max(newValue / .microseconds(1), 0), Double(Self.noRoundTrip - 1))
+            roundTripMicroseconds = UInt32(microseconds.rounded(.towardZero))
         }
     }
 }

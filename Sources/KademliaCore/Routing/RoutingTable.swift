@@ -166,37 +166,29 @@ public struct RoutingTable: Sendable {
 
     /// The places `source` holds in the table.
     private func placesHeld(by source: TrafficSource) -> Int {
-        upperBound(of: source.bits) - lowerBound(of: source.bits)
+        firstHost { $0 > source.bits } - firstHost { $0 >= source.bits }
     }
 
-    /// The first position in `hosts` not below `key`.
-    private func lowerBound(of key: UInt64) -> Int {
+    /// The first position in the sorted `hosts` whose key `isPast` holds for (binary search).
+    private func firstHost(where isPast: (UInt64) -> Bool) -> Int {
         var (low, high) = (0, hosts.count)
         while low < high {
             let middle = (low + high) / 2
-            if hosts[middle] < key { low = middle + 1 } else { high = middle }
+            if isPast(hosts[middle]) { high = middle } else { low = middle + 1 }
         }
         return low
     }
 
-    /// The first position in `hosts` above `key`.
-    private func upperBound(of key: UInt64) -> Int {
-        var (low, high) = (0, hosts.count)
-        while low < high {
-            let middle = (low + high) / 2
-            if hosts[middle] <= key { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
-
+    /// Counts a place taken by `contact`'s host.
     private mutating func addHost(of contact: Contact) {
         let key = host(contact.address).bits
-        hosts.insert(key, at: upperBound(of: key))
+        hosts.insert(key, at: firstHost { $0 > key })
     }
 
+    /// Gives back a place `contact`'s host held.
     private mutating func removeHost(of contact: Contact) {
         let key = host(contact.address).bits
-        let position = lowerBound(of: key)
+        let position = firstHost { $0 >= key }
         if position < hosts.count, hosts[position] == key { hosts.remove(at: position) }
     }
 

@@ -203,6 +203,34 @@ private func tableWithBucket(_ index: Int, filledWith count: Int, seed: UInt64) 
         #expect(table.closest(to: near.id, limit: 1) == [near])
     }
 
+    @Test func aHostNeverHoldsMoreThanItsPlacesThroughRandomOperations() {
+        var generator = SeededGenerator(seed: 64)
+        let local = NodeID.random(using: &generator)
+        let diversity = RoutingDiversity(perHost: 2, perNetworkPerBucket: 8, relaxLoopback: false)
+        var table = RoutingTable(localID: local, diversity: diversity, now: start)
+        var known = [Contact]()
+        for step in 0..<3000 {
+            let now = start + .seconds(step)
+            let held = Dictionary(grouping: table.contacts, by: \.address.ip).mapValues(\.count)
+            switch Int.random(in: 0..<10, using: &generator) {
+            case 0..<6:
+                // Eight hosts on different /24s, so only the per-host rule can refuse.
+                let ip = 0x0A00_0001 + UInt32(Int.random(in: 0..<8, using: &generator)) << 8
+                let newcomer = contact(local.randomID(inBucket: Int.random(in: 150..<160, using: &generator), using: &generator),
+                                       port: UInt16(step + 1), ip: ip)
+                known.append(newcomer)
+                let outcome = table.insert(newcomer, now: now)
+                if held[ip, default: 0] >= 2 { #expect(outcome == .refused, "step \(step): a third place for one host") }
+            case 6..<8:
+                if let victim = known.randomElement(using: &generator) { table.recordFailure(of: victim.id) }
+            default:
+                if let victim = known.randomElement(using: &generator) { table.remove(victim.id) }
+            }
+            #expect(Dictionary(grouping: table.contacts, by: \.address.ip).values.allSatisfy { $0.count <= 2 }, "step \(step)")
+        }
+        #expect(table.count > 8, "the table filled: \(table.count)")
+    }
+
     @Test func anEntryKeepsItsRoundTripToTheMicrosecondAndSaturatesItsFailures() {
         var entry = RoutingEntry(contact: contact(NodeID(key: "e"), port: 1), lastSeen: start, failures: 0)
         #expect(entry.roundTrip == nil)
