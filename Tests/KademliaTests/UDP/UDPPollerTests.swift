@@ -16,17 +16,6 @@ private final class TickCounter: TransportDelegate {
     }
 }
 
-/// Polls a condition every millisecond until it holds or the deadline passes (no fixed sleeps).
-private func eventually(within limit: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
-    let clock = ContinuousClock()
-    let deadline = clock.now + limit
-    while !condition() {
-        if clock.now >= deadline { return false }
-        try? await Task.sleep(for: .milliseconds(1))
-    }
-    return true
-}
-
 @Suite struct UDPPollerTests {
     @Test func aWakeFromAnotherThreadCutsALongWaitShort() async throws {
         let poller = try UDPPoller()
