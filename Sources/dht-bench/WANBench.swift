@@ -76,7 +76,12 @@ private func ablationVariants() -> [(String, NodeConfiguration)] {
     alphaFour.alpha = 4
     var anyRTT = NodeConfiguration()
     anyRTT.preferLowRoundTrip = false
-    return [("default", NodeConfiguration()), ("fixed_stall_1s", fixedStall), ("alpha_4", alphaFour), ("without_prefer_low_rtt", anyRTT)]
+    var noSpares = NodeConfiguration()
+    noSpares.writeSpares = 0
+    var storesAfter = NodeConfiguration()
+    storesAfter.storesAsAnswered = false
+    return [("default", NodeConfiguration()), ("fixed_stall_1s", fixedStall), ("alpha_4", alphaFour), ("without_prefer_low_rtt", anyRTT),
+            ("without_write_spares", noSpares), ("stores_after_lookup", storesAfter)]
 }
 
 /// The model's parameters, printed with every run.

@@ -30,12 +30,15 @@ extension DHTNode {
     /// Runs one iterative lookup for `target`: at most ALPHA queries in flight, each reply
     /// refilling its slot, until the K closest seen have answered (or, to read a value,
     /// until the closest one standing has answered with it).
-    /// `traced` keeps the lookup's path in the outcome.
-    func lookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause = .user, traced: Bool = false) async -> LookupOutcome {
-        await lookupGate.run { await runLookup(target, for: purpose, cause: cause, traced: traced) }
+    /// `traced` keeps the lookup's path in the outcome; a write lookup given `stores` sends
+    /// them to each of the K closest as its answer comes.
+    func lookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause = .user, traced: Bool = false,
+                stores: StoreRound? = nil) async -> LookupOutcome {
+        await lookupGate.run { await runLookup(target, for: purpose, cause: cause, traced: traced, stores: stores) }
     }
 
-    private func runLookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause, traced: Bool) async -> LookupOutcome {
+    private func runLookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause, traced: Bool,
+                           stores: StoreRound?) async -> LookupOutcome {
         let now = clock.now()
         let seeds = mutate { state in
             state.routingTable.noteLookup(toward: target, now: now)
@@ -46,8 +49,9 @@ extension DHTNode {
         // A join asks twice as wide: every node near the newcomer then knows it, and those
         // holding keys it now belongs to hand them over.
         let width = purpose == .join ? 2 * configuration.k : configuration.k
-        let lookup = Lookup(target: target, k: width, alpha: configuration.alpha, seeds: seeds, excluding: id)
-        return await LookupDriver(node: self, lookup: lookup, purpose: purpose, cause: cause, traced: traced).run()
+        let spares = purpose == .write ? configuration.writeSpares : 0
+        let lookup = Lookup(target: target, k: width, alpha: configuration.alpha, spares: spares, seeds: seeds, excluding: id)
+        return await LookupDriver(node: self, lookup: lookup, purpose: purpose, cause: cause, traced: traced, stores: stores).run()
     }
 
     /// Contacts from a reply worth querying: not ourselves, with a real address, and not

@@ -66,11 +66,13 @@ extension DHTNode {
         guard value.count <= Self.maxValueSize else { throw .valueTooLarge(size: value.count, limit: Self.maxValueSize) }
         try checkWritable(key: key)
         let target = NodeID(key: key)
-        let outcome = await lookup(target, for: .write)
         let ttlSeconds = ttl.map { Int64(max(1, $0.seconds.rounded(.up))) }
+        var write = Write(target: target, key: Array(key.utf8), value: value, seq: 0, ttl: ttlSeconds)
+        let stores = storesAsAnswered(write)
+        let outcome = await lookup(target, for: .write, stores: stores)
         let (seq, hadValue) = versionsSeen(outcome)
-        let write = Write(target: target, key: Array(key.utf8), value: value, seq: seq, ttl: ttlSeconds)
-        let stored = await storeAtClosest(write, outcome)
+        write.seq = seq
+        let stored = await storeAtClosest(write, outcome, round: stores)
         log(.info, .data, "put '\(key)' seq \(write.seq): stored at \(stored.count) nodes after \(outcome.queries) queries",
             fields: [.text("key", key), .count("seq", Int(write.seq)), .count("nodes", stored.count), .count("queries", outcome.queries)])
         guard stored.count > 0 else { throw .notStored }
@@ -86,11 +88,13 @@ extension DHTNode {
     public func delete(key: String) async throws(PutError) -> PutResult {
         try checkWritable(key: key)
         let target = NodeID(key: key)
-        let outcome = await lookup(target, for: .write)
+        var write = Write(target: target, key: Array(key.utf8), value: [], seq: 0, tombstone: true)
+        let stores = storesAsAnswered(write)
+        let outcome = await lookup(target, for: .write, stores: stores)
         let (seq, hadValue) = versionsSeen(outcome)
-        let write = Write(target: target, key: Array(key.utf8), value: [], seq: seq, tombstone: true)
+        write.seq = seq
         mutate { $0.publications.withdraw(target) }
-        let stored = await storeAtClosest(write, outcome)
+        let stored = await storeAtClosest(write, outcome, round: stores)
         log(.info, .data, "delete '\(key)' seq \(write.seq): tombstone at \(stored.count) nodes",
             fields: [.text("key", key), .count("seq", Int(write.seq)), .count("nodes", stored.count)])
         guard stored.count > 0 else { throw .notStored }
@@ -128,32 +132,43 @@ extension DHTNode {
     /// one past the highest (0 if none; saturating, since a peer may report Int64.max and a
     /// write must not trap on it), and whether the newest is a live value, not a tombstone.
     func versionsSeen(_ outcome: LookupOutcome) -> (nextSeq: Int64, hadValue: Bool) {
-        let local = read { $0.store.entry(for: outcome.target, now: clock.now()) }.map(FoundValue.init)
-        let newest = switch (outcome.value, local) {
+        versionsSeen(outcome.value, of: outcome.target)
+    }
+
+    /// The same, given the winning version others reported for `target` (nil if none).
+    func versionsSeen(_ remote: FoundValue?, of target: NodeID) -> (nextSeq: Int64, hadValue: Bool) {
+        let local = read { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
+        let newest = switch (remote, local) {
         case (let remote?, let local?): local.supersedes(remote) ? local : remote
         case (let remote, nil): remote
         case (nil, let local): local
         }
-        let highest = [outcome.value?.seq, local?.seq].compactMap { $0 }.max()
+        let highest = [remote?.seq, local?.seq].compactMap { $0 }.max()
         return (highest.map { $0 == .max ? .max : $0 + 1 } ?? 0, newest.map { !$0.isDeleted } ?? false)
     }
 
+    /// The round a put or delete hands its lookup, to store at each of the K closest as it
+    /// answers; nil when the configuration says to store after the lookup.
+    private func storesAsAnswered(_ write: Write) -> StoreRound? {
+        configuration.storesAsAnswered ? StoreRound(node: self, write: write, cause: .user) : nil
+    }
+
     /// Sends `write` to the K closest that answered the lookup with a token, and stores it
-    /// here when this node is among them; returns who took it.
-    func storeAtClosest(_ write: Write, _ outcome: LookupOutcome, cause: QueryCause = .user) async -> StoreTally {
+    /// here when this node is among them; returns who took it. A `round` the lookup already
+    /// sent stores through is reused: a holder it sent this very seq is not sent it again.
+    func storeAtClosest(_ write: Write, _ outcome: LookupOutcome, cause: QueryCause = .user, round: StoreRound? = nil) async -> StoreTally {
         let holders = (outcome.closest.filter { outcome.tokens[$0.id] != nil } + [contact])
             .sorted { $0.id.distance(to: write.target) < $1.id.distance(to: write.target) }
             .prefix(configuration.k)
-        let stores = holders.compactMap { holder -> OutboundQuery? in
-            guard holder.id != id, let token = outcome.tokens[holder.id] else { return nil }
-            return OutboundQuery(query: .store(write.request(token: token)), address: holder.address, expectedID: holder.id)
-        }
-        let results = await requestAll(stores, for: cause, resendingStalled: true)
+        let round = round ?? StoreRound(node: self, write: write, cause: cause)
+        let others = holders.compactMap { holder in holder.id == id ? nil : outcome.tokens[holder.id].map { (holder, $0) } }
+        for (holder, token) in others { round.send(write.seq, to: holder, token: token) }
+        let results = await round.results(for: others.map(\.0.id), seq: write.seq)
         let now = clock.now()
         var storedHere = false
         var notKeptHere: String?
         if holders.contains(where: { $0.id == id }) {
-            let confirmed = zip(stores, results).compactMap { if case .success = $1 { $0.expectedID } else { nil } }
+            let confirmed = zip(others, results).compactMap { if case .success = $1 { $0.0.id } else { nil } }
             let (held, journaled) = storeLocally(write, now: now, confirmed: confirmed)
             storedHere = held && journaled
             if held && !journaled { notKeptHere = storage?.failure ?? "the journal cannot be written" }

@@ -77,9 +77,12 @@ final class LookupDriver: Sendable {
     private let state: Mutex<State>
     /// When the lookup started, for its report.
     private let started: Timestamp
+    /// A write's stores, sent to each of the K closest as soon as it has answered.
+    private let stores: StoreRound?
 
-    init(node: DHTNode, lookup: Lookup, purpose: Purpose, cause: QueryCause, traced: Bool = false) {
+    init(node: DHTNode, lookup: Lookup, purpose: Purpose, cause: QueryCause, traced: Bool = false, stores: StoreRound? = nil) {
         self.node = node
+        self.stores = purpose == .write ? stores : nil
         self.cause = cause
         self.traced = traced
         target = lookup.target
@@ -153,7 +156,12 @@ final class LookupDriver: Sendable {
     private func send(to contact: Contact) {
         let query = purpose == .join ? Query.findNode(target: target, grant: node.grant(to: contact.address)) : self.query
         let key = node.dispatch(query, to: contact.address, expecting: contact.id, for: cause, onStall: { [self] in
-            state.withLock { $0.lookup.onStalled(contact.id) }
+            // A stalled contact gives up its place: one that answered may move into the K closest.
+            let holders = state.withLock { state in
+                state.lookup.onStalled(contact.id)
+                return holdersToStore(state)
+            }
+            storeEarly(holders)
             pump()
         }, completion: { [self] result in
             settled(contact, result)
@@ -167,8 +175,8 @@ final class LookupDriver: Sendable {
     }
 
     private func settled(_ contact: Contact, _ result: RPCResult) {
-        state.withLock { state in
-            guard !state.finished else { return }
+        let holders = state.withLock { state -> EarlyHolders? in
+            guard !state.finished else { return nil }
             switch result {
             case .success(let response):
                 state.lookup.onResponse(from: contact.id, closer: node.usable(response.nodes ?? []))
@@ -181,8 +189,26 @@ final class LookupDriver: Sendable {
             case .failure:
                 state.lookup.onFailure(from: contact.id)
             }
+            return holdersToStore(state)
         }
+        storeEarly(holders)
         pump()
+    }
+
+    /// The K closest that answered with a token so far, and the newest version any answer
+    /// held; nil when this lookup stores nothing as it goes.
+    private typealias EarlyHolders = (holders: [(Contact, [UInt8])], newest: FoundValue?)
+
+    private func holdersToStore(_ state: State) -> EarlyHolders? {
+        guard stores != nil, !state.finished else { return nil }
+        let holders = state.lookup.answeredNearest.compactMap { holder in state.outcome.tokens[holder.id].map { (holder, $0) } }
+        return holders.isEmpty ? nil : (holders, state.outcome.value)
+    }
+
+    private func storeEarly(_ early: EarlyHolders?) {
+        guard let stores, let early else { return }
+        let seq = node.versionsSeen(early.newest, of: target).nextSeq
+        for (holder, token) in early.holders { stores.send(seq, to: holder, token: token) }
     }
 
     private func reachedClosestHolder(_ state: State) -> Bool {

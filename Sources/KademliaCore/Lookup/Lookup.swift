@@ -47,14 +47,19 @@ public struct Lookup: Sendable {
     /// The most queries the lookup sends: replies that keep naming ever closer nodes that
     /// do not exist cannot keep it going (10 K: real lookups of 100,000 nodes take 3 K).
     public let maxQueries: Int
+    /// Contacts past the K closest that the final round asks as well, while any of the K is
+    /// still out: when one of the K turns out silent, the one taking its place has already
+    /// been asked, and the lookup does not pay a stall timeout and a round trip more.
+    public let spares: Int
     /// Candidates kept at most; farther unqueried ones are dropped, so a reply packed with
     /// contacts cannot grow the lookup's memory.
     public var maxCandidates: Int { 8 * k }
 
-    public init(target: NodeID, k: Int = 8, alpha: Int = 3, seeds: some Sequence<Contact>, excluding localID: NodeID? = nil) {
+    public init(target: NodeID, k: Int = 8, alpha: Int = 3, spares: Int = 0, seeds: some Sequence<Contact>, excluding localID: NodeID? = nil) {
         self.target = target
         self.k = k
         self.alpha = alpha
+        self.spares = max(0, spares)
         maxQueries = 10 * k
         self.excluded = localID
         add(Array(seeds), round: 0)
@@ -68,33 +73,55 @@ public struct Lookup: Sendable {
     public mutating func next() -> Step {
         var considered = 0
         var firstUnqueried: Int?
+        var firstSpare: Int?
         var waiting = false
         var frontAnswered: Bool?
         for index in candidates.indices where candidates[index].holdsPlace {
             if frontAnswered == nil { frontAnswered = candidates[index].progress == .responded }
-            switch candidates[index].progress {
-            case .unqueried: if firstUnqueried == nil { firstUnqueried = index }
-            case .inFlight: waiting = true
-            case .stalled, .responded, .failed: break
+            if considered < k {
+                switch candidates[index].progress {
+                case .unqueried: if firstUnqueried == nil { firstUnqueried = index }
+                case .inFlight: waiting = true
+                case .stalled, .responded, .failed: break
+                }
+            } else if candidates[index].progress == .unqueried {
+                firstSpare = index
+                break
             }
             considered += 1
-            if considered == k { break }
+            if considered == k + spares { break }
         }
-        if let index = firstUnqueried, queried < maxQueries {
+        guard queried < maxQueries else { return waiting || (answered == 0 && stalled > 0) ? .wait : .finished }
+        if let index = firstUnqueried {
             // Once the closest standing contact has answered, the lookup has reached the
             // target's neighbourhood: the paper's final round asks all of the K closest
             // not yet asked at once, instead of ALPHA at a time over several round trips.
             guard inFlight < (frontAnswered == true ? k : alpha) else { return .wait }
-            candidates[index].progress = .inFlight
-            inFlight += 1
-            queried += 1
-            return .query(candidates[index].contact)
+            return .query(markInFlight(index))
+        }
+        if let index = firstSpare, waiting, frontAnswered == true, inFlight < k + spares {
+            return .query(markInFlight(index))
         }
         // A lookup nobody has answered yet is not over while stalled queries are out: a
         // stall only means "slower than most", and for a host far away or behind a slow
         // link, whose every query stalls, a slow answer is all there is. Their hard
         // timeout bounds the wait.
         return waiting || (answered == 0 && stalled > 0) ? .wait : .finished
+    }
+
+    /// Once the closest contact standing has answered (the lookup has reached the target's
+    /// neighbourhood), those of the K closest standing that have answered, closest first: a
+    /// write can go to them now, while the lookup still waits on the slower ones. Empty
+    /// before that, when the K closest are still mostly unknown.
+    public var answeredNearest: [Contact] {
+        var nearest: [Contact] = []
+        var considered = 0
+        for candidate in candidates where candidate.holdsPlace {
+            if candidate.progress == .responded { nearest.append(candidate.contact) } else if considered == 0 { return [] }
+            considered += 1
+            if considered == k { break }
+        }
+        return nearest
     }
 
     /// Whether the K closest candidates that have not failed or stalled have all answered.
@@ -157,6 +184,13 @@ public struct Lookup: Sendable {
     /// Hops to the farthest-learned of the K closest that answered.
     public var hops: Int {
         candidates.lazy.filter { $0.progress == .responded }.prefix(k).map(\.round).max() ?? 0
+    }
+
+    private mutating func markInFlight(_ index: Int) -> Contact {
+        candidates[index].progress = .inFlight
+        inFlight += 1
+        queried += 1
+        return candidates[index].contact
     }
 
     private mutating func settle(_ index: Int, as outcome: Progress) -> Bool {

@@ -12,6 +12,13 @@ public struct NodeConfiguration: Sendable {
     public var stallTimeout: Duration = .milliseconds(500)
     /// The shortest stall timeout, however fast the network looks.
     public var minimumStallTimeout: Duration = .milliseconds(50)
+    /// Contacts past the K closest that a write's lookup asks in its final round, so that one
+    /// of the K turning out silent is replaced without waiting a stall timeout and a round
+    /// trip more (BENCHMARKS.md has what it buys across the modelled internet).
+    public var writeSpares = 3
+    /// Whether a put or delete stores at each of the K closest as soon as its answer makes it
+    /// one, while the lookup still waits on slower ones, instead of after the lookup.
+    public var storesAsAnswered = true
     /// When a full bucket could take a newcomer that answered faster, trade its slowest
     /// contact for it if that one's round trip is more than twice the newcomer's and 50 ms
     /// more (pymdht's `nice_rtt`): lookups through the table then start on nearer hosts.

@@ -16,20 +16,9 @@ struct WANSimulationTests {
     /// Builds `nodes` nodes joining 16 at a time, silences `silent` of them, then puts
     /// `keys` keys and gets each once, from random live nodes, timing each in virtual time.
     private func simulate(seed: UInt64, nodes count: Int, keys: Int, silent: Double = 0.2, loss: Double = 0.01) async -> Run {
-        let network = MemoryNetwork(internet: InternetModel(seed: seed, loss: loss))
         var random = SeededGenerator(seed: seed)
-        var nodes = [network.makeNode(seed: random.next())]
-        while nodes.count < count {
-            let batch = (0..<min(16, count - nodes.count)).map { _ in
-                (node: network.makeNode(seed: random.next()), seed: nodes[Int.random(in: nodes.indices, using: &random)].address)
-            }
-            await network.join(batch)
-            nodes += batch.map(\.node)
-        }
-        nodes.shuffle(using: &random)
-        let silenced = Int(Double(count) * silent)
-        nodes.prefix(silenced).forEach { network.setSilent($0.address, true) }
-        let live = Array(nodes.dropFirst(silenced))
+        let cluster = await WANTestCluster(seed: seed, nodes: count, silent: silent, loss: loss, random: &random)
+        let (network, live) = (cluster.network, cluster.live)
         var run = Run()
         let clock = network.clock
         for index in 0..<keys * 2 {
@@ -45,7 +34,7 @@ struct WANSimulationTests {
             if ok { run.successes += 1 }
         }
         run.digest = network.deliveryDigest
-        nodes.forEach { $0.stop() }
+        cluster.stop()
         return run
     }
 
