@@ -35,7 +35,9 @@ func runChurn(_ options: BenchOptions) async {
     emit("")
     emit("mean data RPCs per key-hour: \(format(data)); every key readable every hour: \(hours.allSatisfy { $0.readable == $0.keys }); "
           + "queries dropped by limits: \(hours.map(\.queriesDroppedSilently).reduce(0, +))")
-    emit("memory per node: \(format(Double(peakRSS - rssBefore) / Double(options.nodes))) KiB; wall time \(format((clock.now - start).seconds)) s")
+    let rssPerNode = Double(peakRSS - rssBefore) / Double(options.nodes)
+    emit("memory per node: \(format(rssPerNode)) KiB; wall time \(format((clock.now - start).seconds)) s")
+    emit(MemoryBreakdown(of: simulation.liveNodes, residentKiBPerNode: rssPerNode).line)
 }
 
 /// Writes one line to stdout at once, so a long run shows its rows as they come.
@@ -43,6 +45,6 @@ private func emit(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
-private func format(_ value: Double) -> String {
+func format(_ value: Double) -> String {
     String((value * 10).rounded() / 10)
 }

@@ -22,6 +22,7 @@ func runBenchmark(_ options: BenchOptions) async throws -> Report {
     if options.transport == .udp { report.add("pollers", options.pollers) }
     report.add("build_s", buildSeconds)
     report.add("rss_per_node_kib", rssPerNode)
+    report.add("memory_by_structure", MemoryBreakdown(of: cluster.nodes, residentKiBPerNode: rssPerNode).report)
 
     var workload = Workload(cluster: cluster, random: SeededGenerator(seed: random.next()))
     let keys = (0..<options.puts).map { "key-\($0)" }

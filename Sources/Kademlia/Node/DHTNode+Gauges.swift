@@ -30,3 +30,10 @@ extension DHTNode {
         }
     }
 }
+
+extension DHTNode {
+    /// What this node's state holds, by structure: an estimate of heap bytes (`MemoryTally`).
+    public func memoryTally() -> MemoryTally {
+        read { $0.memoryTally() }
+    }
+}

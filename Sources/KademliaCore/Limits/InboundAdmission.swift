@@ -112,3 +112,8 @@ public struct TokenBucket: Sendable, Equatable {
         tokens = max(-burst, tokens - 1)
     }
 }
+
+extension InboundAdmission {
+    /// Heap bytes the shares and the verified hosts hold.
+    package var footprint: Int { shares.footprint + Footprint.of(verified) + Footprint.of(verifiedOrder) }
+}

@@ -6,10 +6,12 @@
 /// The table holds at most `capacity` sources in a queue; a new source beyond that replaces
 /// the one at its front, so a flood of forged addresses costs O(1) each and bounded memory,
 /// and at worst gives a forgotten source a fresh bucket. Below that, each new source first
-/// looks at the two at the front: one whose bucket has refilled is forgotten (a fresh
-/// bucket is the same), one still in use goes to the back. So the table holds about the
-/// sources heard from within a refill time, not every host ever heard from (some 60 bytes
-/// each, kilobytes for a node of a large network).
+/// looks at the two at the front: one whose bucket has refilled, or nearly (within
+/// `forgivenShortfall` tokens), is forgotten, since a fresh bucket is the same or close; one
+/// still in use goes to the back. So the table holds about the sources that spent more than
+/// that within a refill time, not every host ever heard from (some 60 bytes each, kilobytes
+/// for a node of a large network, and all of them where time stands still, as while a
+/// simulated network is built).
 public struct RateLimiter: Sendable {
     /// Tokens added per second.
     public let rate: Double
@@ -125,7 +127,7 @@ public struct RateLimiter: Sendable {
         for _ in 0..<Self.sourcesLookedAtPerArrival where front < arrivals.count {
             let first = arrivals[front]
             front += 1
-            if let bucket = buckets[first], !isFull(bucket, now: now) {
+            if let bucket = buckets[first], !isAsGoodAsNew(bucket, now: now) {
                 arrivals.append(first)
             } else {
                 buckets[first] = nil
@@ -148,8 +150,19 @@ public struct RateLimiter: Sendable {
     /// shrinks when fewer sources arrive than went quiet.
     private static let sourcesLookedAtPerArrival = 2
 
-    /// Whether `bucket` has refilled to a full burst by `now`: it tells no more than none.
-    private func isFull(_ bucket: Bucket, now: Timestamp) -> Bool {
-        bucket.tokens + max(0, (now - bucket.updated).seconds) * rate >= burst
+    /// The tokens short of a full burst a source may be and still be forgotten: two, or a
+    /// tenth of a small burst. Forgetting gives it back at most these, far less than the
+    /// burst any new source gets.
+    public var forgivenShortfall: Double { min(2, burst / 10) }
+
+    /// Whether `bucket` has refilled to within `forgivenShortfall` of a full burst by `now`:
+    /// it tells next to nothing more than none.
+    private func isAsGoodAsNew(_ bucket: Bucket, now: Timestamp) -> Bool {
+        bucket.tokens + max(0, (now - bucket.updated).seconds) * rate >= burst - forgivenShortfall
     }
+}
+
+extension RateLimiter {
+    /// Heap bytes the table of sources holds.
+    package var footprint: Int { Footprint.of(buckets) + Footprint.of(arrivals) }
 }

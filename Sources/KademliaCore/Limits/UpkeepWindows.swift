@@ -139,3 +139,10 @@ package struct UpkeepWindows<Item: Sendable>: Sendable {
             .sorted { ($0.waiting, $0.inFlight) > ($1.waiting, $1.inFlight) }
     }
 }
+
+extension UpkeepWindows {
+    /// Heap bytes the windows and their queues hold.
+    package var footprint: Int {
+        windows.values.reduce(Footprint.of(windows) + Footprint.of(blocked)) { $0 + Footprint.of($1.waiting) }
+    }
+}

@@ -47,3 +47,8 @@ package struct RecentFailures: Sendable {
     /// Failures remembered now.
     package var count: Int { failedAt.count }
 }
+
+extension RecentFailures {
+    /// Heap bytes the failures and their order hold.
+    package var footprint: Int { Footprint.of(failedAt) + Footprint.of(order) }
+}

@@ -308,3 +308,10 @@ public struct RoutingTable: Sendable {
         buckets.indices.filter { !buckets[$0].entries.isEmpty && now - buckets[$0].lastLookup >= interval }.map { firstStored + $0 }
     }
 }
+
+extension RoutingTable {
+    /// Heap bytes the table holds: its buckets, their entries and replacements, its hosts.
+    package var footprint: Int {
+        buckets.reduce(Footprint.of(buckets) + Footprint.of(hosts)) { $0 + Footprint.of($1.entries) + Footprint.of($1.replacements) }
+    }
+}

@@ -71,3 +71,8 @@ public struct RoundTripEstimator: Sendable {
         Double(sign: .plus, exponent: index / 4 + lowestOctave, significand: quarters[index % 4])
     }
 }
+
+extension RoundTripEstimator {
+    /// Heap bytes the histogram holds.
+    package var footprint: Int { Footprint.of(bins) }
+}

@@ -60,3 +60,8 @@ package struct DeadlineHeap<Item: Sendable>: Sendable {
         }
     }
 }
+
+extension DeadlineHeap {
+    /// Heap bytes the schedule holds.
+    package var footprint: Int { Footprint.of(heap) }
+}

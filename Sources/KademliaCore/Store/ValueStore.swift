@@ -317,3 +317,15 @@ public struct ValueStore: Sendable {
         replications.compact(limit: limit) { entries[$1]?.replicateAt == $0 }
     }
 }
+
+extension ValueStore {
+    /// Heap bytes the store holds: its table, each value's bytes, key and holders, its
+    /// schedules and its per-source usage.
+    package var footprint: Int {
+        let values = entries.values.reduce(0) { total, entry in
+            total + Footprint.of(entry.stored.value) + Footprint.of(entry.stored.key ?? []) + Footprint.of(entry.holders)
+        }
+        return Footprint.of(entries) + values + expiries.footprint + replications.footprint + Footprint.of(changedTargets)
+            + Footprint.of(watched) + Footprint.of(newVersions) + Footprint.of(usage.bySource) + Footprint.of(usage.caches)
+    }
+}

@@ -161,3 +161,8 @@ extension PendingRequests {
         return entries.sorted { $0.key < $1.key }.map(\.value.completion)
     }
 }
+
+extension PendingRequests {
+    /// Heap bytes the table holds, with about 64 for each entry's completion closure.
+    package var footprint: Int { Footprint.of(entries) + entries.count * 64 }
+}

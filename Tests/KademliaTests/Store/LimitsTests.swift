@@ -139,6 +139,20 @@ import Testing
         #expect(!{ limiter.allow(debtor, now: start + .seconds(5)) }(), "still in debt, though 500 others came since")
     }
 
+    @Test func whileTimeStandsStillSourcesThatSpentLittleAreForgottenAndOthersAreNot() {
+        var limiter = RateLimiter(rate: 10, burst: 20, capacity: 4096)
+        let spender = TrafficSource.host(address(0x0C00_0002), relaxLoopback: true)
+        for _ in 0..<3 { _ = limiter.allow(spender, now: start) }
+        // 500 hosts at the same instant, two queries each: each is within two tokens of full.
+        for index in 0..<500 {
+            let host = TrafficSource.host(address(UInt32(0x0B00_0000 + index)), relaxLoopback: true)
+            _ = limiter.allow(host, now: start)
+            _ = limiter.allow(host, now: start)
+            #expect(limiter.count <= 4, "sources two tokens short are as good as new: \(limiter.count) held")
+        }
+        #expect(limiter.tokens(of: spender, now: start) == 17, "three tokens spent is more than is forgiven")
+    }
+
     @Test func pacingSpacesQueriesToOneHostAndGivesUpPastTheLongestWait() {
         var pacer = RateLimiter(rate: 5, burst: 10, capacity: 16)
         let host = TrafficSource.host(address(0x0A00_0005), relaxLoopback: true)
