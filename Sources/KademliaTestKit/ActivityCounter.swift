@@ -5,6 +5,8 @@ import Kademlia
 /// thousands of nodes asks one counter, not each node, whether the network is quiet.
 public final class ActivityCounter: BackgroundActivity {
     private let running = Atomic<Int>(0)
+    /// Those waiting for the count to reach zero (`untilIdle`).
+    private let idleWaiters = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     public init() {}
 
@@ -13,8 +15,24 @@ public final class ActivityCounter: BackgroundActivity {
 
     /// A background task began.
     public func started() { running.add(1, ordering: .relaxed) }
-    /// A background task ended.
-    public func finished() { running.subtract(1, ordering: .releasing) }
+    /// A background task ended; the last one wakes those waiting for quiet.
+    public func finished() {
+        guard running.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return }
+        for waiter in idleWaiters.withLock({ waiters in defer { waiters = [] }; return waiters }) { waiter.resume() }
+    }
+
+    /// Returns once no background task is under way, without polling: a poll spinning on
+    /// one of the two cores took a share of the time the simulated work needed.
+    public func untilIdle() async {
+        await withCheckedContinuation { continuation in
+            let idle = idleWaiters.withLock { waiters in
+                guard !isIdle else { return true }
+                waiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
 
     /// Runs `work` as a task of its own, counted until it ends.
     public func track(_ work: @escaping @Sendable () async -> Void) {
@@ -31,7 +49,7 @@ extension MemoryNetwork {
     /// background tasks wait on need (a query to a vanished node waits for its timeout).
     public func settle(_ activity: ActivityCounter) async {
         guard !activity.isIdle else { return }
-        await run { while !activity.isIdle { await Task.yield() } }
+        await run { await activity.untilIdle() }
     }
 
     /// Lets `duration` of virtual time pass in steps of `step`: each step ticks every node
