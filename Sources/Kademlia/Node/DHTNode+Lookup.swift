@@ -40,16 +40,16 @@ extension DHTNode {
     private func runLookup(_ target: NodeID, for purpose: LookupDriver.Purpose, cause: QueryCause, traced: Bool,
                            stores: StoreRound?) async -> LookupOutcome {
         let now = clock.now()
-        let seeds = mutate { state in
+        let (seeds, spares) = mutate { state in
             state.routingTable.noteLookup(toward: target, now: now)
             let known = state.routingTable.closest(to: target, limit: configuration.k)
+            let spares = purpose == .write ? state.roundTrips.spares(k: configuration.k, limit: configuration.writeSpares) : 0
             // As libtorrent does: routers help only a lookup that starts with too few contacts.
-            return known.count < configuration.alpha ? known + state.routerContacts.values : known
+            return (known.count < configuration.alpha ? known + state.routerContacts.values : known, spares)
         }
         // A join asks twice as wide: every node near the newcomer then knows it, and those
         // holding keys it now belongs to hand them over.
         let width = purpose == .join ? 2 * configuration.k : configuration.k
-        let spares = purpose == .write ? configuration.writeSpares : 0
         let lookup = Lookup(target: target, k: width, alpha: configuration.alpha, spares: spares, seeds: seeds, excluding: id)
         return await LookupDriver(node: self, lookup: lookup, purpose: purpose, cause: cause, traced: traced, stores: stores).run()
     }

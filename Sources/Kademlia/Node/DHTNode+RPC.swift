@@ -107,7 +107,10 @@ extension DHTNode {
         case .failure(.timedOut):
             counters.timeouts.add(1, ordering: .relaxed)
             if let expectedID {
-                let repairs = mutate { $0.recordTimeout(of: expectedID, now: now, ourMethod: ourMethod) }
+                let repairs = mutate { state in
+                    state.roundTrips.recordUnanswered()
+                    return state.recordTimeout(of: expectedID, now: now, ourMethod: ourMethod)
+                }
                 if !repairs.isEmpty {
                     log(.debug, .maintenance, "\(expectedID.hex.prefix(8)) went bad: repairing \(repairs.count) values")
                     inBackground { node in await node.forEach(repairs, width: Self.replicationWidth) { await node.repair($0) } }

@@ -12,9 +12,10 @@ public struct NodeConfiguration: Sendable {
     public var stallTimeout: Duration = .milliseconds(500)
     /// The shortest stall timeout, however fast the network looks.
     public var minimumStallTimeout: Duration = .milliseconds(50)
-    /// Contacts past the K closest that a write's lookup asks in its final round, so that one
-    /// of the K turning out silent is replaced without waiting a stall timeout and a round
-    /// trip more (BENCHMARKS.md has what it buys across the modelled internet).
+    /// The most contacts past the K closest that a write's lookup asks in its final round, so
+    /// that one of the K turning out silent is replaced without waiting a stall timeout and a
+    /// round trip more. It asks as many as the share of its recent queries left unanswered
+    /// predicts silent, none where everyone answers (BENCHMARKS.md has what it buys).
     public var writeSpares = 3
     /// Whether a put or delete stores at each of the K closest as soon as its answer makes it
     /// one, while the lookup still waits on slower ones, instead of after the lookup.

@@ -24,10 +24,42 @@ public struct RoundTripEstimator: Sendable {
     /// The share of answers that come before a query counts as stalled.
     public static let stallQuantile = 0.8
 
+    /// Recent queries answered and left unanswered (timed out), halved together every 512.
+    private var answered = 0.0
+    private var unanswered = 0.0
+
     public init() {}
+
+    /// The share of recent queries that went unanswered, 0 until any has been sent.
+    public var unansweredShare: Double {
+        answered + unanswered > 0 ? unanswered / (answered + unanswered) : 0
+    }
+
+    /// Counts a query that timed out.
+    public mutating func recordUnanswered() {
+        unanswered += 1
+        decayOutcomes()
+    }
+
+    /// Spares a write's final round should ask past the K closest (at most `limit`): as many
+    /// as the unanswered share predicts silent among K + spares, none where all answer (a
+    /// spare is one more query, worth it only if it saves waiting on a silent one).
+    public func spares(k: Int, limit: Int) -> Int {
+        let share = min(unansweredShare, 0.5)
+        guard share >= 0.01 else { return 0 }
+        return min(limit, Int((Double(k) * share / (1 - share)).rounded(.up)))
+    }
+
+    private mutating func decayOutcomes() {
+        guard answered + unanswered >= Double(Self.memory) else { return }
+        answered /= 2
+        unanswered /= 2
+    }
 
     /// Folds in one measured round trip.
     public mutating func record(_ sample: Duration) {
+        answered += 1
+        decayOutcomes()
         bins[Self.bin(of: sample.seconds)] += 1
         total += 1
         guard total >= Self.memory else { return }
