@@ -132,11 +132,7 @@ extension DHTNode {
     /// one past the highest (0 if none; saturating, since a peer may report Int64.max and a
     /// write must not trap on it), and whether the newest is a live value, not a tombstone.
     func versionsSeen(_ outcome: LookupOutcome) -> (nextSeq: Int64, hadValue: Bool) {
-        versionsSeen(outcome.value, of: outcome.target)
-    }
-
-    /// The same, given the winning version others reported for `target` (nil if none).
-    func versionsSeen(_ remote: FoundValue?, of target: NodeID) -> (nextSeq: Int64, hadValue: Bool) {
+        let (remote, target) = (outcome.value, outcome.target)
         let local = read { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
         let newest = switch (remote, local) {
         case (let remote?, let local?): local.supersedes(remote) ? local : remote
@@ -150,7 +146,9 @@ extension DHTNode {
     /// The round a put or delete hands its lookup, to store at each of the K closest as it
     /// answers; nil when the configuration says to store after the lookup.
     private func storesAsAnswered(_ write: Write) -> StoreRound? {
-        configuration.storesAsAnswered ? StoreRound(node: self, write: write, cause: .user) : nil
+        guard configuration.storesAsAnswered else { return nil }
+        let held = read { $0.store.entry(for: write.target, now: clock.now()) }.map(FoundValue.init)
+        return StoreRound(node: self, write: write, cause: .user, held: held)
     }
 
     /// Sends `write` to the K closest that answered the lookup with a token, and stores it

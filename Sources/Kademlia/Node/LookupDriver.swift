@@ -59,6 +59,10 @@ final class LookupDriver: Sendable {
         /// in-memory network) leave their news in `lookup` for it to act on.
         var dispatching = false
         var finished = false
+        /// For a write storing as it goes: whether the K closest that had answered were all
+        /// sent their stores, and the newest version they were numbered after.
+        var storingBegun = false
+        var storesNumberedAfter: FoundValue?
     }
 
     private enum Work {
@@ -159,7 +163,7 @@ final class LookupDriver: Sendable {
             // A stalled contact gives up its place: one that answered may move into the K closest.
             let holders = state.withLock { state in
                 state.lookup.onStalled(contact.id)
-                return holdersToStore(state)
+                return holdersToStore(&state, answered: nil)
             }
             storeEarly(holders)
             pump()
@@ -189,25 +193,38 @@ final class LookupDriver: Sendable {
             case .failure:
                 state.lookup.onFailure(from: contact.id)
             }
-            return holdersToStore(state)
+            let answered: Contact? = if case .success = result { contact } else { nil }
+            return holdersToStore(&state, answered: answered)
         }
         storeEarly(holders)
         pump()
     }
 
-    /// The K closest that answered with a token so far, and the newest version any answer
-    /// held; nil when this lookup stores nothing as it goes.
+    /// The holders to send stores now, and the newest version any answer held; nil when
+    /// this lookup stores nothing as it goes, or nothing is new. All of the K closest that
+    /// answered with a token when the final round begins (or a newer version shows, or a
+    /// stall lets others in), and from then on each one that answers among them: a reply
+    /// costs one check of the K, not a pass over all of them.
     private typealias EarlyHolders = (holders: [(Contact, [UInt8])], newest: FoundValue?)
 
-    private func holdersToStore(_ state: State) -> EarlyHolders? {
+    private func holdersToStore(_ state: inout State, answered: Contact?) -> EarlyHolders? {
         guard stores != nil, !state.finished else { return nil }
+        let newest = state.outcome.value
+        if state.storingBegun, answered != nil, newest == state.storesNumberedAfter {
+            guard let answered, let token = state.outcome.tokens[answered.id],
+                  state.lookup.isAnsweredNearest(answered.id) else { return nil }
+            return ([(answered, token)], newest)
+        }
         let holders = state.lookup.answeredNearest.compactMap { holder in state.outcome.tokens[holder.id].map { (holder, $0) } }
-        return holders.isEmpty ? nil : (holders, state.outcome.value)
+        guard !holders.isEmpty else { return nil }
+        state.storingBegun = true
+        state.storesNumberedAfter = newest
+        return (holders, newest)
     }
 
     private func storeEarly(_ early: EarlyHolders?) {
         guard let stores, let early else { return }
-        let seq = node.versionsSeen(early.newest, of: target).nextSeq
+        let seq = stores.seq(after: early.newest)
         for (holder, token) in early.holders { stores.send(seq, to: holder, token: token) }
     }
 

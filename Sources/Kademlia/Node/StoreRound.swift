@@ -48,13 +48,26 @@ final class StoreRound: Sendable {
     /// What every store carries but its seq and token.
     private let write: Write
     private let cause: QueryCause
+    /// The version this node held when the write began, which the seq must pass too.
+    private let held: FoundValue?
     private let state = Mutex(State())
 
     /// A round for `write`, whose own seq is ignored: each `send` names the seq to write.
-    init(node: DHTNode, write: Write, cause: QueryCause) {
+    /// `held` is this node's own version of the key, if any.
+    init(node: DHTNode, write: Write, cause: QueryCause, held: FoundValue? = nil) {
         self.node = node
         self.write = write
         self.cause = cause
+        self.held = held
+    }
+
+    /// The seq to write after `newest`, the newest version others have reported: one past
+    /// the highest of it and this node's own (0 if none; saturating), as a put numbers its
+    /// write. If this node's version changes meanwhile, the put's final seq differs and the
+    /// holders are sent that one.
+    func seq(after newest: FoundValue?) -> Int64 {
+        guard let highest = [newest?.seq, held?.seq].compactMap({ $0 }).max() else { return 0 }
+        return highest == .max ? .max : highest + 1
     }
 
     /// Stores the write, numbered `seq`, at `holder` under `token`, unless that holder was

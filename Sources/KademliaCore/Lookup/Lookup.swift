@@ -124,6 +124,18 @@ public struct Lookup: Sendable {
         return nearest
     }
 
+    /// Whether `id` is among `answeredNearest`, without building it.
+    public func isAnsweredNearest(_ id: NodeID) -> Bool {
+        var considered = 0
+        for candidate in candidates where candidate.holdsPlace {
+            if considered == 0 && candidate.progress != .responded { return false }
+            if candidate.contact.id == id { return candidate.progress == .responded }
+            considered += 1
+            if considered == k { break }
+        }
+        return false
+    }
+
     /// Whether the K closest candidates that have not failed or stalled have all answered.
     public var isFinished: Bool {
         var considered = 0
