@@ -132,14 +132,13 @@ extension DHTNode {
     /// one past the highest (0 if none; saturating, since a peer may report Int64.max and a
     /// write must not trap on it), and whether the newest is a live value, not a tombstone.
     func versionsSeen(_ outcome: LookupOutcome) -> (nextSeq: Int64, hadValue: Bool) {
-        let (remote, target) = (outcome.value, outcome.target)
-        let local = read { $0.store.entry(for: target, now: clock.now()) }.map(FoundValue.init)
-        let newest = switch (remote, local) {
+        let local = read { $0.store.entry(for: outcome.target, now: clock.now()) }.map(FoundValue.init)
+        let newest = switch (outcome.value, local) {
         case (let remote?, let local?): local.supersedes(remote) ? local : remote
         case (let remote, nil): remote
         case (nil, let local): local
         }
-        let highest = [remote?.seq, local?.seq].compactMap { $0 }.max()
+        let highest = [outcome.value?.seq, local?.seq].compactMap { $0 }.max()
         return (highest.map { $0 == .max ? .max : $0 + 1 } ?? 0, newest.map { !$0.isDeleted } ?? false)
     }
 
