@@ -61,7 +61,7 @@ extension DHTNode {
         let now = clock.now()
         return read { state in
             guard !state.recentFailures.isEmpty else { return plausible }
-            return plausible.filter { !state.recentFailures.contains($0.id, within: configuration.questionableAfter, now: now) }
+            return plausible.filter { !state.recentFailures.contains($0.id, now: now) }
         }
     }
 }

@@ -5,14 +5,14 @@
 package struct RecentFailures: Sendable {
     /// How many contacts it remembers.
     package let capacity: Int
-    /// How long a failure is worth remembering: no one asks about older ones, so they are
-    /// let go (a node in heavy churn would otherwise keep all `capacity`, some 30 KiB).
-    package let lifetime: Duration?
+    /// How long a failure counts: lookups skip the contact that long, and then it is let go
+    /// (a node in heavy churn would otherwise keep all `capacity`, some 30 KiB).
+    package let lifetime: Duration
     private var failedAt: [NodeID: Timestamp] = [:]
     private var order: [NodeID] = []
 
-    /// Remembers up to `capacity` failures, each for `lifetime` (nil: until evicted).
-    package init(capacity: Int = 512, lifetime: Duration? = nil) {
+    /// Remembers up to `capacity` failures, each for `lifetime`.
+    package init(capacity: Int = 512, lifetime: Duration) {
         self.capacity = capacity
         self.lifetime = lifetime
     }
@@ -21,10 +21,8 @@ package struct RecentFailures: Sendable {
     package mutating func record(_ id: NodeID, now: Timestamp) {
         if failedAt.updateValue(now, forKey: id) == nil { order.append(id) }
         var spent = max(order.count - capacity, 0)
-        if let lifetime {
-            // Renewed failures keep their place, so this stops early at worst, never wrongly.
-            while spent < order.count, let when = failedAt[order[spent]], now - when >= lifetime { spent += 1 }
-        }
+        // Renewed failures keep their place, so this stops early at worst, never wrongly.
+        while spent < order.count, let when = failedAt[order[spent]], now - when >= lifetime { spent += 1 }
         guard spent > 0 else { return }
         for id in order[..<spent] { failedAt[id] = nil }
         order.removeFirst(spent)
@@ -36,10 +34,10 @@ package struct RecentFailures: Sendable {
         order.removeAll { $0 == id }
     }
 
-    /// Whether `id` turned bad within `window` of `now`.
-    package func contains(_ id: NodeID, within window: Duration, now: Timestamp) -> Bool {
+    /// Whether `id` turned bad less than `lifetime` before `now`.
+    package func contains(_ id: NodeID, now: Timestamp) -> Bool {
         guard let when = failedAt[id] else { return false }
-        return now - when < window
+        return now - when < lifetime
     }
 
     package var isEmpty: Bool { failedAt.isEmpty }

@@ -85,20 +85,20 @@ private func gaps(_ instants: [Timestamp]) -> [Int64] {
     }
 
     @Test func recentFailuresRemembersWithinTheWindow() {
-        var failures = RecentFailures(capacity: 4)
+        var failures = RecentFailures(capacity: 4, lifetime: .seconds(60))
         let id = NodeID(key: "bad")
         #expect(failures.isEmpty)
-        #expect(!failures.contains(id, within: .seconds(60), now: t0))
+        #expect(!failures.contains(id, now: t0))
         failures.record(id, now: t0)
         #expect(!failures.isEmpty)
-        #expect(failures.contains(id, within: .seconds(60), now: t0))
-        #expect(failures.contains(id, within: .seconds(60), now: t0 + .seconds(60) - .nanoseconds(1)))
-        #expect(!failures.contains(id, within: .seconds(60), now: t0 + .seconds(60)), "the window is half-open")
+        #expect(failures.contains(id, now: t0))
+        #expect(failures.contains(id, now: t0 + .seconds(60) - .nanoseconds(1)))
+        #expect(!failures.contains(id, now: t0 + .seconds(60)), "the window is half-open")
         // A second failure renews the time.
         failures.record(id, now: t0 + .seconds(50))
-        #expect(failures.contains(id, within: .seconds(60), now: t0 + .seconds(100)))
+        #expect(failures.contains(id, now: t0 + .seconds(100)))
         failures.forget(id)
-        #expect(!failures.contains(id, within: .seconds(60), now: t0 + .seconds(51)))
+        #expect(!failures.contains(id, now: t0 + .seconds(51)))
         #expect(failures.isEmpty)
         failures.forget(id)
         failures.forget(NodeID(key: "never seen"))
@@ -115,13 +115,13 @@ private func gaps(_ instants: [Timestamp]) -> [Int64] {
             failures.record(last, now: t0 + .seconds(Int64(second)))
             #expect(failures.count <= 61, "second \(second): \(failures.count)")
         }
-        #expect(failures.contains(last, within: .seconds(60), now: t0 + .seconds(3600)))
+        #expect(failures.contains(last, now: t0 + .seconds(3600)))
     }
 
     @Test func recentFailuresEvictsTheOldestAtCapacity() {
         var generator = SeededGenerator(seed: 0xFA11)
         let capacity = 16
-        var failures = RecentFailures(capacity: capacity)
+        var failures = RecentFailures(capacity: capacity, lifetime: .seconds(100_000))
         var model: [NodeID] = []  // oldest first, as recorded
         let pool = (0..<40).map { _ in NodeID.random(using: &generator) }
         for step in 0..<3000 {
@@ -136,7 +136,7 @@ private func gaps(_ instants: [Timestamp]) -> [Int64] {
                 if model.count > capacity { model.removeFirst() }
             }
             let now = t0 + .seconds(Int64(step))
-            let held = pool.filter { failures.contains($0, within: .seconds(100_000), now: now) }
+            let held = pool.filter { failures.contains($0, now: now) }
             #expect(Set(held) == Set(model), "step \(step)")
             #expect(held.count <= capacity)
             #expect(failures.isEmpty == model.isEmpty)
