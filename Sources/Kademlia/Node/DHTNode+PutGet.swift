@@ -138,8 +138,14 @@ extension DHTNode {
         case (let remote, nil): remote
         case (nil, let local): local
         }
-        let highest = [outcome.value?.seq, local?.seq].compactMap { $0 }.max()
-        return (highest.map { $0 == .max ? .max : $0 + 1 } ?? 0, newest.map { !$0.isDeleted } ?? false)
+        return (Self.seq(after: outcome.value, local), newest.map { !$0.isDeleted } ?? false)
+    }
+
+    /// The seq a write takes after the versions seen: one past the highest (0 if none;
+    /// saturating, since a peer may report Int64.max and a write must not trap on it).
+    static func seq(after remote: FoundValue?, _ local: FoundValue?) -> Int64 {
+        guard let highest = [remote?.seq, local?.seq].compactMap({ $0 }).max() else { return 0 }
+        return highest == .max ? .max : highest + 1
     }
 
     /// The round a put or delete hands its lookup, to store at each of the K closest as it

@@ -61,13 +61,11 @@ final class StoreRound: Sendable {
         self.held = held
     }
 
-    /// The seq to write after `newest`, the newest version others have reported: one past
-    /// the highest of it and this node's own (0 if none; saturating), as a put numbers its
-    /// write. If this node's version changes meanwhile, the put's final seq differs and the
-    /// holders are sent that one.
+    /// The seq to write after `newest`, the newest version others have reported, and this
+    /// node's own, as a put numbers its write. If this node's version changes meanwhile, the
+    /// put's final seq differs and the holders are sent that one.
     func seq(after newest: FoundValue?) -> Int64 {
-        guard let highest = [newest?.seq, held?.seq].compactMap({ $0 }).max() else { return 0 }
-        return highest == .max ? .max : highest + 1
+        DHTNode.seq(after: newest, held)
     }
 
     /// Stores the write, numbered `seq`, at `holder` under `token`, unless that holder was

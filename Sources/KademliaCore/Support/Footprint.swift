@@ -32,7 +32,7 @@ package enum Footprint {
 
 /// What one node's state holds, in bytes, by structure: the estimate `dht-bench` prints
 /// beside the resident memory it measures, so growth shows where it comes from.
-public struct MemoryTally: Sendable, Equatable {
+public struct MemoryTally: Sendable {
     /// Bytes by structure, in a stable order.
     public var parts: [(name: String, bytes: Int)] = []
 
@@ -50,9 +50,5 @@ public struct MemoryTally: Sendable, Equatable {
     /// Adds every part of `other`.
     public mutating func add(_ other: MemoryTally) {
         for part in other.parts { add(part.name, part.bytes) }
-    }
-
-    public static func == (lhs: MemoryTally, rhs: MemoryTally) -> Bool {
-        lhs.parts.map(\.name) == rhs.parts.map(\.name) && lhs.parts.map(\.bytes) == rhs.parts.map(\.bytes)
     }
 }

@@ -13,6 +13,17 @@ import Testing
         return (Lookup(target: target, k: 2, alpha: 2, spares: spares, seeds: contacts), contacts)
     }
 
+    /// The same lookup once the closest has answered and the spare has gone out, the second
+    /// closest still out.
+    private func lookupAskingItsSpare(seed: UInt64) -> (Lookup, [Contact]) {
+        var (lookup, contacts) = lookup(seed: seed)
+        _ = lookup.next()
+        _ = lookup.next()
+        lookup.onResponse(from: contacts[0].id, closer: [])
+        #expect(lookup.next() == .query(contacts[2]))
+        return (lookup, contacts)
+    }
+
     @Test func aSpareIsAskedOnlyInTheFinalRoundAndOnlyWhileOneOfTheKIsOut() {
         var (lookup, contacts) = lookup(seed: 31)
         #expect(lookup.next() == .query(contacts[0]))
@@ -28,11 +39,7 @@ import Testing
     }
 
     @Test func aSpareThatAnsweredTakesTheStalledOnesPlaceAtOnce() {
-        var (lookup, contacts) = lookup(seed: 32)
-        _ = lookup.next()
-        _ = lookup.next()
-        lookup.onResponse(from: contacts[0].id, closer: [])
-        #expect(lookup.next() == .query(contacts[2]))
+        var (lookup, contacts) = lookupAskingItsSpare(seed: 32)
         lookup.onResponse(from: contacts[2].id, closer: [])
         #expect(lookup.next() == .wait, "the second closest is still out")
         lookup.onStalled(contacts[1].id)
@@ -65,14 +72,11 @@ import Testing
     }
 
     @Test func aStalledContactLeavesTheAnsweredNearestAndALaterAnswerBringsItBack() {
-        var (lookup, contacts) = lookup(seed: 35)
-        _ = lookup.next()
-        _ = lookup.next()
-        lookup.onResponse(from: contacts[0].id, closer: [])
-        #expect(lookup.next() == .query(contacts[2]))
+        var (lookup, contacts) = lookupAskingItsSpare(seed: 35)
         lookup.onStalled(contacts[1].id)
         lookup.onResponse(from: contacts[2].id, closer: [])
         #expect(lookup.answeredNearest == [contacts[0], contacts[2]], "the spare stands in for the stalled one")
+        #expect(lookup.isAnsweredNearest(contacts[2].id) && !lookup.isAnsweredNearest(contacts[1].id))
         lookup.onResponse(from: contacts[1].id, closer: [])
         #expect(lookup.answeredNearest == [contacts[0], contacts[1]], "its late answer gives it its place back")
     }
