@@ -16,7 +16,7 @@ func runChurn(_ options: BenchOptions) async {
     if let maxStoredValues = options.maxStoredValues { scenario.configuration.limits.maxStoredValues = maxStoredValues }
     let clock = ContinuousClock()
     let start = clock.now
-    let rssBefore = SystemProbe.residentKiB()
+    let rssBefore = SystemProbe.anonymousKiB()
     emit("churn: \(options.nodes) nodes, \(options.keys) keys, median session \(options.medianSessionMinutes) min, "
           + "\(Int(scenario.gracefulShare * 100))% of departures graceful, the rest crashes, seed \(options.seed)")
     emit("")
@@ -26,7 +26,7 @@ func runChurn(_ options: BenchOptions) async {
     var simulation = ChurnSimulation(scenario)
     var peakRSS = 0
     let hours = await simulation.run { hour in
-        peakRSS = max(peakRSS, SystemProbe.residentKiB())
+        peakRSS = max(peakRSS, SystemProbe.anonymousKiB())
         emit("| \(hour.hour) | \(hour.liveNodes) | \(hour.departures) | \(hour.readable)/\(hour.keys) | \(hour.medianReplicas) | "
               + "\(hour.minimumReplicas) | \(format(hour.dataRPCsPerKey)) | \(format(hour.dataStoresPerKey)) | \(format(hour.routingRPCsPerNode)) | "
               + "\(format(hour.dataRPCsPerKey * Double(hour.keys) / Double(max(hour.liveNodes, 1)))) | \(hour.busyAnswers) | \(hour.queriesDroppedSilently) | \(hour.storesRefused) |")

@@ -16,12 +16,12 @@ func runWAN(_ options: BenchOptions) async -> Report {
     report.add("nodes", options.nodes)
 
     let wall = ContinuousClock()
-    let rssBefore = SystemProbe.residentKiB()
+    let rssBefore = SystemProbe.anonymousKiB()
     let buildStart = (wall.now, cluster.network.clock.now())
     let nodes = await cluster.grow([], by: options.nodes, NodeConfiguration(), random: &random)
     report.add("build_wall_s", (wall.now - buildStart.0).seconds)
     report.add("build_virtual_s", (cluster.network.clock.now() - buildStart.1).seconds)
-    let rssPerNode = Double(SystemProbe.residentKiB() - rssBefore) / Double(options.nodes)
+    let rssPerNode = Double(SystemProbe.anonymousKiB() - rssBefore) / Double(options.nodes)
     report.add("rss_per_node_kib", rssPerNode)
     report.add("memory_by_structure", MemoryBreakdown(of: nodes, residentKiBPerNode: rssPerNode).report)
     cluster.log.reports.withLock { $0.removeAll() }

@@ -8,12 +8,14 @@ import Glibc
 func runBenchmark(_ options: BenchOptions) async throws -> Report {
     var random = SeededGenerator(seed: options.seed)
     let clock = ContinuousClock()
-    let rssBefore = SystemProbe.residentKiB()
+    let rssBefore = SystemProbe.anonymousKiB()
+    let codeBefore = SystemProbe.fileBackedKiB()
     let kernelDropsBefore = SystemProbe.udpReceiveBufferErrors()
     let buildStart = clock.now
     let cluster = try await BenchCluster.build(options, random: &random)
     let buildSeconds = (clock.now - buildStart).seconds
-    let rssPerNode = Double(SystemProbe.residentKiB() - rssBefore) / Double(options.nodes)
+    let rssPerNode = Double(SystemProbe.anonymousKiB() - rssBefore) / Double(options.nodes)
+    let codePagedIn = SystemProbe.fileBackedKiB() - codeBefore
     _ = cluster.drainLookups()
 
     var report = Report()
@@ -22,6 +24,7 @@ func runBenchmark(_ options: BenchOptions) async throws -> Report {
     if options.transport == .udp { report.add("pollers", options.pollers) }
     report.add("build_s", buildSeconds)
     report.add("rss_per_node_kib", rssPerNode)
+    report.add("code_paged_in_kib", codePagedIn)
     report.add("memory_by_structure", MemoryBreakdown(of: cluster.nodes, residentKiBPerNode: rssPerNode).report)
 
     var workload = Workload(cluster: cluster, random: SeededGenerator(seed: random.next()))

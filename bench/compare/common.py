@@ -40,10 +40,11 @@ def value_for(key):
 
 
 def resident_kib():
-    """This process's resident set size in KiB (VmRSS)."""
+    """This process's resident anonymous memory in KiB (RssAnon): heap and stacks, without
+    the code and shared libraries paged in once per process, as dht-bench counts it."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith("RssAnon:"):
                 return int(line.split()[1])
     return 0
 
