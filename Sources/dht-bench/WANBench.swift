@@ -21,10 +21,11 @@ func runWAN(_ options: BenchOptions) async -> Report {
     let nodes = await cluster.grow([], by: options.nodes, NodeConfiguration(), random: &random)
     report.add("build_wall_s", (wall.now - buildStart.0).seconds)
     report.add("build_virtual_s", (cluster.network.clock.now() - buildStart.1).seconds)
+    // The build's lookup reports go before memory is read: no node holds them.
+    cluster.log.reports.withLock { $0 = [] }
     let rssPerNode = Double(SystemProbe.anonymousKiB() - rssBefore) / Double(options.nodes)
     report.add("rss_per_node_kib", rssPerNode)
     report.add("memory_by_structure", MemoryBreakdown(of: nodes, residentKiBPerNode: rssPerNode).report)
-    cluster.log.reports.withLock { $0.removeAll() }
 
     let workload = WANWorkload(cluster: cluster)
     // The reference: the same network with no loss and nobody silent.
