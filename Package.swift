@@ -17,11 +17,15 @@ let package = Package(
         .target(name: "Kademlia", dependencies: ["KademliaCore", "CLinux"]),
         // What tests, benchmarks and the fuzzer run the node on: the in-memory network, the
         // manual clock, the churn simulation and the reference decoder. Not shipped.
-        .target(name: "KademliaTestKit", dependencies: ["Kademlia"]),
-        .executableTarget(name: "dht", dependencies: ["Kademlia"]),
-        .executableTarget(name: "dht-bench", dependencies: ["Kademlia", "KademliaTestKit"]),
+        // Each names the core as well as the shell that re-exports it: without that, an
+        // incremental build that changed a core type's layout (a field added to
+        // `NodeConfiguration`) left them compiled against the old one, and they crashed
+        // copying it (seen three times as "heap corruption"; clean builds never did).
+        .target(name: "KademliaTestKit", dependencies: ["Kademlia", "KademliaCore"]),
+        .executableTarget(name: "dht", dependencies: ["Kademlia", "KademliaCore"]),
+        .executableTarget(name: "dht-bench", dependencies: ["Kademlia", "KademliaCore", "KademliaTestKit"]),
         // The README's library example; the tests build and run it.
-        .executableTarget(name: "dht-example", dependencies: ["Kademlia"], path: "Examples/QuickStart"),
+        .executableTarget(name: "dht-example", dependencies: ["Kademlia", "KademliaCore"], path: "Examples/QuickStart"),
         .testTarget(name: "KademliaTests", dependencies: ["Kademlia", "KademliaCore", "KademliaTestKit"]),
         .testTarget(name: "dhtTests", dependencies: ["dht", "dht-bench", "dht-example", "Kademlia", "KademliaTestKit"]),
     ]
