@@ -42,6 +42,8 @@ public struct RoutingTable: Sendable {
     public let bucketSize: Int
     /// Failures after which a contact is dropped even with no replacement waiting.
     public let failureLimit: Int
+    /// Contacts each full bucket keeps waiting for a place.
+    public let replacementCapacity: Int
     /// Buckets `firstStored` through 159. The ones below hold nobody and no lookup has gone
     /// into them, so they are not stored: all but the last ~log2(N/K) of the 160 would be
     /// empty, and storing them cost every node 4 KiB.
@@ -60,12 +62,13 @@ public struct RoutingTable: Sendable {
     /// huge networks, so `closest`, which runs for every query answered, starts here.
     private var lowestOccupied = NodeID.bitCount
 
-    public init(localID: NodeID, bucketSize: Int = 8, failureLimit: Int = 2, diversity: RoutingDiversity = .unlimited,
-                now: Timestamp) {
+    public init(localID: NodeID, bucketSize: Int = 8, failureLimit: Int = 2, replacementCapacity: Int = 3,
+                diversity: RoutingDiversity = .unlimited, now: Timestamp) {
         self.localID = localID
         self.diversity = diversity
         self.bucketSize = bucketSize
         self.failureLimit = failureLimit
+        self.replacementCapacity = replacementCapacity
         createdAt = now
     }
 
@@ -104,7 +107,7 @@ public struct RoutingTable: Sendable {
             lowestOccupied = min(lowestOccupied, index)
             return .added
         }
-        buckets[position].cacheReplacement(contact, now: now, capacity: bucketSize)
+        buckets[position].cacheReplacement(contact, now: now, capacity: replacementCapacity)
         return .full(oldest: buckets[position].entries[0])
     }
 
@@ -121,7 +124,7 @@ public struct RoutingTable: Sendable {
               buckets[position].index(of: contact.id) == nil, hasRoom(for: contact.address, in: index) else { return false }
         let before = buckets[position].entries
         buckets[position].trade(slowest, for: contact, roundTrip: roundTrip, now: now, speaksOurMethods: speaksOurMethods,
-                                capacity: bucketSize)
+                                capacity: replacementCapacity)
         noteChange(in: index, from: before)
         return true
     }

@@ -70,6 +70,7 @@ package struct NodeState: Sendable {
         recentFailures = RecentFailures(lifetime: configuration.questionableAfter)
         let limits = configuration.limits
         routingTable = RoutingTable(localID: localID, bucketSize: configuration.k, failureLimit: configuration.failureLimit,
+                                    replacementCapacity: configuration.replacementsPerBucket,
                                     diversity: RoutingDiversity(perHost: limits.contactsPerHost,
                                                                 perNetworkPerBucket: limits.contactsPerNetworkPerBucket,
                                                                 relaxLoopback: limits.relaxLoopback), now: now)
