@@ -23,7 +23,7 @@ public final class DHTNode: Sendable {
     /// When the node was made, for its uptime.
     let startedAt: Timestamp
     /// The state's lock: opened only by `read` and `mutate` (`DHTNode+State.swift`).
-    let stateLock: StateCell
+    let stateLock: Mutex<NodeState>
     let counters = NodeCounters()
     /// Bounds the lookups under way (`NodeLimits.maxLookupsInFlight`).
     let lookupGate: LookupGate
@@ -48,7 +48,7 @@ public final class DHTNode: Sendable {
         lookupGate = LookupGate(limit: configuration.limits.maxLookupsInFlight)
         var initial = NodeState(localID: id, configuration: configuration, random: random, now: clock.now())
         if let storage, let snapshot { Self.restoring(&initial, from: storage, snapshot: snapshot, clock: clock) }
-        stateLock = StateCell(initial)
+        stateLock = Mutex(initial)
         if let storage {
             commitJournal()
             log(storage.recovery.damage == nil ? .info : .warning, .data, "\(storage.directory): \(storage.recovery)")

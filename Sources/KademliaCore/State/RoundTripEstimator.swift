@@ -9,9 +9,7 @@
 /// fade: all bins halve once they hold `memory` samples.
 public struct RoundTripEstimator: Sendable {
     /// Four bins per octave from 2^-12 s (about 0.24 ms) to 2 s; the first also holds
-    /// anything faster, the last anything slower. An array: with an `InlineArray<52, UInt16>`
-    /// here, plain -O builds corrupted the heap, which turned out to be the size of `NodeState`
-    /// inline in a `Mutex`, not the inline array (see `StateCell`).
+    /// anything faster, the last anything slower.
     private var bins = [UInt16](repeating: 0, count: 52)
     private var total = 0
     private static let lowestOctave = -12
