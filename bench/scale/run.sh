@@ -11,6 +11,6 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
 for n in "${sizes[@]}"; do
     echo "running N=$n ..." >&2
-    "$bench" --transport memory --nodes "$n" --puts 1000 --gets 1000 --no-concurrent --seed 1 > "$out/scale-$n.json"
+    "$bench" --transport memory --nodes "$n" --puts 1000 --gets 1000 --no-concurrent --seed 1 --join-batch 64 > "$out/scale-$n.json"
 done
 python3 bench/scale/table.py $(for n in "${sizes[@]}"; do echo "$out/scale-$n.json"; done)

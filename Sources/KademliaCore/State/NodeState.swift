@@ -158,8 +158,17 @@ package struct NodeState: Sendable {
         return Observation(handOff: handOffTargets(for: contact, now: now))
     }
 
-    /// How many holders of a key hand it to each newcomer (see HandOffRule).
+    /// How many holders of a key may hand it to each newcomer, or repair its lost copy: the
+    /// nearest, and the next when the nearest is not known live (see HandOffRule).
     package static let handOffHolders = 2
+
+    /// Whether `id` answered or wrote lately enough (a third of `questionableAfter`, when
+    /// a node with values pings its neighbours) and has not failed since: a holder so heard
+    /// from does its own hand-offs and repairs, and the next nearest leaves them to it.
+    package func isKnownLive(_ id: NodeID, now: Timestamp) -> Bool {
+        guard let entry = routingTable.entry(for: id) else { return false }
+        return entry.failures == 0 && now - entry.lastSeen < configuration.questionableAfter / 3
+    }
 
     /// Held values (and tombstones) that `newcomer` should now hold from us.
     package func handOffTargets(for newcomer: Contact, now: Timestamp) -> [NodeID] {
@@ -167,7 +176,8 @@ package struct NodeState: Sendable {
         return store.all(now: now).compactMap { held in
             let known = routingTable.closest(to: held.target, limit: configuration.k + 1).filter { $0.id != newcomer.id }
             return HandOffRule.shouldHandOff(held.target, to: newcomer.id, localID: localID, known: known.map(\.id),
-                                             k: configuration.k, holders: Self.handOffHolders) ? held.target : nil
+                                             k: configuration.k, holders: Self.handOffHolders,
+                                             isLive: { isKnownLive($0, now: now) }) ? held.target : nil
         }
     }
 
@@ -184,9 +194,9 @@ extension NodeState {
     /// (or one, when a replacement waits), and any contact that timed out outside the table
     /// is skipped by lookups for a while.
     /// Returns the held values to repair: those the bad contact was among the K closest of,
-    /// where this node is now one of the two nearest holders it knows (as with hand-off, so a
-    /// nearest that died unnoticed does not stop it), so a replica is missing and it is this
-    /// node's to replace.
+    /// where this node is now the nearest holder it knows, or the next with the nearest not
+    /// known live (as with hand-off, so a nearest that died unnoticed does not stop it), so
+    /// a replica is missing and it is this node's to replace.
     /// Silence to `ourMethod` (find_value, store) counts only against a contact that said it
     /// is one of ours: Mainline nodes of other kinds may ignore methods they do not know.
     package mutating func recordTimeout(of id: NodeID, now: Timestamp, ourMethod: Bool = false) -> [NodeID] {
@@ -203,8 +213,11 @@ extension NodeState {
             let known = routingTable.closest(to: held.target, limit: k).map(\.id)
             let gone = id.distance(to: held.target)
             let wasAmongClosest = known.count < k || known.contains { $0.distance(to: held.target) > gone }
-            let nearest = HandOffRule.isAmongClosest(held.target, localID: localID, known: known, k: Self.handOffHolders)
-            return wasAmongClosest && nearest ? held.target : nil
+            guard wasAmongClosest else { return nil }
+            let own = localID.distance(to: held.target)
+            let nearer = known.filter { $0.distance(to: held.target) < own }
+            return HandOffRule.isOnDuty(nearer: nearer, holders: Self.handOffHolders,
+                                        isLive: { isKnownLive($0, now: now) }) ? held.target : nil
         }
     }
 
