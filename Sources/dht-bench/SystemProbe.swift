@@ -38,7 +38,9 @@ enum SystemProbe {
 
     private static func field(_ name: String, in text: String) -> Int? {
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return nil }
-        return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        // "RssAnon:\t   1234 kB": a tab, then spaces that pad the number to 8 digits and so
+        // vanish from 10 GB up; splitting on spaces alone read a 9-digit one as nothing.
+        return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
     }
 
     private static func read(_ path: String) -> String {
