@@ -158,13 +158,13 @@ package struct NodeState: Sendable {
         return Observation(handOff: handOffTargets(for: contact, now: now))
     }
 
-    /// How many holders of a key may hand it to each newcomer, or repair its lost copy: the
-    /// nearest, and the next when the nearest is not known live (see HandOffRule).
+    /// How many holders of a key hand it to each newcomer (see HandOffRule), and may repair
+    /// its lost copy: for a repair, the next only when the nearest is not known live.
     package static let handOffHolders = 2
 
     /// Whether `id` answered or wrote lately enough (a third of `questionableAfter`, when
     /// a node with values pings its neighbours) and has not failed since: a holder so heard
-    /// from does its own hand-offs and repairs, and the next nearest leaves them to it.
+    /// from does its own repairs, and the next nearest leaves them to it.
     package func isKnownLive(_ id: NodeID, now: Timestamp) -> Bool {
         guard let entry = routingTable.entry(for: id) else { return false }
         return entry.failures == 0 && now - entry.lastSeen < configuration.questionableAfter / 3
@@ -176,8 +176,7 @@ package struct NodeState: Sendable {
         return store.all(now: now).compactMap { held in
             let known = routingTable.closest(to: held.target, limit: configuration.k + 1).filter { $0.id != newcomer.id }
             return HandOffRule.shouldHandOff(held.target, to: newcomer.id, localID: localID, known: known.map(\.id),
-                                             k: configuration.k, holders: Self.handOffHolders,
-                                             isLive: { isKnownLive($0, now: now) }) ? held.target : nil
+                                             k: configuration.k, holders: Self.handOffHolders) ? held.target : nil
         }
     }
 
