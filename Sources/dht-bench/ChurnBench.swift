@@ -24,9 +24,9 @@ func runChurn(_ options: BenchOptions) async {
           + "| routing RPCs per node-hour | data RPCs per node-hour | busy answers | dropped by limits | stores refused |")
     emit("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     var simulation = ChurnSimulation(scenario)
-    var peakRSS = 0
+    var peakResident = 0
     let hours = await simulation.run { hour in
-        peakRSS = max(peakRSS, SystemProbe.anonymousKiB())
+        peakResident = max(peakResident, SystemProbe.anonymousKiB())
         emit("| \(hour.hour) | \(hour.liveNodes) | \(hour.departures) | \(hour.readable)/\(hour.keys) | \(hour.medianReplicas) | "
               + "\(hour.minimumReplicas) | \(format(hour.dataRPCsPerKey)) | \(format(hour.dataStoresPerKey)) | \(format(hour.routingRPCsPerNode)) | "
               + "\(format(hour.dataRPCsPerKey * Double(hour.keys) / Double(max(hour.liveNodes, 1)))) | \(hour.busyAnswers) | \(hour.queriesDroppedSilently) | \(hour.storesRefused) |")
@@ -35,7 +35,7 @@ func runChurn(_ options: BenchOptions) async {
     emit("")
     emit("mean data RPCs per key-hour: \(format(data)); every key readable every hour: \(hours.allSatisfy { $0.readable == $0.keys }); "
           + "queries dropped by limits: \(hours.map(\.queriesDroppedSilently).reduce(0, +))")
-    let rssPerNode = Double(peakRSS - rssBefore) / Double(options.nodes)
+    let rssPerNode = Double(peakResident - rssBefore) / Double(options.nodes)
     emit("memory per node: \(format(rssPerNode)) KiB; wall time \(format((clock.now - start).seconds)) s")
     emit(MemoryBreakdown(of: simulation.liveNodes, residentKiBPerNode: rssPerNode).line)
 }

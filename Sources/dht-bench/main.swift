@@ -14,8 +14,8 @@ func runBenchmark(_ options: BenchOptions) async throws -> Report {
     let buildStart = clock.now
     let cluster = try await BenchCluster.build(options, random: &random)
     let buildSeconds = (clock.now - buildStart).seconds
-    // The build's lookup reports go before memory is read: 130,000 of them at 10,000 nodes
-    // held 1.3 KiB a node that no node holds.
+    // The last batch's lookup reports go before memory is read (the build drops each
+    // batch's as it goes): no node holds them.
     _ = cluster.drainLookups()
     let rssPerNode = Double(SystemProbe.anonymousKiB() - rssBefore) / Double(options.nodes)
     let codePagedIn = SystemProbe.fileBackedKiB() - codeBefore
