@@ -69,7 +69,7 @@ extension NodeState {
     }
 
     /// Quiet contacts to ping: those past `questionableAfter`, and, while this node holds
-    /// values, its K nearest neighbours past a third of it. They hold the same keys, so a
+    /// values, its K nearest neighbours past `neighbourQuietLimit`. They hold the same keys, so a
     /// dead one's place among a key's K closest is refilled sooner.
     private func contactsToChallenge(now: Timestamp) -> [Contact] {
         var quiet = routingTable.questionable(now: now, after: configuration.questionableAfter,
@@ -78,7 +78,7 @@ extension NodeState {
         let skip = challenged.union(quiet.map(\.id))
         quiet += routingTable.closest(to: localID, limit: configuration.k).filter { neighbour in
             !skip.contains(neighbour.id) && routingTable.entry(for: neighbour.id).map {
-                now - $0.lastSeen >= configuration.questionableAfter / 3
+                now - $0.lastSeen >= neighbourQuietLimit
             } == true
         }
         return quiet

@@ -162,12 +162,15 @@ package struct NodeState: Sendable {
     /// its lost copy: for a repair, the next only when the nearest is not known live.
     package static let handOffHolders = 2
 
-    /// Whether `id` answered or wrote lately enough (a third of `questionableAfter`, when
-    /// a node with values pings its neighbours) and has not failed since: a holder so heard
-    /// from does its own repairs, and the next nearest leaves them to it.
+    /// How long a node holding values lets a neighbour stay quiet before pinging it: a
+    /// third of `questionableAfter`, since its neighbours hold the same keys.
+    package var neighbourQuietLimit: Duration { configuration.questionableAfter / 3 }
+
+    /// Whether `id` answered or wrote within `neighbourQuietLimit` and has not failed since:
+    /// a holder so heard from does its own repairs, and the next nearest leaves them to it.
     package func isKnownLive(_ id: NodeID, now: Timestamp) -> Bool {
         guard let entry = routingTable.entry(for: id) else { return false }
-        return entry.failures == 0 && now - entry.lastSeen < configuration.questionableAfter / 3
+        return entry.failures == 0 && now - entry.lastSeen < neighbourQuietLimit
     }
 
     /// Held values (and tombstones) that `newcomer` should now hold from us.
