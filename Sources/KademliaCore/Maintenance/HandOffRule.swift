@@ -5,32 +5,33 @@
 /// Which holder: the paper says the one nearest the key, but that one may never hear of
 /// the newcomer, whose join asks the nodes nearest *itself*. So the holder nearest the
 /// newcomer does it: every holder can tell which that is from its own table, and the
-/// newcomer's join is sure to have reached it. The node uses the two nearest, not one:
-/// under churn a table's entry is often a node that has just died, not yet known to have.
-/// (Leaving it to the next nearest only while the nearest was not heard from lately cut
-/// five stores per key-hour at 60-minute sessions, and lost a key in 24 hours: it stays two.)
+/// newcomer's join is sure to have reached it. Under churn a table's entry is often a node
+/// that has just died, not yet known to have: so only holders known live count, and one
+/// that died unnoticed leaves the hand-off to the next, not to nobody.
 package enum HandOffRule {
     /// Whether the local node should hand `target` to `newcomer`.
     ///
     /// `known` are the other contacts the local node knows nearest the target (the newcomer
     /// left out), at least K of them when the table has them. The holders are the K closest
     /// to the target of those and the local node. The local node hands off when it is one of
-    /// them, fewer than `holders` of the others are nearer the newcomer than it, and the
-    /// newcomer ranks among the K closest of everyone known.
+    /// them, fewer than `holders` of the others that `isLive` are nearer the newcomer than
+    /// it, and the newcomer ranks among the K closest of everyone known.
     package static func shouldHandOff(_ target: NodeID, to newcomer: NodeID, localID: NodeID, known: [NodeID], k: Int,
-                                      holders: Int = 1) -> Bool {
+                                      holders: Int = 1, isLive: (NodeID) -> Bool = { _ in true }) -> Bool {
         guard isAmongClosest(target, localID: newcomer, known: known + [localID], k: k) else { return false }
         let holderSet = (known + [localID]).sorted { $0.distance(to: target) < $1.distance(to: target) }.prefix(k)
         guard holderSet.contains(localID) else { return false }
         let own = localID.distance(to: newcomer)
-        return holderSet.count { $0 != localID && $0.distance(to: newcomer) < own } < holders
+        return holderSet.count { $0 != localID && $0.distance(to: newcomer) < own && isLive($0) } < holders
     }
 
-    /// Whether a holder with `nearer` holders ahead of it does a duty one holder does (a
-    /// repair): the first always, the next `holders - 1` only while none ahead is known
-    /// live, since a live one does it.
-    package static func isOnDuty(nearer: [NodeID], holders: Int, isLive: (NodeID) -> Bool) -> Bool {
-        nearer.count < holders && !nearer.contains(where: isLive)
+    /// Whether a holder does a duty the nearest live holder does (a repair): when none of
+    /// `nearerHolders`, the contacts nearer the key that it knows to hold the value, is live.
+    /// A nearer contact not known to hold it does not count: it may be a newcomer whose
+    /// hand-off fell to a holder that had died unnoticed, and deferring to it would leave
+    /// the repair to a node that lacks the value.
+    package static func isOnDuty(nearerHolders: [NodeID], isLive: (NodeID) -> Bool) -> Bool {
+        !nearerHolders.contains(where: isLive)
     }
 
     /// Whether the local node is among the K closest to `target` of itself and `known`.

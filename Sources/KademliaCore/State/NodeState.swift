@@ -158,16 +158,18 @@ package struct NodeState: Sendable {
         return Observation(handOff: handOffTargets(for: contact, now: now))
     }
 
-    /// How many holders of a key hand it to each newcomer (see HandOffRule), and may repair
-    /// its lost copy: for a repair, the next only when the nearest is not known live.
-    package static let handOffHolders = 2
+    /// How many holders of a key hand it to each newcomer (see HandOffRule): the one known
+    /// live nearest the newcomer. Two cost five stores per key-hour at 60-minute sessions;
+    /// the second only ever covered for a first that had died unnoticed, and a dead holder
+    /// no longer counts once it is quiet past `neighbourQuietLimit`.
+    package static let handOffHolders = 1
 
     /// How long a node holding values lets a neighbour stay quiet before pinging it: a
     /// third of `questionableAfter`, since its neighbours hold the same keys.
     package var neighbourQuietLimit: Duration { configuration.questionableAfter / 3 }
 
     /// Whether `id` answered or wrote within `neighbourQuietLimit` and has not failed since:
-    /// a holder so heard from does its own repairs, and the next nearest leaves them to it.
+    /// a holder so heard from does its own hand-offs and repairs, and others leave them to it.
     package func isKnownLive(_ id: NodeID, now: Timestamp) -> Bool {
         guard let entry = routingTable.entry(for: id) else { return false }
         return entry.failures == 0 && now - entry.lastSeen < neighbourQuietLimit
@@ -179,7 +181,8 @@ package struct NodeState: Sendable {
         return store.all(now: now).compactMap { held in
             let known = routingTable.closest(to: held.target, limit: configuration.k + 1).filter { $0.id != newcomer.id }
             return HandOffRule.shouldHandOff(held.target, to: newcomer.id, localID: localID, known: known.map(\.id),
-                                             k: configuration.k, holders: Self.handOffHolders) ? held.target : nil
+                                             k: configuration.k, holders: Self.handOffHolders,
+                                             isLive: { isKnownLive($0, now: now) }) ? held.target : nil
         }
     }
 
@@ -196,9 +199,9 @@ extension NodeState {
     /// (or one, when a replacement waits), and any contact that timed out outside the table
     /// is skipped by lookups for a while.
     /// Returns the held values to repair: those the bad contact was among the K closest of,
-    /// where this node is now the nearest holder it knows, or the next with the nearest not
-    /// known live (as with hand-off, so a nearest that died unnoticed does not stop it), so
-    /// a replica is missing and it is this node's to replace.
+    /// where no contact nearer the key that this node knows to hold it (confirmed by an
+    /// offer, a store or a holder's probe) is known live, so a replica is missing
+    /// and it is this node's to replace (`HandOffRule.isOnDuty`).
     /// Silence to `ourMethod` (find_value, store) counts only against a contact that said it
     /// is one of ours: Mainline nodes of other kinds may ignore methods they do not know.
     package mutating func recordTimeout(of id: NodeID, now: Timestamp, ourMethod: Bool = false) -> [NodeID] {
@@ -217,9 +220,9 @@ extension NodeState {
             let wasAmongClosest = known.count < k || known.contains { $0.distance(to: held.target) > gone }
             guard wasAmongClosest else { return nil }
             let own = localID.distance(to: held.target)
-            let nearer = known.filter { $0.distance(to: held.target) < own }
-            return HandOffRule.isOnDuty(nearer: nearer, holders: Self.handOffHolders,
-                                        isLive: { isKnownLive($0, now: now) }) ? held.target : nil
+            let confirmed = store.confirmedHolders(of: held.target, since: .zero)
+            let nearerHolders = known.filter { $0.distance(to: held.target) < own && confirmed.contains($0) }
+            return HandOffRule.isOnDuty(nearerHolders: nearerHolders, isLive: { isKnownLive($0, now: now) }) ? held.target : nil
         }
     }
 

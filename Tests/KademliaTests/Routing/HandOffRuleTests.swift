@@ -115,14 +115,39 @@ private func nearest(to target: NodeID, _ generator: inout SeededGenerator) -> N
         #expect(joined >= 75)
     }
 
-    @Test func aDutyFallsToTheFirstHolderAndToTheNextOnlyWhileNoneAheadIsLive() {
+    @Test func aRepairFallsToTheNearestHolderKnownLive() {
         var generator = SeededGenerator(seed: 2)
         let (a, b) = (NodeID.random(using: &generator), NodeID.random(using: &generator))
-        #expect(HandOffRule.isOnDuty(nearer: [], holders: 2, isLive: { _ in true }))
-        #expect(HandOffRule.isOnDuty(nearer: [a], holders: 2, isLive: { _ in false }))
-        #expect(!HandOffRule.isOnDuty(nearer: [a], holders: 2, isLive: { $0 == a }))
-        #expect(!HandOffRule.isOnDuty(nearer: [a, b], holders: 2, isLive: { _ in false }))
-        #expect(!HandOffRule.isOnDuty(nearer: [a], holders: 1, isLive: { _ in false }))
+        #expect(HandOffRule.isOnDuty(nearerHolders: [], isLive: { _ in true }))
+        #expect(HandOffRule.isOnDuty(nearerHolders: [a, b], isLive: { _ in false }), "every nearer holder died unnoticed")
+        #expect(!HandOffRule.isOnDuty(nearerHolders: [a, b], isLive: { $0 == b }))
+    }
+
+    /// A holder that died unnoticed (not known live) does not take a newcomer's hand-off
+    /// from the next nearest: the first live holder nearest the newcomer hands off.
+    @Test func aHolderNotKnownLiveLeavesTheHandOffToTheNext() {
+        var generator = SeededGenerator(seed: 0x4A4E)
+        var checked = 0
+        for _ in 0..<200 {
+            let target = NodeID.random(using: &generator)
+            // Wide buckets, so the ids are distinct: a narrow one has too few.
+            let ids = Set((0...k).map { _ in target.randomID(inBucket: Int.random(in: 16..<48, using: &generator), using: &generator) })
+            guard ids.count == k + 1 else { continue }
+            let holders = Array(ids.dropFirst())
+            let newcomer = ids.first!
+            let byNewcomer = byDistance(holders, to: newcomer)
+            let (first, second) = (byNewcomer[0], byNewcomer[1])
+            func handsOff(_ holder: NodeID, isLive: (NodeID) -> Bool) -> Bool {
+                HandOffRule.shouldHandOff(target, to: newcomer, localID: holder, known: holders.filter { $0 != holder }, k: k,
+                                          isLive: isLive)
+            }
+            guard handsOff(first, isLive: { _ in true }) else { continue }
+            checked += 1
+            #expect(!handsOff(second, isLive: { _ in true }), "the nearest live holder has it")
+            #expect(handsOff(second, isLive: { $0 != first }), "the nearest died unnoticed: the next hands off")
+            #expect(holders.filter { $0 != first && handsOff($0, isLive: { $0 != first }) } == [second], "and only the next")
+        }
+        #expect(checked >= 100)
     }
 
     @Test func cacheLifetimeHalvesPerNodeBeyondTheKClosest() {

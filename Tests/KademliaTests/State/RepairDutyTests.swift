@@ -3,12 +3,13 @@ import Testing
 import KademliaTestKit
 
 /// Who repairs a key when one of its K closest turns bad (`NodeState.recordTimeout`): the
-/// holder nearest the key, and the next only while the nearest is not known live.
+/// holder with no nearer contact that it knows holds the key and is known live.
 @Suite struct RepairDutyTests {
     /// A state second nearest `target` of everyone it knows, holding a replica of it, whose
-    /// table has the nearest holder (last heard `nearestSeen` ago) and a dying contact
-    /// among the K closest; returns the state and the dying contact's id.
-    private func secondNearest(nearestSeen: Duration) -> (NodeState, NodeID, NodeID) {
+    /// table has a nearer contact (last heard `nearestSeen` ago, known to hold the key when
+    /// `nearestHolds`) and a dying contact among the K closest; returns the state, the
+    /// target and the dying contact's id.
+    private func secondNearest(nearestSeen: Duration, nearestHolds: Bool) -> (NodeState, NodeID, NodeID) {
         var generator = SeededGenerator(seed: 0x2EFA)
         let target = NodeID.random(using: &generator)
         // A lower bucket index is nearer the target.
@@ -24,17 +25,24 @@ import KademliaTestKit
         }
         _ = state.store.store(bytes("v"), seq: 0, for: target, now: now)
         state.store.markReplica(target)
+        if nearestHolds { state.store.confirm(nearest.id, holds: target, now: now - .seconds(1800)) }
         return (state, target, dying.id)
     }
 
-    @Test func theNextNearestRepairsOnlyWhenTheNearestIsNotKnownLive() {
+    @Test func theNextNearestRepairsUnlessANearerHolderIsKnownLive() {
         let now = start + .seconds(3600)
-        for (seen, repairs) in [(Duration.seconds(30), false), (.seconds(600), true)] {
-            var (state, target, dying) = secondNearest(nearestSeen: seen)
+        let cases: [(seen: Duration, holds: Bool, repairs: Bool)] = [
+            (.seconds(30), true, false),
+            (.seconds(600), true, true),
+            // Live but not known to hold the key: a newcomer nobody handed it to.
+            (.seconds(30), false, true),
+        ]
+        for (seen, holds, repairs) in cases {
+            var (state, target, dying) = secondNearest(nearestSeen: seen, nearestHolds: holds)
             // The first silence leaves it in the table; the second (the failure limit) drops it.
             #expect(state.recordTimeout(of: dying, now: now).isEmpty)
             let due = state.recordTimeout(of: dying, now: now + .seconds(1))
-            #expect(due == (repairs ? [target] : []), "nearest holder last heard \(seen) ago")
+            #expect(due == (repairs ? [target] : []), "nearer contact last heard \(seen) ago, known to hold: \(holds)")
         }
     }
 
@@ -43,10 +51,12 @@ import KademliaTestKit
         let target = NodeID.random(using: &generator)
         var state = makeTestState(randomSeed: 2, localID: target.randomID(inBucket: 5, using: &generator))
         let dying = peer(target.randomID(inBucket: 30, using: &generator), port: 4002)
+        let farther = peer(target.randomID(inBucket: 12, using: &generator), port: 4003)
         _ = state.routingTable.insert(dying, now: start)
-        _ = state.routingTable.insert(peer(target.randomID(inBucket: 12, using: &generator), port: 4003), now: start)
+        _ = state.routingTable.insert(farther, now: start)
         _ = state.store.store(bytes("v"), seq: 0, for: target, now: start)
         state.store.markReplica(target)
+        state.store.confirm(farther.id, holds: target, now: start)
         #expect(state.recordTimeout(of: dying.id, now: start).isEmpty)
         #expect(state.recordTimeout(of: dying.id, now: start + .seconds(1)) == [target])
     }
