@@ -138,21 +138,23 @@ extension DHTNode {
         }
     }
 
-    /// Fills the place a bad contact left among the K closest of `target`: the contact now
-    /// last of them moved up from outside, and lacks the value unless it was told.
+    /// Fills the place a bad contact left among the K closest of `target` (`RepairPlan`):
+    /// offers the value to the contact that moved up into them, and to the nearest contact
+    /// nearer the key than this node that is not known to hold it.
     func repair(_ target: NodeID) async {
         let now = clock.now()
-        let promoted = mutate { state -> Contact? in
+        let plan = mutate { state -> RepairPlan? in
             guard state.store.entry(for: target, now: now) != nil else { return nil }
-            let plan = ReplicationPlan(target: target, localID: id,
-                                       known: state.routingTable.closest(to: target, limit: configuration.k), k: configuration.k)
-            guard let last = plan.closest.last, plan.localIsAmongClosest,
-                  !state.store.confirmedHolders(of: target, since: now - configuration.replicationInterval).contains(last.id)
-            else { return nil }
-            return last
+            let known = state.routingTable.closest(to: target, limit: configuration.k + Self.replicationSpares)
+            // What a round heeds for a nearer holder: confirmed within 2.5 intervals.
+            let confirmed = state.store.confirmedHolders(of: target, since: now - configuration.replicationInterval * 5 / 2)
+            // Repairs are most of the upkeep under churn: they too keep the record to the K+3 nearest.
+            state.store.pruneHolders(of: target, keeping: Set(known.map(\.id)))
+            return RepairPlan(target: target, localID: id, known: Array(known.prefix(configuration.k)), k: configuration.k,
+                              confirmed: confirmed)
         }
-        guard let promoted else { return }
-        absorb(await offer(target, to: [promoted]), for: target)
+        guard let plan, !plan.toOffer.isEmpty else { return }
+        absorb(await offer(target, to: plan.toOffer), for: target)
     }
 
     /// Stores these held values at a newcomer that is now among their K closest. With a

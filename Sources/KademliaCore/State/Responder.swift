@@ -25,7 +25,10 @@ extension NodeState {
                 response.seq = held.seq
                 response.ttl = held.remainingSeconds(now: now)
                 if holding == held.seq, Self.isPlausibleHolder(sender.id, of: target, closest: closest, k: k) {
-                    deferReplication(of: target, to: sender.id, now: now)
+                    store.confirm(sender.id, holds: target, now: now)
+                    // Only a nearer holder's round stands in for ours: a farther one probing
+                    // is repairing, or has not heard of us, and the round is still ours.
+                    if sender.id.distance(to: target) < localID.distance(to: target) { deferReplication(of: target, now: now) }
                 }
             }
             return reply(response, to: transactionID)
@@ -104,12 +107,11 @@ extension NodeState {
         }
     }
 
-    /// A fellow holder is replicating the version held here: as with a `store` of it (the
+    /// A nearer holder is replicating the version held here: as with a `store` of it (the
     /// paper's first optimization), this node skips its own round for an interval.
-    private mutating func deferReplication(of target: NodeID, to holder: NodeID, now: Timestamp) {
+    private mutating func deferReplication(of target: NodeID, now: Timestamp) {
         let jitter = replicationJitter()
         store.deferReplication(of: target, until: now + configuration.replicationInterval + jitter)
-        store.confirm(holder, holds: target, now: now)
     }
 
     /// Whether `id` could be among the K closest to `target`: nearer than the K-th closest
