@@ -69,17 +69,22 @@ extension NodeState {
     }
 
     /// Quiet contacts to ping: those past `questionableAfter`, and, while this node holds
-    /// values, its K nearest neighbours past `neighbourQuietLimit`. They hold the same keys, so a
-    /// dead one's place among a key's K closest is refilled sooner.
+    /// values, its K nearest neighbours and the K closest of each replica it holds past
+    /// `neighbourQuietLimit`. They hold the same keys, so a dead one's place among a key's
+    /// K closest is refilled sooner (a key's K closest are not all this node's nearest).
     private func contactsToChallenge(now: Timestamp) -> [Contact] {
         var quiet = routingTable.questionable(now: now, after: configuration.questionableAfter,
                                               limit: Self.questionablePingsPerPass, skipping: challenged)
         guard store.count > 0 else { return quiet }
-        let skip = challenged.union(quiet.map(\.id))
-        quiet += routingTable.closest(to: localID, limit: configuration.k).filter { neighbour in
-            !skip.contains(neighbour.id) && routingTable.entry(for: neighbour.id).map {
-                now - $0.lastSeen >= neighbourQuietLimit
-            } == true
+        var seen = challenged.union(quiet.map(\.id))
+        func consider(_ neighbours: [Contact]) {
+            for neighbour in neighbours where seen.insert(neighbour.id).inserted {
+                if let entry = routingTable.entry(for: neighbour.id), now - entry.lastSeen >= neighbourQuietLimit { quiet.append(neighbour) }
+            }
+        }
+        consider(routingTable.closest(to: localID, limit: configuration.k))
+        for held in store.all(now: now) where store.isReplica(held.target) {
+            consider(routingTable.closest(to: held.target, limit: configuration.k))
         }
         return quiet
     }

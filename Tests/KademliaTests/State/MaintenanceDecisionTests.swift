@@ -68,15 +68,25 @@ import KademliaTestKit
         #expect(passes == (contacts.count + 15) / 16)
     }
 
-    @Test func aHolderChecksItsNearestNeighboursThreeTimesAsOften() {
+    /// A holder pings, three times as often, its own K nearest and the K closest of each
+    /// replica it holds (they hold the same keys), and a cached copy adds nobody.
+    @Test func aHolderChecksItsNeighboursAndEachReplicasClosestThreeTimesAsOften() {
         var (state, contacts, _) = state(seed: 5, contacts: 40)
+        let k = state.configuration.k
         let third = start + state.configuration.questionableAfter / 3 + .seconds(1)
         #expect(state.takeDueMaintenance(now: third).questionable.isEmpty, "holding nothing, nobody is quiet yet")
-        _ = state.store.store(bytes("v"), seq: 0, for: NodeID(key: "held"), now: start)
+        let (replica, cached) = (NodeID(key: "held"), NodeID(key: "cached"))
+        _ = state.store.store(bytes("v"), seq: 0, for: replica, now: start)
+        _ = state.store.store(bytes("c"), seq: 0, for: cached, now: start, asReplica: false)
         state.nextMaintenance = third
         let due = state.takeDueMaintenance(now: third)
-        let nearest = contacts.sorted { $0.id.distance(to: state.localID) < $1.id.distance(to: state.localID) }.prefix(state.configuration.k)
-        #expect(Set(due.questionable.map(\.id)) == Set(nearest.map(\.id)))
+        func closest(to target: NodeID) -> Set<NodeID> {
+            Set(contacts.map(\.id).sorted { $0.distance(to: target) < $1.distance(to: target) }.prefix(k))
+        }
+        let expected = closest(to: state.localID).union(closest(to: replica))
+        #expect(expected.count > k, "the key's closest are not all this node's nearest")
+        #expect(Set(due.questionable.map(\.id)) == expected)
+        #expect(due.questionable.count == expected.count, "each pinged once")
     }
 
     @Test func aShortTableRejoinsThroughItsSeedsWithBackoff() {
