@@ -14,7 +14,9 @@ public final class DHTNode: Sendable {
     public static let maxDatagramSize = 1500
 
     public let id: NodeID
-    public let configuration: NodeConfiguration
+    /// The node's tunables; held once, with the state (`SharedConfiguration`).
+    public var configuration: NodeConfiguration { sharedConfiguration.value }
+    let sharedConfiguration: SharedConfiguration
     /// The transport the node speaks through.
     public let transport: any DatagramTransport
     /// The data directory the node's state is kept in; nil for a node in memory only.
@@ -40,13 +42,13 @@ public final class DHTNode: Sendable {
         let snapshot = storage?.takeRecovered()
         let id = configuration.id ?? Self.startingID(saved: snapshot, configuration, using: &random)
         self.id = id
-        self.configuration = configuration
         self.transport = transport
         self.clock = clock
         startedAt = clock.now()
         self.storage = storage
         lookupGate = LookupGate(limit: configuration.limits.maxLookupsInFlight)
         var initial = NodeState(localID: id, configuration: configuration, random: random, now: clock.now())
+        sharedConfiguration = initial.sharedConfiguration
         if let storage, let snapshot { Self.restoring(&initial, from: storage, snapshot: snapshot, clock: clock) }
         stateLock = Mutex(initial)
         if let storage {

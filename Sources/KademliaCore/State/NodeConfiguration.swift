@@ -137,3 +137,12 @@ public protocol BackgroundActivity: AnyObject, Sendable {
     /// A background task ended.
     func finished()
 }
+
+/// One node's configuration, held once and shared by the node and its state: at over half
+/// a KiB, a copy in each cost that much a node (half a GiB at a million nodes).
+package final class SharedConfiguration: Sendable {
+    package let value: NodeConfiguration
+
+    /// Holds `value` for a node and its state to share.
+    package init(_ value: NodeConfiguration) { self.value = value }
+}

@@ -2,7 +2,10 @@
 /// the routing table, the value store, the token secrets and the random source.
 package struct NodeState: Sendable {
     package let localID: NodeID
-    package let configuration: NodeConfiguration
+    /// The configuration, shared with the node that holds this state (one copy, not two).
+    package let sharedConfiguration: SharedConfiguration
+    /// The node's tunables.
+    package var configuration: NodeConfiguration { sharedConfiguration.value }
     package var routingTable: RoutingTable
     package var store: ValueStore
     /// The values this node's user put, which it republishes.
@@ -62,7 +65,7 @@ package struct NodeState: Sendable {
 
     package init(localID: NodeID, configuration: NodeConfiguration, random: NodeRandom, now: Timestamp) {
         self.localID = localID
-        self.configuration = configuration
+        sharedConfiguration = SharedConfiguration(configuration)
         self.random = random
         nextMaintenance = now
         lastMaintenance = now
