@@ -203,8 +203,9 @@ extension NodeState {
     /// is skipped by lookups for a while.
     /// Returns the held values to repair: those the bad contact was among the K closest of,
     /// where no contact nearer the key that this node knows to hold it (confirmed by an
-    /// offer, a store or a holder's probe) is known live, so a replica is missing
-    /// and it is this node's to replace (`HandOffRule.isOnDuty`).
+    /// offer, a store or a holder's probe; any nearer contact while it knows of no holder
+    /// among the K closest) is known live, so a replica is missing and it is this node's to
+    /// replace (`HandOffRule.isOnDuty`).
     /// Silence to `ourMethod` (find_value, store) counts only against a contact that said it
     /// is one of ours: Mainline nodes of other kinds may ignore methods they do not know.
     package mutating func recordTimeout(of id: NodeID, now: Timestamp, ourMethod: Bool = false) -> [NodeID] {
@@ -224,7 +225,10 @@ extension NodeState {
             guard wasAmongClosest else { return nil }
             let own = localID.distance(to: held.target)
             let confirmed = store.confirmedHolders(of: held.target, since: .zero)
-            let nearerHolders = known.filter { $0.distance(to: held.target) < own && confirmed.contains($0) }
+            let nearer = known.filter { $0.distance(to: held.target) < own }
+            // Knowing no holder among them (a fresh put: its holders have not met), every
+            // nearer contact is taken to hold it, or each would repair every loss at first.
+            let nearerHolders = known.contains(where: confirmed.contains) ? nearer.filter(confirmed.contains) : nearer
             return HandOffRule.isOnDuty(nearerHolders: nearerHolders, isLive: { isKnownLive($0, now: now) }) ? held.target : nil
         }
     }

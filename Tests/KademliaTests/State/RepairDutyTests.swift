@@ -7,9 +7,10 @@ import KademliaTestKit
 @Suite struct RepairDutyTests {
     /// A state second nearest `target` of everyone it knows, holding a replica of it, whose
     /// table has a nearer contact (last heard `nearestSeen` ago, known to hold the key when
-    /// `nearestHolds`) and a dying contact among the K closest; returns the state, the
-    /// target and the dying contact's id.
-    private func secondNearest(nearestSeen: Duration, nearestHolds: Bool) -> (NodeState, NodeID, NodeID) {
+    /// `nearestHolds`), a dying contact among the K closest and farther ones, one of which
+    /// is known to hold the key when `fartherHolds`; returns the state, the target and the
+    /// dying contact's id.
+    private func secondNearest(nearestSeen: Duration, nearestHolds: Bool, fartherHolds: Bool = true) -> (NodeState, NodeID, NodeID) {
         var generator = SeededGenerator(seed: 0x2EFA)
         let target = NodeID.random(using: &generator)
         // A lower bucket index is nearer the target.
@@ -19,30 +20,34 @@ import KademliaTestKit
         let dying = peer(target.randomID(inBucket: 30, using: &generator), port: 4002)
         _ = state.routingTable.insert(nearest, now: now - nearestSeen)
         _ = state.routingTable.insert(dying, now: now - .seconds(600))
-        for index in 0..<4 {
-            _ = state.routingTable.insert(peer(target.randomID(inBucket: 40 + index, using: &generator), port: UInt16(4010 + index)),
-                                          now: now)
-        }
+        let farther = (0..<4).map { peer(target.randomID(inBucket: 40 + $0, using: &generator), port: UInt16(4010 + $0)) }
+        for contact in farther { _ = state.routingTable.insert(contact, now: now) }
         _ = state.store.store(bytes("v"), seq: 0, for: target, now: now)
         state.store.markReplica(target)
         if nearestHolds { state.store.confirm(nearest.id, holds: target, now: now - .seconds(1800)) }
+        if fartherHolds { state.store.confirm(farther[0].id, holds: target, now: now - .seconds(1800)) }
         return (state, target, dying.id)
     }
 
     @Test func theNextNearestRepairsUnlessANearerHolderIsKnownLive() {
         let now = start + .seconds(3600)
-        let cases: [(seen: Duration, holds: Bool, repairs: Bool)] = [
-            (.seconds(30), true, false),
-            (.seconds(600), true, true),
-            // Live but not known to hold the key: a newcomer nobody handed it to.
-            (.seconds(30), false, true),
+        let cases: [(seen: Duration, holds: Bool, fartherHolds: Bool, repairs: Bool)] = [
+            (.seconds(30), true, true, false),
+            (.seconds(600), true, true, true),
+            // Live but not known to hold the key, where another holder is known: a newcomer
+            // nobody handed it to.
+            (.seconds(30), false, true, true),
+            // Knowing of no holder at all (a fresh put), the nearer live contact is trusted.
+            (.seconds(30), false, false, false),
+            (.seconds(600), false, false, true),
         ]
-        for (seen, holds, repairs) in cases {
-            var (state, target, dying) = secondNearest(nearestSeen: seen, nearestHolds: holds)
+        for (seen, holds, fartherHolds, repairs) in cases {
+            var (state, target, dying) = secondNearest(nearestSeen: seen, nearestHolds: holds, fartherHolds: fartherHolds)
             // The first silence leaves it in the table; the second (the failure limit) drops it.
             #expect(state.recordTimeout(of: dying, now: now).isEmpty)
             let due = state.recordTimeout(of: dying, now: now + .seconds(1))
-            #expect(due == (repairs ? [target] : []), "nearer contact last heard \(seen) ago, known to hold: \(holds)")
+            #expect(due == (repairs ? [target] : []),
+                    "nearer contact last heard \(seen) ago, known to hold: \(holds), a farther one: \(fartherHolds)")
         }
     }
 
