@@ -30,6 +30,10 @@ extension NodeState {
     /// A gap this long between maintenance passes means the node was suspended or cut
     /// off: what it holds may be stale, so it checks every value with the K closest at once.
     package static let resyncAfter: Duration = .seconds(300)
+    /// The least time between two walks over the replicas held for their quiet K closest:
+    /// passes come as often as replications fall due, which for thousands of values is
+    /// several a second, and each walk looks up the K closest of every value.
+    package static let replicaNeighbourCheckSpacing: Duration = .seconds(10)
 
     /// Takes whatever upkeep is due at `now`: drops what expired, and returns what to send.
     /// Before `nextMaintenance`, or once stopped, it returns an empty directive.
@@ -49,6 +53,10 @@ extension NodeState {
         lastMaintenance = now
         due.republications = publications.takeDue(now: now)
         due.questionable = contactsToChallenge(now: now)
+        if store.count > 0, replicaNeighboursCheckedAt.map({ now - $0 >= Self.replicaNeighbourCheckSpacing }) ?? true {
+            replicaNeighboursCheckedAt = now
+            due.questionable += quietReplicaNeighbours(now: now, skipping: Set(due.questionable.map(\.id)))
+        }
         for contact in due.questionable { challenged.insert(contact.id) }
         if !refreshing {
             due.staleBuckets = routingTable.bucketsNeedingRefresh(now: now, interval: configuration.bucketRefreshInterval)
@@ -69,22 +77,32 @@ extension NodeState {
     }
 
     /// Quiet contacts to ping: those past `questionableAfter`, and, while this node holds
-    /// values, its K nearest neighbours and the K closest of each replica it holds past
-    /// `neighbourQuietLimit`. They hold the same keys, so a dead one's place among a key's
-    /// K closest is refilled sooner (a key's K closest are not all this node's nearest).
+    /// values, its K nearest neighbours past `neighbourQuietLimit`. They hold the same keys,
+    /// so a dead one's place among a key's K closest is refilled sooner.
     private func contactsToChallenge(now: Timestamp) -> [Contact] {
         var quiet = routingTable.questionable(now: now, after: configuration.questionableAfter,
                                               limit: Self.questionablePingsPerPass, skipping: challenged)
         guard store.count > 0 else { return quiet }
-        var seen = challenged.union(quiet.map(\.id))
-        func consider(_ neighbours: [Contact]) {
-            for neighbour in neighbours where seen.insert(neighbour.id).inserted {
-                if let entry = routingTable.entry(for: neighbour.id), now - entry.lastSeen >= neighbourQuietLimit { quiet.append(neighbour) }
-            }
+        let skip = challenged.union(quiet.map(\.id))
+        quiet += routingTable.closest(to: localID, limit: configuration.k).filter { neighbour in
+            !skip.contains(neighbour.id) && routingTable.entry(for: neighbour.id).map {
+                now - $0.lastSeen >= neighbourQuietLimit
+            } == true
         }
-        consider(routingTable.closest(to: localID, limit: configuration.k))
+        return quiet
+    }
+
+    /// The K closest this node knows of each replica it holds, quiet past
+    /// `neighbourQuietLimit` and not in `skipping` or being challenged: a key's K closest
+    /// are not all this node's own nearest, and a dead one outside them would otherwise
+    /// hold its place among the key's K closest, unrepaired, for `questionableAfter`.
+    private func quietReplicaNeighbours(now: Timestamp, skipping: Set<NodeID>) -> [Contact] {
+        var seen = challenged.union(skipping)
+        var quiet: [Contact] = []
         for held in store.all(now: now) where store.isReplica(held.target) {
-            consider(routingTable.closest(to: held.target, limit: configuration.k))
+            for contact in routingTable.closest(to: held.target, limit: configuration.k) where seen.insert(contact.id).inserted {
+                if let entry = routingTable.entry(for: contact.id), now - entry.lastSeen >= neighbourQuietLimit { quiet.append(contact) }
+            }
         }
         return quiet
     }

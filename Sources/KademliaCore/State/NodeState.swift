@@ -45,6 +45,9 @@ package struct NodeState: Sendable {
     package var refreshing = false
     /// When maintenance last ran; a long gap means the node was suspended or cut off.
     package var lastMaintenance: Timestamp
+    /// When the K closest of every replica held were last checked for quiet ones: a walk
+    /// over every value, so at most once per `replicaNeighbourCheckSpacing`, not at every pass.
+    package var replicaNeighboursCheckedAt: Timestamp?
     /// Where to rejoin while the routing table is empty, and when to try next.
     package var rejoin: RejoinSchedule
     /// Set by `stop()`: no query goes out after it, since nothing would time it out.

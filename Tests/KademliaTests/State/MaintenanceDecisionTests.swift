@@ -89,6 +89,26 @@ import KademliaTestKit
         #expect(due.questionable.count == expected.count, "each pinged once")
     }
 
+    /// The walk over every replica's K closest runs at most once per spacing, however often
+    /// passes come (for thousands of values, several a second); its own K nearest, each pass.
+    @Test func theReplicasClosestAreCheckedAtMostOncePerSpacing() {
+        var (state, contacts, _) = state(seed: 8, contacts: 40)
+        let k = state.configuration.k
+        let replica = NodeID(key: "held")
+        _ = state.store.store(bytes("v"), seq: 0, for: replica, now: start)
+        let first = start + state.configuration.questionableAfter / 3 + .seconds(1)
+        func pass(at now: Timestamp) -> Set<NodeID> {
+            state.challenged = []
+            state.nextMaintenance = now
+            return Set(state.takeDueMaintenance(now: now).questionable.map(\.id))
+        }
+        let ranked = { (target: NodeID) in Set(contacts.map(\.id).sorted { $0.distance(to: target) < $1.distance(to: target) }.prefix(k)) }
+        let (own, keys) = (ranked(state.localID), ranked(replica))
+        #expect(pass(at: first) == own.union(keys))
+        #expect(pass(at: first + .seconds(5)) == own, "within the spacing: its own nearest only")
+        #expect(pass(at: first + NodeState.replicaNeighbourCheckSpacing) == own.union(keys))
+    }
+
     @Test func aShortTableRejoinsThroughItsSeedsWithBackoff() {
         var (state, _, _) = state(seed: 6, contacts: 3)
         state.rejoin.remember([Self.seedA], now: start)
