@@ -34,10 +34,11 @@ public final class ActivityCounter: BackgroundActivity {
         }
     }
 
-    /// Runs `work` as a task of its own, counted until it ends.
-    public func track(_ work: @escaping @Sendable () async -> Void) {
+    /// Runs `work` as a task of its own, counted until it ends; on `executor` if given (a
+    /// modelled internet's, whose simulation runs only the tasks on it).
+    public func track(on executor: (any TaskExecutor)? = nil, _ work: @escaping @Sendable () async -> Void) {
         started()
-        Task {
+        Task(executorPreference: executor) { [self] in
             await work()
             finished()
         }

@@ -22,6 +22,8 @@ public struct ChurnScenario: Sendable {
     public var step: Duration = .seconds(1)
     /// The nodes' settings (intervals may be shortened for quick runs).
     public var configuration = NodeConfiguration()
+    /// The internet the datagrams cross (delays, loss); nil for the instant network.
+    public var internet: InternetModel?
 
     public init() {}
 }
@@ -57,7 +59,7 @@ public struct ChurnHour: Sendable, Equatable {
 /// replays exactly, and fast, since only the nodes that asked for a tick are ticked.
 public struct ChurnSimulation {
     public let scenario: ChurnScenario
-    public let network = MemoryNetwork()
+    public let network: MemoryNetwork
     private let activity = ActivityCounter()
     private var random: SeededGenerator
     private var members: [(node: DHTNode, leavesAt: Timestamp)] = []
@@ -68,6 +70,7 @@ public struct ChurnSimulation {
 
     public init(_ scenario: ChurnScenario) {
         self.scenario = scenario
+        network = MemoryNetwork(internet: scenario.internet)
         random = SeededGenerator(seed: scenario.seed)
     }
 
@@ -187,7 +190,7 @@ public struct ChurnSimulation {
         let established = members.filter { $0.node.contactCount >= scenario.configuration.k }
         if let seed = (established.isEmpty ? members : established).randomElement(using: &random)?.node {
             let address = seed.address
-            activity.track { _ = try? await node.bootstrap([address]) }
+            activity.track(on: network.internet == nil ? nil : network.executor) { _ = try? await node.bootstrap([address]) }
         }
         members.append((node, network.clock.now() + sessionLength()))
     }
@@ -197,6 +200,7 @@ public struct ChurnSimulation {
         var configuration = scenario.configuration
         configuration.seed = random.next()
         configuration.activity = activity
+        if network.internet != nil { configuration.taskExecutor = network.executor }
         return DHTNode(transport: network.makeTransport(), clock: network.clock, configuration: configuration)
     }
 

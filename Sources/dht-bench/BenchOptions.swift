@@ -32,6 +32,8 @@ struct BenchOptions {
     var hours = 24
     var medianSessionMinutes = 60
     var graceful = false
+    /// Churn: across the WAN model (`--rtt-median`, `--loss`) instead of the instant network.
+    var churnAcrossInternet = false
     /// Churn: the share of departures that leave gracefully (`--graceful` is 1), and keys per publisher.
     var gracefulShare: Double?
     var keysPerPublisher = 1
@@ -52,7 +54,7 @@ struct BenchOptions {
         usage: dht-bench [--nodes N] [--puts P] [--gets G] [--concurrency C] [--seed S]
                          [--transport udp|memory] [--pollers P] [--silent FRACTION] [--timeout-ms MS] [--no-concurrent]
                          [--fsync always|batch|never] [--join-batch B]
-               dht-bench --scenario churn [--nodes N] [--keys K] [--hours H] [--median-session-min M] [--graceful]
+               dht-bench --scenario churn [--nodes N] [--keys K] [--hours H] [--median-session-min M] [--graceful] [--wan]
                          [--graceful-share F] [--keys-per-publisher P] [--max-values N] [--seed S]
                dht-bench --scenario restart [--keys K] [--fsync always|batch|never]
                dht-bench --scenario wan [--nodes N] [--puts P] [--gets G] [--rtt-median MS] [--loss F] [--silent F]
@@ -77,6 +79,7 @@ struct BenchOptions {
             switch flag {
             case "--no-concurrent": options.skipConcurrent = true; continue
             case "--graceful": options.graceful = true; continue
+            case "--wan": options.churnAcrossInternet = true; continue
             case "--no-ablations": options.ablations = false; continue
             default: break
             }

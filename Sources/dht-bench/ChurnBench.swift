@@ -13,12 +13,16 @@ func runChurn(_ options: BenchOptions) async {
     scenario.gracefulShare = options.gracefulShare ?? (options.graceful ? 1 : 0)
     scenario.keysPerPublisher = options.keysPerPublisher
     scenario.seed = options.seed
+    if options.churnAcrossInternet {
+        scenario.internet = InternetModel(seed: options.seed, rttMedian: .milliseconds(options.rttMedianMilliseconds), loss: options.loss)
+    }
     if let maxStoredValues = options.maxStoredValues { scenario.configuration.limits.maxStoredValues = maxStoredValues }
     let clock = ContinuousClock()
     let start = clock.now
     let rssBefore = SystemProbe.anonymousKiB()
     emit("churn: \(options.nodes) nodes, \(options.keys) keys, median session \(options.medianSessionMinutes) min, "
-          + "\(Int(scenario.gracefulShare * 100))% of departures graceful, the rest crashes, seed \(options.seed)")
+          + "\(Int(scenario.gracefulShare * 100))% of departures graceful, the rest crashes, seed \(options.seed)"
+          + (scenario.internet.map { "; across \($0.summary)" } ?? "; on the instant network"))
     emit("")
     emit("| hour | live nodes | departures | keys readable | replicas p50 | replicas min | data RPCs per key-hour | of which stores "
           + "| routing RPCs per node-hour | data RPCs per node-hour | busy answers | dropped by limits | stores refused |")
