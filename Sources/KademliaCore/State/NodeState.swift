@@ -227,11 +227,11 @@ extension NodeState {
             let wasAmongClosest = known.count < k || known.contains { $0.distance(to: held.target) > gone }
             guard wasAmongClosest else { return nil }
             let own = localID.distance(to: held.target)
-            let confirmed = store.confirmedHolders(of: held.target, since: .zero)
             let nearer = known.filter { $0.distance(to: held.target) < own }
+            let isKnownHolder = { (id: NodeID) in store.isKnownHolder(id, of: held.target) }
             // Knowing no holder among them (a fresh put: its holders have not met), every
             // nearer contact is taken to hold it, or each would repair every loss at first.
-            let nearerHolders = known.contains(where: confirmed.contains) ? nearer.filter(confirmed.contains) : nearer
+            let nearerHolders = known.contains(where: isKnownHolder) ? nearer.filter(isKnownHolder) : nearer
             return HandOffRule.isOnDuty(nearerHolders: nearerHolders, isLive: { isKnownLive($0, now: now) }) ? held.target : nil
         }
     }

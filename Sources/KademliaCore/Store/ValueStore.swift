@@ -274,6 +274,12 @@ public struct ValueStore: Sendable {
         Set((entries[target]?.holders ?? [:]).compactMap { $0.value >= since ? $0.key : nil })
     }
 
+    /// Whether `holder` is remembered as confirmed, at any time, to hold this node's version
+    /// of `target` (no set is built, as `confirmedHolders` does: this runs per held value).
+    public func isKnownHolder(_ holder: NodeID, of target: NodeID) -> Bool {
+        entries[target]?.holders[holder] != nil
+    }
+
     /// Forgets confirmations from contacts not in `keep`, so the record stays K-sized.
     public mutating func pruneHolders(of target: NodeID, keeping keep: Set<NodeID>) {
         guard let holders = entries[target]?.holders else { return }
