@@ -26,6 +26,10 @@ extension DHTNode {
                 }
             }
         }
+        for debt in due.handOffRetries {
+            log(.debug, .maintenance, "handing \(debt.targets.count) values again to \(debt.newcomer.id.hex.prefix(8)), try \(debt.attempt)")
+            inBackground { node in await node.handOff(debt.targets, to: debt.newcomer, attempt: debt.attempt) }
+        }
         if !due.republications.isEmpty {
             log(.debug, .maintenance, "republishing \(due.republications.count) values")
             inBackground { node in

@@ -160,20 +160,28 @@ extension DHTNode {
     /// Stores these held values at a newcomer that is now among their K closest. With a
     /// token the newcomer granted in its join query, every value is stored at once; else
     /// the first is offered as in replication, which yields the newcomer's token, and the
-    /// rest are stored with it (a token is bound to our address, not to a key).
-    func handOff(_ targets: [NodeID], to newcomer: Contact, grant: [UInt8]? = nil) async {
+    /// rest are stored with it (a token is bound to our address, not to a key). What the
+    /// newcomer did not take is owed to it and sent again later (`HandOffDebts`); `attempt`
+    /// counts those retries.
+    func handOff(_ targets: [NodeID], to newcomer: Contact, grant: [UInt8]? = nil, attempt: Int = 0) async {
         let began = clock.now()
         var remaining = targets[...]
         var token = grant
         var taken = 0
+        let wasInTable = read { $0.routingTable.entry(for: newcomer.id) != nil }
         if token == nil, let first = remaining.popFirst() {
             let probed = await offer(first, to: [newcomer])
+            // Its answer put it back in the table, and that hands it everything afresh.
+            if attempt > 0, !wasInTable, read({ $0.routingTable.entry(for: newcomer.id) != nil }) { return }
             absorb(probed, for: first)
             token = probed.tokens[newcomer.id]
             taken += probed.holders.count
+            // Unanswered, or answered without taking it: the first is owed with the rest.
+            if !probed.holders.contains(newcomer.id) { remaining = targets[...] }
         }
         guard let token, !remaining.isEmpty else {
             counters.valuesHandedOff.add(taken, ordering: .relaxed)
+            owe(Array(remaining), to: newcomer, afterAttempt: attempt)
             return
         }
         let now = clock.now()
@@ -188,6 +196,7 @@ extension DHTNode {
         let results = await requestAll(stores, for: .data)
         let done = clock.now()
         var refused: [NodeID] = []
+        var missed: [NodeID] = []
         mutate { state in
             for (write, result) in zip(writes, results) {
                 switch result {
@@ -195,16 +204,33 @@ extension DHTNode {
                     state.store.confirm(newcomer.id, holds: write.target, now: done)
                     taken += 1
                 case .failure(.remote(code: ErrorCode.protocolError.rawValue, _)): refused.append(write.target)
-                case .failure: break
+                case .failure(let error) where error.isBusy: missed.append(write.target)
+                // A full store or a source past its share would refuse it again; another
+                // node at that address is not the newcomer.
+                case .failure(.remote), .failure(.unexpectedResponder): break
+                case .failure(.timedOut), .failure(.cancelled): missed.append(write.target)
                 }
             }
         }
         counters.valuesHandedOff.add(taken, ordering: .relaxed)
         let level: LogLevel = targets.count >= Self.handOffWorthReporting ? .info : .debug
         log(level, .maintenance, "handed \(taken) of \(targets.count) values to \(newcomer.id.hex.prefix(8)) at \(newcomer.address)"
-            + " in \((done - began).millisecondsText)" + (refused.isEmpty ? "" : ", \(refused.count) to retry with a new token"))
+            + " in \((done - began).millisecondsText)" + (refused.isEmpty ? "" : ", \(refused.count) to retry with a new token")
+            + (missed.isEmpty ? "" : ", \(missed.count) unanswered, owed"))
+        owe(missed, to: newcomer, afterAttempt: attempt)
         // A granted token the newcomer no longer takes: ask for one, as without a grant.
-        if grant != nil, !refused.isEmpty { await handOff(refused, to: newcomer) }
+        if grant != nil, !refused.isEmpty { await handOff(refused, to: newcomer, attempt: attempt) }
+    }
+
+    /// Notes values a newcomer did not take, to send again after a backoff.
+    private func owe(_ targets: [NodeID], to newcomer: Contact, afterAttempt attempt: Int) {
+        guard !targets.isEmpty else { return }
+        let now = clock.now()
+        let due = mutate { state in
+            state.handOffDebts.owe(targets, to: newcomer, afterAttempt: attempt, now: now)
+            return state.handOffDebts.nextDue
+        }
+        if let due { scheduleMaintenance(by: due) }
     }
 
     /// The publisher stores its value afresh at the K closest, with a full lifetime (or what

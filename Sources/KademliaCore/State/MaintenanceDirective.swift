@@ -7,6 +7,8 @@ package struct MaintenanceDirective: Sendable {
     package var resync = false
     /// The user's own values due to be published again.
     package var republications: [(target: NodeID, publication: Publication)] = []
+    /// Hand-offs cut short, due to be sent again (`HandOffDebts`).
+    package var handOffRetries: [HandOffDebts.Debt] = []
     /// Contacts quiet long enough to be pinged; they are marked challenged.
     package var questionable: [Contact] = []
     /// Buckets no lookup has passed through for the refresh interval.
@@ -52,6 +54,7 @@ extension NodeState {
         }
         lastMaintenance = now
         due.republications = publications.takeDue(now: now)
+        due.handOffRetries = dueHandOffRetries(now: now)
         due.questionable = contactsToChallenge(now: now)
         if store.count > 0, replicaNeighboursCheckedAt.map({ now - $0 >= Self.replicaNeighbourCheckSpacing }) ?? true {
             replicaNeighboursCheckedAt = now
@@ -70,6 +73,7 @@ extension NodeState {
             storeDeadline,
             routingTable.nextRefresh(interval: configuration.bucketRefreshInterval),
             rejoin.nextAttempt,
+            handOffDebts.nextDue,
         ]
         nextMaintenance = max(candidates.compactMap { $0 }.min() ?? now, now + .milliseconds(1))
         due.nextDue = nextMaintenance

@@ -10,7 +10,8 @@ extension NodeState {
         tally.add("outbound pacing", outboundPacer.footprint + pacedSends.footprint + upkeep.footprint)
         tally.add("pending queries", pending.footprint)
         tally.add("recent failures", recentFailures.footprint)
-        tally.add("other", roundTrips.footprint + Footprint.of(challenged) + Footprint.of(routerContacts) + Footprint.of(journalContacts))
+        tally.add("other", roundTrips.footprint + Footprint.of(challenged) + Footprint.of(routerContacts) + Footprint.of(journalContacts)
+                  + handOffDebts.footprint)
         return tally
     }
 }

@@ -31,6 +31,8 @@ package struct NodeState: Sendable {
     package var outboundPacer: RateLimiter
     package var pacedSends = DeadlineHeap<PacedDatagram>()
     package var roundTrips = RoundTripEstimator()
+    /// Hand-offs cut short, to send again (`HandOffDebts`).
+    package var handOffDebts = HandOffDebts()
     /// Contacts being pinged to decide whether a newcomer may take their place.
     package var challenged: Set<NodeID> = []
     /// Hosts over their share that have not yet answered us, being pinged so that, if they
@@ -161,14 +163,15 @@ package struct NodeState: Sendable {
     /// should now hold from us.
     private mutating func admitted(_ contact: Contact, now: Timestamp) -> Observation {
         if isJournaled { journalContacts.append(contact) }
+        // Back in the table, it is handed all it should hold afresh, debts included.
+        handOffDebts.forget(contact.id)
         return Observation(handOff: handOffTargets(for: contact, now: now))
     }
 
-    /// How many holders of a key hand it to each newcomer (see HandOffRule): the two known
-    /// live nearest the newcomer. One saved five stores per key-hour at 60-minute sessions,
-    /// but a hand-off that stops partway (a long one's queue dropped when the newcomer
-    /// looked silent) then has nobody to cover it: 1,219 of 5,000 values in one test run.
-    package static let handOffHolders = 2
+    /// How many holders of a key hand it to each newcomer (see HandOffRule): the one known
+    /// live nearest the newcomer. Two cost five more stores per key-hour at 60-minute
+    /// sessions; what one holder's hand-off leaves undone it sends again (`HandOffDebts`).
+    package static let handOffHolders = 1
 
     /// How long a node holding values lets a neighbour stay quiet before pinging it: a
     /// third of `questionableAfter`, since its neighbours hold the same keys.
@@ -181,14 +184,27 @@ package struct NodeState: Sendable {
         return entry.failures == 0 && now - entry.lastSeen < neighbourQuietLimit
     }
 
-    /// Held values (and tombstones) that `newcomer` should now hold from us.
-    package func handOffTargets(for newcomer: Contact, now: Timestamp) -> [NodeID] {
+    /// Held values (and tombstones) that `newcomer` should now hold from us: of all held,
+    /// or of `candidates` only (a retry of what it did not take).
+    package func handOffTargets(for newcomer: Contact, now: Timestamp, among candidates: [NodeID]? = nil) -> [NodeID] {
         guard store.count > 0 else { return [] }
-        return store.all(now: now).compactMap { held in
-            let known = routingTable.closest(to: held.target, limit: configuration.k + 1).filter { $0.id != newcomer.id }
-            return HandOffRule.shouldHandOff(held.target, to: newcomer.id, localID: localID, known: known.map(\.id),
+        let targets = candidates?.filter { store.entry(for: $0, now: now) != nil } ?? store.all(now: now).map(\.target)
+        return targets.filter { target in
+            let known = routingTable.closest(to: target, limit: configuration.k + 1).filter { $0.id != newcomer.id }
+            return HandOffRule.shouldHandOff(target, to: newcomer.id, localID: localID, known: known.map(\.id),
                                              k: configuration.k, holders: Self.handOffHolders,
-                                             isLive: { isKnownLive($0, now: now) }) ? held.target : nil
+                                             isLive: { isKnownLive($0, now: now) })
+        }
+    }
+
+    /// The hand-off retries due at `now` (`HandOffDebts`), of the values the newcomers should
+    /// still hold from us. A newcomer silent twice is out of the table, but may be back: a
+    /// retry asks it first with one offer, so a dead one costs a query, not the whole debt.
+    package mutating func dueHandOffRetries(now: Timestamp) -> [HandOffDebts.Debt] {
+        handOffDebts.takeDue(now: now).compactMap { debt in
+            var retry = debt
+            retry.targets = handOffTargets(for: debt.newcomer, now: now, among: debt.targets)
+            return retry.targets.isEmpty ? nil : retry
         }
     }
 
