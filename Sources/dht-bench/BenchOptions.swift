@@ -55,7 +55,7 @@ struct BenchOptions {
                          [--transport udp|memory] [--pollers P] [--silent FRACTION] [--timeout-ms MS] [--no-concurrent]
                          [--fsync always|batch|never] [--join-batch B]
                dht-bench --scenario churn [--nodes N] [--keys K] [--hours H] [--median-session-min M] [--graceful] [--wan]
-                         [--graceful-share F] [--keys-per-publisher P] [--max-values N] [--seed S]
+                         [--graceful-share F] [--keys-per-publisher P] [--max-values N] [--join-batch B] [--seed S]
                dht-bench --scenario restart [--keys K] [--fsync always|batch|never]
                dht-bench --scenario wan [--nodes N] [--puts P] [--gets G] [--rtt-median MS] [--loss F] [--silent F]
                          [--nat F] [--probes P] [--no-ablations] [--seed S]
@@ -63,7 +63,8 @@ struct BenchOptions {
         --fsync every node keeps its state in a data directory under /tmp. In memory,
         --join-batch B lets B nodes join at once (each through a node already in), as
         arrivals overlap in a real network; 1, the default, joins them one by one.
-        The churn scenario runs N nodes on simulated time and prints a table row per hour.
+        The churn scenario runs N nodes on simulated time and prints a table row per hour;
+        --join-batch B builds its network B joins at a time (the first B one by one).
         The restart scenario fills a node's data directory with K values, stops it and
         times its start until it answers with a value again.
         The wan scenario runs N nodes on the in-memory network across a seeded model of the

@@ -13,6 +13,7 @@ func runChurn(_ options: BenchOptions) async {
     scenario.gracefulShare = options.gracefulShare ?? (options.graceful ? 1 : 0)
     scenario.keysPerPublisher = options.keysPerPublisher
     scenario.seed = options.seed
+    scenario.joinBatch = options.joinBatch
     if options.churnAcrossInternet {
         scenario.internet = InternetModel(seed: options.seed, rttMedian: .milliseconds(options.rttMedianMilliseconds), loss: options.loss)
     }
@@ -22,6 +23,7 @@ func runChurn(_ options: BenchOptions) async {
     let rssBefore = SystemProbe.anonymousKiB()
     emit("churn: \(options.nodes) nodes, \(options.keys) keys, median session \(options.medianSessionMinutes) min, "
           + "\(Int(scenario.gracefulShare * 100))% of departures graceful, the rest crashes, seed \(options.seed)"
+          + (scenario.joinBatch > 1 ? ", built \(scenario.joinBatch) joins at a time" : "")
           + (scenario.internet.map { "; across \($0.summary)" } ?? "; on the instant network"))
     emit("")
     emit("| hour | live nodes | departures | keys readable | replicas p50 | replicas min | data RPCs per key-hour | of which stores "

@@ -84,16 +84,11 @@ extension NodeState {
     /// values, its K nearest neighbours past `neighbourQuietLimit`. They hold the same keys,
     /// so a dead one's place among a key's K closest is refilled sooner.
     private func contactsToChallenge(now: Timestamp) -> [Contact] {
-        var quiet = routingTable.questionable(now: now, after: configuration.questionableAfter,
+        let quiet = routingTable.questionable(now: now, after: configuration.questionableAfter,
                                               limit: Self.questionablePingsPerPass, skipping: challenged)
         guard store.count > 0 else { return quiet }
-        let skip = challenged.union(quiet.map(\.id))
-        quiet += routingTable.closest(to: localID, limit: configuration.k).filter { neighbour in
-            !skip.contains(neighbour.id) && routingTable.entry(for: neighbour.id).map {
-                now - $0.lastSeen >= neighbourQuietLimit
-            } == true
-        }
-        return quiet
+        var seen = challenged.union(quiet.map(\.id))
+        return quiet + quietNeighbours(routingTable.closest(to: localID, limit: configuration.k), now: now, seen: &seen)
     }
 
     /// The K closest this node knows of each replica it holds, quiet past
@@ -102,13 +97,18 @@ extension NodeState {
     /// hold its place among the key's K closest, unrepaired, for `questionableAfter`.
     private func quietReplicaNeighbours(now: Timestamp, skipping: Set<NodeID>) -> [Contact] {
         var seen = challenged.union(skipping)
-        var quiet: [Contact] = []
-        for held in store.all(now: now) where store.isReplica(held.target) {
-            for contact in routingTable.closest(to: held.target, limit: configuration.k) where seen.insert(contact.id).inserted {
-                if let entry = routingTable.entry(for: contact.id), now - entry.lastSeen >= neighbourQuietLimit { quiet.append(contact) }
-            }
+        return store.all(now: now).filter { store.isReplica($0.target) }.flatMap { held in
+            quietNeighbours(routingTable.closest(to: held.target, limit: configuration.k), now: now, seen: &seen)
         }
-        return quiet
+    }
+
+    /// Those of `contacts` not in `seen` and quiet past `neighbourQuietLimit`; every one
+    /// looked at joins `seen`, so a contact near several keys is pinged once.
+    private func quietNeighbours(_ contacts: [Contact], now: Timestamp, seen: inout Set<NodeID>) -> [Contact] {
+        contacts.filter { contact in
+            guard seen.insert(contact.id).inserted, let entry = routingTable.entry(for: contact.id) else { return false }
+            return now - entry.lastSeen >= neighbourQuietLimit
+        }
     }
 
     /// Brings maintenance forward to `instant`; true if that is sooner than it was due.
