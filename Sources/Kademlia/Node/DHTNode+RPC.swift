@@ -107,13 +107,21 @@ extension DHTNode {
         case .failure(.timedOut):
             counters.timeouts.add(1, ordering: .relaxed)
             if let expectedID {
-                let repairs = mutate { state in
+                let (repairs, handOffs) = mutate { state in
                     state.roundTrips.recordUnanswered()
-                    return state.recordTimeout(of: expectedID, now: now, ourMethod: ourMethod)
+                    let wasInTable = state.routingTable.entry(for: expectedID) != nil
+                    let repairs = state.recordTimeout(of: expectedID, now: now, ourMethod: ourMethod)
+                    let gone = wasInTable && state.routingTable.entry(for: expectedID) == nil
+                    return (repairs, gone ? state.handOffsFallenToUs(afterLosing: expectedID, now: now) : [])
                 }
                 if !repairs.isEmpty {
                     log(.debug, .maintenance, "\(expectedID.hex.prefix(8)) went bad: repairing \(repairs.count) values")
                     inBackground { node in await node.forEach(repairs, width: Self.replicationWidth) { await node.repair($0) } }
+                }
+                for (newcomer, targets) in handOffs {
+                    log(.debug, .maintenance, "\(expectedID.hex.prefix(8)) went bad before handing \(targets.count) values to"
+                        + " \(newcomer.id.hex.prefix(8)): handing them over")
+                    inBackground { node in await node.handOff(targets, to: newcomer) }
                 }
             }
             return result

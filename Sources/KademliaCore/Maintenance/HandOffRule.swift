@@ -25,6 +25,17 @@ package enum HandOffRule {
         return holderSet.count { $0 != localID && $0.distance(to: newcomer) < own && isLive($0) } < holders
     }
 
+    /// Which holder hands `target` to `newcomer` with one holder doing it, as the local node
+    /// sees it: the holder nearest the newcomer of those that `isLive` and the local node;
+    /// nil when the newcomer is not among the K closest or the local node is not a holder.
+    package static func designee(_ target: NodeID, to newcomer: NodeID, localID: NodeID, known: [NodeID], k: Int,
+                                 isLive: (NodeID) -> Bool) -> NodeID? {
+        guard isAmongClosest(target, localID: newcomer, known: known + [localID], k: k) else { return nil }
+        let holderSet = (known + [localID]).sorted { $0.distance(to: target) < $1.distance(to: target) }.prefix(k)
+        guard holderSet.contains(localID) else { return nil }
+        return holderSet.filter { $0 == localID || isLive($0) }.min { $0.distance(to: newcomer) < $1.distance(to: newcomer) }
+    }
+
     /// Whether a holder does a duty the nearest live holder does (a repair): when none of
     /// `nearerHolders`, the contacts nearer the key that it knows to hold the value, is live.
     /// A nearer contact not known to hold it does not count: it may be a newcomer whose

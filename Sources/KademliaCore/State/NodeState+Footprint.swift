@@ -11,7 +11,7 @@ extension NodeState {
         tally.add("pending queries", pending.footprint)
         tally.add("recent failures", recentFailures.footprint)
         tally.add("other", roundTrips.footprint + Footprint.of(challenged) + Footprint.of(routerContacts) + Footprint.of(journalContacts)
-                  + handOffDebts.footprint)
+                  + handOffDebts.footprint + handOffWatch.footprint)
         return tally
     }
 }

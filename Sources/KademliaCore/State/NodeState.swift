@@ -33,6 +33,8 @@ package struct NodeState: Sendable {
     package var roundTrips = RoundTripEstimator()
     /// Hand-offs cut short, to send again (`HandOffDebts`).
     package var handOffDebts = HandOffDebts()
+    /// Hand-offs left to other holders, in case they turn out dead (`HandOffWatch`).
+    package var handOffWatch = HandOffWatch()
     /// Contacts being pinged to decide whether a newcomer may take their place.
     package var challenged: Set<NodeID> = []
     /// Hosts over their share that have not yet answered us, being pinged so that, if they
@@ -159,20 +161,6 @@ package struct NodeState: Sendable {
         return admitted(contact, now: now)
     }
 
-    /// What a contact newly in the table implies: journal it, and hand it the values it
-    /// should now hold from us.
-    private mutating func admitted(_ contact: Contact, now: Timestamp) -> Observation {
-        if isJournaled { journalContacts.append(contact) }
-        // Back in the table, it is handed all it should hold afresh, debts included.
-        handOffDebts.forget(contact.id)
-        return Observation(handOff: handOffTargets(for: contact, now: now))
-    }
-
-    /// How many holders of a key hand it to each newcomer (see HandOffRule): the one known
-    /// live nearest the newcomer. Two cost five more stores per key-hour at 60-minute
-    /// sessions; what one holder's hand-off leaves undone it sends again (`HandOffDebts`).
-    package static let handOffHolders = 1
-
     /// How long a node holding values lets a neighbour stay quiet before pinging it: a
     /// third of `questionableAfter`, since its neighbours hold the same keys.
     package var neighbourQuietLimit: Duration { configuration.questionableAfter / 3 }
@@ -182,30 +170,6 @@ package struct NodeState: Sendable {
     package func isKnownLive(_ id: NodeID, now: Timestamp) -> Bool {
         guard let entry = routingTable.entry(for: id) else { return false }
         return entry.failures == 0 && now - entry.lastSeen < neighbourQuietLimit
-    }
-
-    /// Held values (and tombstones) that `newcomer` should now hold from us: of all held,
-    /// or of `candidates` only (a retry of what it did not take).
-    package func handOffTargets(for newcomer: Contact, now: Timestamp, among candidates: [NodeID]? = nil) -> [NodeID] {
-        guard store.count > 0 else { return [] }
-        let targets = candidates?.filter { store.entry(for: $0, now: now) != nil } ?? store.all(now: now).map(\.target)
-        return targets.filter { target in
-            let known = routingTable.closest(to: target, limit: configuration.k + 1).filter { $0.id != newcomer.id }
-            return HandOffRule.shouldHandOff(target, to: newcomer.id, localID: localID, known: known.map(\.id),
-                                             k: configuration.k, holders: Self.handOffHolders,
-                                             isLive: { isKnownLive($0, now: now) })
-        }
-    }
-
-    /// The hand-off retries due at `now` (`HandOffDebts`), of the values the newcomers should
-    /// still hold from us. A newcomer silent twice is out of the table, but may be back: a
-    /// retry asks it first with one offer, so a dead one costs a query, not the whole debt.
-    package mutating func dueHandOffRetries(now: Timestamp) -> [HandOffDebts.Debt] {
-        handOffDebts.takeDue(now: now).compactMap { debt in
-            var retry = debt
-            retry.targets = handOffTargets(for: debt.newcomer, now: now, among: debt.targets)
-            return retry.targets.isEmpty ? nil : retry
-        }
     }
 
     /// A random delay in [0, interval / 10) that staggers holders' replication rounds, so
@@ -223,7 +187,7 @@ extension NodeState {
     /// Returns the held values to repair: those the bad contact was among the K closest of,
     /// where no contact nearer the key that this node knows to hold it (confirmed by an
     /// offer, a store or a holder's probe; any nearer contact while it knows of no holder
-    /// among the K closest) is known live, so a replica is missing and it is this node's to
+    /// among the K closest in a fresh put's first interval) is known live, so a replica is missing and it is this node's to
     /// replace (`HandOffRule.isOnDuty`).
     /// Silence to `ourMethod` (find_value, store) counts only against a contact that said it
     /// is one of ours: Mainline nodes of other kinds may ignore methods they do not know.
@@ -245,9 +209,14 @@ extension NodeState {
             let own = localID.distance(to: held.target)
             let nearer = known.filter { $0.distance(to: held.target) < own }
             let isKnownHolder = { (id: NodeID) in store.isKnownHolder(id, of: held.target) }
-            // Knowing no holder among them (a fresh put: its holders have not met), every
-            // nearer contact is taken to hold it, or each would repair every loss at first.
-            let nearerHolders = known.contains(where: isKnownHolder) ? nearer.filter(isKnownHolder) : nearer
+            // Knowing no holder among them in a fresh put's first interval (its holders have
+            // not met), every nearer contact is taken to hold it, or each would repair every
+            // loss at first. Later, knowing none means those known are gone: at 2,000 nodes a
+            // last holder once trusted three newcomers that lacked the key, and it was lost.
+            let isFreshPut = held.stored.expiresAt - now > store.maximumLifetime - configuration.replicationInterval
+            let knowsAHolder = known.contains(where: isKnownHolder)
+            let trustsAnyNearer = isFreshPut && !knowsAHolder
+            let nearerHolders = trustsAnyNearer ? nearer : nearer.filter(isKnownHolder)
             return HandOffRule.isOnDuty(nearerHolders: nearerHolders, isLive: { isKnownLive($0, now: now) }) ? held.target : nil
         }
     }

@@ -1,0 +1,83 @@
+/// The hand-off to newcomers (`HandOffRule`), decided from the node's state: which held
+/// values a newcomer is handed by this node, and the follow-ups when a hand-off may not
+/// have happened: retries of one cut short (`HandOffDebts`), and one left to a holder that
+/// turned out dead (`HandOffWatch`).
+///
+/// One holder hands each key over, the designee. Two cost five more stores per key-hour
+/// at 60-minute sessions; with one, what it leaves undone is sent again, and what a dead
+/// designee left falls to the next.
+extension NodeState {
+    /// How long a hand-off left to another holder is watched: twice the quiet a holder's
+    /// neighbours are allowed, so a designee already dead is found out (its neighbours ping
+    /// it after 5 quiet minutes) within the watch.
+    package var handOffWatchTime: Duration { neighbourQuietLimit * 2 }
+
+    /// What a contact newly in the table implies: journal it, hand it the values it should
+    /// now hold from us, and watch those another holder is to hand it.
+    mutating func admitted(_ contact: Contact, now: Timestamp) -> Observation {
+        if isJournaled { journalContacts.append(contact) }
+        // Back in the table, it is handed all it should hold afresh, debts included.
+        handOffDebts.forget(contact.id)
+        guard store.count > 0 else { return Observation() }
+        var ours: [NodeID] = []
+        var leftTo: [NodeID: [NodeID]] = [:]
+        for target in store.all(now: now).map(\.target) {
+            switch designee(of: target, for: contact, now: now) {
+            case localID?: ours.append(target)
+            case let other?: leftTo[other, default: []].append(target)
+            case nil: break
+            }
+        }
+        for (designee, targets) in leftTo {
+            handOffWatch.watch(contact, for: targets, leftTo: designee, until: now + handOffWatchTime)
+        }
+        return Observation(handOff: ours)
+    }
+
+    /// The holder that hands `target` to `newcomer`, as this node sees it; nil when none does.
+    private func designee(of target: NodeID, for newcomer: Contact, now: Timestamp) -> NodeID? {
+        let known = routingTable.closest(to: target, limit: configuration.k + 1).filter { $0.id != newcomer.id }.map(\.id)
+        return HandOffRule.designee(target, to: newcomer.id, localID: localID, known: known, k: configuration.k,
+                                    isLive: { isKnownLive($0, now: now) })
+    }
+
+    /// Held values (and tombstones) that `newcomer` should now hold from us: of all held,
+    /// or of `candidates` only (a retry of what it did not take).
+    package func handOffTargets(for newcomer: Contact, now: Timestamp, among candidates: [NodeID]? = nil) -> [NodeID] {
+        guard store.count > 0 else { return [] }
+        let targets = candidates?.filter { store.entry(for: $0, now: now) != nil } ?? store.all(now: now).map(\.target)
+        return targets.filter { designee(of: $0, for: newcomer, now: now) == localID }
+    }
+
+    /// The hand-off retries due at `now` (`HandOffDebts`), of the values the newcomers should
+    /// still hold from us. A newcomer silent twice is out of the table, but may be back: a
+    /// retry asks it first with one offer, so a dead one costs a query, not the whole debt.
+    package mutating func dueHandOffRetries(now: Timestamp) -> [HandOffDebts.Debt] {
+        handOffWatch.removeEnded(now: now)
+        return handOffDebts.takeDue(now: now).compactMap { debt in
+            var retry = debt
+            retry.targets = handOffTargets(for: debt.newcomer, now: now, among: debt.targets)
+            return retry.targets.isEmpty ? nil : retry
+        }
+    }
+
+    /// After `gone` left the table: the hand-offs it was to do that now fall to this node,
+    /// by newcomer. Those falling to yet another holder are watched under it in turn.
+    package mutating func handOffsFallenToUs(afterLosing gone: NodeID, now: Timestamp) -> [(newcomer: Contact, targets: [NodeID])] {
+        handOffWatch.takeLeft(to: gone, now: now).compactMap { watched in
+            var ours: [NodeID] = []
+            var leftTo: [NodeID: [NodeID]] = [:]
+            for target in watched.targets where store.entry(for: target, now: now) != nil {
+                switch designee(of: target, for: watched.newcomer, now: now) {
+                case localID?: ours.append(target)
+                case let other?: leftTo[other, default: []].append(target)
+                case nil: break
+                }
+            }
+            for (designee, targets) in leftTo {
+                handOffWatch.watch(watched.newcomer, for: targets, leftTo: designee, until: watched.until)
+            }
+            return ours.isEmpty ? nil : (watched.newcomer, ours)
+        }
+    }
+}

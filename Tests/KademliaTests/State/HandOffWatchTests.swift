@@ -1,0 +1,77 @@
+import Testing
+@testable import KademliaCore
+import KademliaTestKit
+
+/// A hand-off left to another holder falls to the next when that holder leaves the table
+/// (`HandOffWatch`, `NodeState.handOffsFallenToUs`).
+@Suite struct HandOffWatchTests {
+    /// A holder of `target` whose table has another holder nearer a newcomer (last heard
+    /// `designeeSeen` before `now`) and a third contact: the state, the target, the other
+    /// holder, the third contact and the newcomer.
+    private func holderBesideAnother(designeeSeen: Duration, now: Timestamp) -> (NodeState, NodeID, Contact, Contact, Contact) {
+        var generator = SeededGenerator(seed: 0x4A7C)
+        let target = NodeID.random(using: &generator)
+        // A lower bucket index is nearer the target, and so nearer the newcomer beside it.
+        var state = makeTestState(randomSeed: 3, localID: target.randomID(inBucket: 20, using: &generator))
+        let designee = peer(target.randomID(inBucket: 10, using: &generator), port: 4001)
+        let bystander = peer(target.randomID(inBucket: 30, using: &generator), port: 4003)
+        let newcomer = peer(target.randomID(inBucket: 5, using: &generator), port: 4002)
+        _ = state.routingTable.insert(designee, now: now - designeeSeen)
+        _ = state.routingTable.insert(bystander, now: now)
+        _ = state.store.store(bytes("v"), seq: 0, for: target, now: now)
+        state.store.markReplica(target)
+        return (state, target, designee, bystander, newcomer)
+    }
+
+    /// Two unanswered queries: the failure limit, so `contact` leaves the table.
+    private func drop(_ contact: Contact, from state: inout NodeState, at now: Timestamp) {
+        _ = state.recordTimeout(of: contact.id, now: now)
+        _ = state.recordTimeout(of: contact.id, now: now)
+        #expect(state.routingTable.entry(for: contact.id) == nil)
+    }
+
+    @Test func aHandOffLeftToAHolderThatGoesBadFallsToTheNext() {
+        let now = start + .seconds(3600)
+        var (state, target, designee, bystander, newcomer) = holderBesideAnother(designeeSeen: .seconds(30), now: now)
+        #expect(state.observe(newcomer, now: now).handOff.isEmpty, "the live holder nearer the newcomer hands it over")
+        #expect(state.handOffWatch.count == 1)
+        drop(bystander, from: &state, at: now + .seconds(60))
+        #expect(state.handOffsFallenToUs(afterLosing: bystander.id, now: now + .seconds(60)).isEmpty, "not the designee")
+        drop(designee, from: &state, at: now + .seconds(120))
+        let fallen = state.handOffsFallenToUs(afterLosing: designee.id, now: now + .seconds(120))
+        #expect(fallen.map(\.newcomer) == [newcomer] && fallen.map(\.targets) == [[target]])
+        #expect(state.handOffsFallenToUs(afterLosing: designee.id, now: now + .seconds(121)).isEmpty, "handed over once")
+    }
+
+    @Test func theWatchEndsAndAQuietHolderIsPassedOverAtOnce() {
+        let now = start + .seconds(3600)
+        var (watching, _, designee, _, newcomer) = holderBesideAnother(designeeSeen: .seconds(30), now: now)
+        _ = watching.observe(newcomer, now: now)
+        let late = now + watching.handOffWatchTime + .seconds(1)
+        drop(designee, from: &watching, at: late)
+        #expect(watching.handOffsFallenToUs(afterLosing: designee.id, now: late).isEmpty, "past the watch, replication covers it")
+
+        var (passing, target, _, _, arriving) = holderBesideAnother(designeeSeen: .seconds(400), now: now)
+        #expect(passing.observe(arriving, now: now).handOff == [target], "a holder quiet 400 s is not known live")
+        #expect(passing.handOffWatch.count == 0)
+    }
+
+    @Test func theDesigneeIsTheLiveHolderNearestTheNewcomer() {
+        var generator = SeededGenerator(seed: 0x4A7D)
+        let target = NodeID.random(using: &generator)
+        let ids = (0..<10).map { target.randomID(inBucket: 20 + 2 * $0, using: &generator) }
+        let newcomer = target.randomID(inBucket: 3, using: &generator)
+        for local in ids.prefix(8) {
+            let known = ids.filter { $0 != local }
+            let dead: Set<NodeID> = [ids[0], ids[2]]
+            let expected = (ids.prefix(8).filter { $0 == local || !dead.contains($0) })
+                .min { $0.distance(to: newcomer) < $1.distance(to: newcomer) }
+            #expect(HandOffRule.designee(target, to: newcomer, localID: local, known: known, k: 8,
+                                         isLive: { !dead.contains($0) }) == expected)
+            #expect(HandOffRule.shouldHandOff(target, to: newcomer, localID: local, known: known, k: 8,
+                                              isLive: { !dead.contains($0) }) == (expected == local))
+        }
+        #expect(HandOffRule.designee(target, to: newcomer, localID: ids[9], known: Array(ids.prefix(9)), k: 8, isLive: { _ in true }) == nil,
+                "a node outside the K closest hands nothing")
+    }
+}
