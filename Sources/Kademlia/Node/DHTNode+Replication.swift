@@ -168,7 +168,7 @@ extension DHTNode {
         var remaining = targets[...]
         var token = grant
         var taken = 0
-        let wasInTable = read { $0.routingTable.entry(for: newcomer.id) != nil }
+        let wasInTable = attempt > 0 && read { $0.routingTable.entry(for: newcomer.id) != nil }
         if token == nil, let first = remaining.popFirst() {
             let probed = await offer(first, to: [newcomer])
             // Its answer put it back in the table, and that hands it everything afresh.

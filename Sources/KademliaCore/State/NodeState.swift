@@ -187,8 +187,8 @@ extension NodeState {
     /// Returns the held values to repair: those the bad contact was among the K closest of,
     /// where no contact nearer the key that this node knows to hold it (confirmed by an
     /// offer, a store or a holder's probe; any nearer contact while it knows of no holder
-    /// among the K closest in a fresh put's first interval) is known live, so a replica is missing and it is this node's to
-    /// replace (`HandOffRule.isOnDuty`).
+    /// among the K closest in a fresh put's first interval) is known live, so a replica is
+    /// missing and it is this node's to replace (`HandOffRule.isOnDuty`).
     /// Silence to `ourMethod` (find_value, store) counts only against a contact that said it
     /// is one of ours: Mainline nodes of other kinds may ignore methods they do not know.
     package mutating func recordTimeout(of id: NodeID, now: Timestamp, ourMethod: Bool = false) -> [NodeID] {
