@@ -150,10 +150,12 @@ public struct ChurnSimulation {
 
     /// How many publishers join, put and quit at once.
     static let publishersAtOnce = 50
+    /// How many times a publisher tries to join before it writes anyway.
+    static let joinAttempts = 3
 
     /// A publisher of its own for each `keysPerPublisher` keys joins through a random live
     /// node, puts its keys one after another and quits; publishers overlap, as independent
-    /// users would. Returns which keys were stored.
+    /// users would. Returns which keys were stored at a node other than their publisher.
     private mutating func publish(_ batch: [(key: String, value: [UInt8])]) async -> [Bool] {
         let share = max(1, scenario.keysPerPublisher)
         let publishers = stride(from: 0, to: batch.count, by: share).map { first in
@@ -163,11 +165,17 @@ public struct ChurnSimulation {
             await withTaskGroup(of: [(Int, Bool)].self) { group in
                 for (publisher, seed, indices) in publishers {
                     group.addTask {
-                        _ = try? await publisher.bootstrap([seed])
+                        // Across the modelled internet a join's datagrams may all be lost: the
+                        // user tries again before writing, as one would at the prompt.
+                        for _ in 0..<Self.joinAttempts where publisher.contactCount == 0 {
+                            _ = try? await publisher.bootstrap([seed])
+                        }
                         var outcomes: [(Int, Bool)] = []
                         for index in indices {
                             do throws(PutError) {
-                                outcomes.append((index, try await publisher.put(key: batch[index].key, value: batch[index].value).storedAt > 0))
+                                let put = try await publisher.put(key: batch[index].key, value: batch[index].value)
+                                // The publisher leaves: a key only it took never reached the network.
+                                outcomes.append((index, put.storedAt - (put.storedHere ? 1 : 0) > 0))
                             } catch {
                                 outcomes.append((index, false))
                             }
