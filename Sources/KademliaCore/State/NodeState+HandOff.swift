@@ -19,19 +19,27 @@ extension NodeState {
         // Back in the table, it is handed all it should hold afresh, debts included.
         handOffDebts.forget(contact.id)
         guard store.count > 0 else { return Observation() }
+        let ours = assignHandOffs(of: store.all(now: now).map(\.target), to: contact, now: now, watchUntil: now + handOffWatchTime)
+        return Observation(handOff: ours)
+    }
+
+    /// Of `targets` held here, those this node hands `newcomer`; each of the rest that
+    /// another holder is to hand it is watched under that designee until `watchUntil`.
+    private mutating func assignHandOffs(of targets: [NodeID], to newcomer: Contact, now: Timestamp,
+                                         watchUntil: Timestamp) -> [NodeID] {
         var ours: [NodeID] = []
         var leftTo: [NodeID: [NodeID]] = [:]
-        for target in store.all(now: now).map(\.target) {
-            switch designee(of: target, for: contact, now: now) {
+        for target in targets {
+            switch designee(of: target, for: newcomer, now: now) {
             case localID?: ours.append(target)
             case let other?: leftTo[other, default: []].append(target)
             case nil: break
             }
         }
-        for (designee, targets) in leftTo {
-            handOffWatch.watch(contact, for: targets, leftTo: designee, until: now + handOffWatchTime)
+        for (designee, left) in leftTo {
+            handOffWatch.watch(newcomer, for: left, leftTo: designee, until: watchUntil)
         }
-        return Observation(handOff: ours)
+        return ours
     }
 
     /// The holder that hands `target` to `newcomer`, as this node sees it; nil when none does.
@@ -65,18 +73,8 @@ extension NodeState {
     /// by newcomer. Those falling to yet another holder are watched under it in turn.
     package mutating func handOffsFallenToUs(afterLosing gone: NodeID, now: Timestamp) -> [(newcomer: Contact, targets: [NodeID])] {
         handOffWatch.takeLeft(to: gone, now: now).compactMap { watched in
-            var ours: [NodeID] = []
-            var leftTo: [NodeID: [NodeID]] = [:]
-            for target in watched.targets where store.entry(for: target, now: now) != nil {
-                switch designee(of: target, for: watched.newcomer, now: now) {
-                case localID?: ours.append(target)
-                case let other?: leftTo[other, default: []].append(target)
-                case nil: break
-                }
-            }
-            for (designee, targets) in leftTo {
-                handOffWatch.watch(watched.newcomer, for: targets, leftTo: designee, until: watched.until)
-            }
+            let held = watched.targets.filter { store.entry(for: $0, now: now) != nil }
+            let ours = assignHandOffs(of: held, to: watched.newcomer, now: now, watchUntil: watched.until)
             return ours.isEmpty ? nil : (watched.newcomer, ours)
         }
     }
