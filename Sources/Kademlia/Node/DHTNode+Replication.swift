@@ -97,7 +97,7 @@ extension DHTNode {
 
     /// The replication round for one held value. The holder nearest the key that it knows
     /// of does it: it offers the value to the K closest it knows, skipping those confirmed
-    /// within the last round and a half. The others skip their rounds while they hear from
+    /// within the last three and a half rounds. The others skip their rounds while they hear from
     /// a nearer holder; one fallen out of the K closest keeps its copy meanwhile, since a
     /// table full of the unnoticed dead can make a last live replica look fallen out. A
     /// holder fallen out with no nearer holder to defer to hands the value on, then lets its
@@ -105,15 +105,14 @@ extension DHTNode {
     /// With `resync` (the node was away) nothing is deferred and every member is asked.
     func replicate(_ target: NodeID, resync: Bool = false) async {
         let now = clock.now()
-        let interval = configuration.replicationInterval
         let plan = mutate { state -> ReplicationPlan? in
             guard state.store.entry(for: target, now: now) != nil else { return nil }
             let plan = ReplicationPlan(
                 target: target, localID: id,
                 known: state.routingTable.closest(to: target, limit: configuration.k + Self.replicationSpares),
                 k: configuration.k,
-                fresh: resync ? [] : state.store.confirmedHolders(of: target, since: now - interval * 3 / 2),
-                lasting: resync ? [] : state.store.confirmedHolders(of: target, since: now - interval * 5 / 2))
+                fresh: resync ? [] : state.store.confirmedHolders(of: target, since: now - state.confirmationSkipsOffers),
+                lasting: resync ? [] : state.store.confirmedHolders(of: target, since: now - state.confirmationDefersRound))
             if plan.localIsAmongClosest { state.store.markReplica(target) }
             guard state.store.isReplica(target), !plan.defersToNearerHolder else {
                 state.store.markReplicated(target, now: now)
@@ -146,8 +145,8 @@ extension DHTNode {
         let plan = mutate { state -> RepairPlan? in
             guard state.store.entry(for: target, now: now) != nil else { return nil }
             let known = state.routingTable.closest(to: target, limit: configuration.k + Self.replicationSpares)
-            // What a round heeds for a nearer holder: confirmed within 2.5 intervals.
-            let confirmed = state.store.confirmedHolders(of: target, since: now - configuration.replicationInterval * 5 / 2)
+            // What a round heeds for a nearer holder.
+            let confirmed = state.store.confirmedHolders(of: target, since: now - state.confirmationDefersRound)
             // Repairs are most of the upkeep under churn: they too keep the record to the K+3 nearest.
             state.store.pruneHolders(of: target, keeping: Set(known.map(\.id)))
             return RepairPlan(target: target, localID: id, known: Array(known.prefix(configuration.k)), k: configuration.k,

@@ -60,6 +60,9 @@ package struct HandOffDebts: Sendable {
         return due
     }
 
+    /// The newcomers owed values now.
+    package var newcomers: Set<NodeID> { Set(debts.keys) }
+
     /// When the next retry falls due, if any is owed.
     package var nextDue: Timestamp? { debts.values.map(\.due).min() }
 

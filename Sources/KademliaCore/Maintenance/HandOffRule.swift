@@ -37,10 +37,10 @@ package enum HandOffRule {
     }
 
     /// Whether a holder does a duty the nearest live holder does (a repair): when none of
-    /// `nearerHolders`, the contacts nearer the key that it knows to hold the value, is live.
-    /// A nearer contact not known to hold it does not count: it may be a newcomer whose
-    /// hand-off fell to a holder that had died unnoticed, and deferring to it would leave
-    /// the repair to a node that lacks the value.
+    /// `nearerHolders`, the contacts nearer the key that it takes to hold the value, is live.
+    /// A newcomer still waiting for its hand-off is not among them: its hand-off may have
+    /// fallen to a holder that had died unnoticed, and deferring to it would leave the
+    /// repair to a node that lacks the value.
     package static func isOnDuty(nearerHolders: [NodeID], isLive: (NodeID) -> Bool) -> Bool {
         !nearerHolders.contains(where: isLive)
     }

@@ -36,6 +36,11 @@ package struct HandOffWatch: Sendable {
         return left.filter { $0.until > now }
     }
 
+    /// The newcomers watched now, each still waiting for a hand-off from another holder.
+    package var newcomers: Set<NodeID> {
+        Set(byDesignee.values.lazy.flatMap { $0.lazy.map(\.newcomer.id) })
+    }
+
     /// Drops the watches that ended by `now`.
     package mutating func removeEnded(now: Timestamp) {
         guard !byDesignee.isEmpty else { return }

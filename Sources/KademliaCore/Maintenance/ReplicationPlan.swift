@@ -7,7 +7,7 @@ package struct ReplicationPlan: Sendable, Equatable {
     /// Whether this node is itself among the K closest.
     package let localIsAmongClosest: Bool
     /// Whether a holder nearer the key than this node was heard from lately: it is the
-    /// one replicating, and this node skips its round (it hears from it every other round).
+    /// one replicating, and this node skips its round (it is asked every fourth round).
     package let defersToNearerHolder: Bool
     /// The members of `closest` to offer the value to: those not confirmed lately.
     package let toOffer: [Contact]
@@ -16,10 +16,10 @@ package struct ReplicationPlan: Sendable, Equatable {
     package let spares: [Contact]
 
     /// Plans the round from `known`: the table's contacts nearest the target, at least K+1
-    /// when it has them. `fresh` holds the contacts confirmed to hold the version within
-    /// the last round and a half, which are not offered it again this round (so each
-    /// holder is asked every other round); `lasting` those confirmed within two and a half,
-    /// long enough to span the nearer holder's two rounds.
+    /// when it has them. `fresh` holds the contacts confirmed to hold the version lately
+    /// (`NodeState.confirmationSkipsOffers`), which are not offered it again this round;
+    /// `lasting` those confirmed a round longer, long enough to span the nearer holder's
+    /// rounds that skip this node.
     package init(target: NodeID, localID: NodeID, known: [Contact], k: Int, fresh: Set<NodeID> = [], lasting: Set<NodeID> = []) {
         let others = known.filter { $0.id != localID }
             .sorted { $0.id.distance(to: target) < $1.id.distance(to: target) }

@@ -29,8 +29,9 @@ extension NodeState {
                                          watchUntil: Timestamp) -> [NodeID] {
         var ours: [NodeID] = []
         var leftTo: [NodeID: [NodeID]] = [:]
+        let awaiting = awaitingHandOff
         for target in targets {
-            switch designee(of: target, for: newcomer, now: now) {
+            switch designee(of: target, for: newcomer, now: now, awaiting: awaiting) {
             case localID?: ours.append(target)
             case let other?: leftTo[other, default: []].append(target)
             case nil: break
@@ -43,18 +44,27 @@ extension NodeState {
     }
 
     /// The holder that hands `target` to `newcomer`, as this node sees it; nil when none does.
-    private func designee(of target: NodeID, for newcomer: Contact, now: Timestamp) -> NodeID? {
+    /// A newcomer in `awaiting` (`awaitingHandOff`) is passed over unless confirmed holding
+    /// it: newcomers gather near a key, and each was left to hand it to the next, which
+    /// none of them held.
+    private func designee(of target: NodeID, for newcomer: Contact, now: Timestamp, awaiting: Set<NodeID>) -> NodeID? {
         let known = routingTable.closest(to: target, limit: configuration.k + 1).filter { $0.id != newcomer.id }.map(\.id)
-        return HandOffRule.designee(target, to: newcomer.id, localID: localID, known: known, k: configuration.k,
-                                    isLive: { isKnownLive($0, now: now) })
+        return HandOffRule.designee(target, to: newcomer.id, localID: localID, known: known, k: configuration.k) { contact in
+            isKnownLive(contact, now: now) && (!awaiting.contains(contact) || store.isKnownHolder(contact, of: target))
+        }
     }
+
+    /// The newcomers still waiting for a hand-off: watched under another holder, or owed by
+    /// this one. Until it ends they may lack what their neighbours hold.
+    package var awaitingHandOff: Set<NodeID> { handOffWatch.newcomers.union(handOffDebts.newcomers) }
 
     /// Held values (and tombstones) that `newcomer` should now hold from us: of all held,
     /// or of `candidates` only (a retry of what it did not take).
     package func handOffTargets(for newcomer: Contact, now: Timestamp, among candidates: [NodeID]? = nil) -> [NodeID] {
         guard store.count > 0 else { return [] }
         let targets = candidates?.filter { store.entry(for: $0, now: now) != nil } ?? store.all(now: now).map(\.target)
-        return targets.filter { designee(of: $0, for: newcomer, now: now) == localID }
+        let awaiting = awaitingHandOff
+        return targets.filter { designee(of: $0, for: newcomer, now: now, awaiting: awaiting) == localID }
     }
 
     /// The hand-off retries due at `now` (`HandOffDebts`), of the values the newcomers should

@@ -172,6 +172,16 @@ package struct NodeState: Sendable {
         return entry.failures == 0 && now - entry.lastSeen < neighbourQuietLimit
     }
 
+    /// How long a confirmation spares a holder the round's offer: three and a half intervals,
+    /// so each holder is asked every fourth round. A live holder keeps what it was confirmed
+    /// holding; asking every other round cost 1.6 queries per key-hour at 3-hour sessions.
+    package var confirmationSkipsOffers: Duration { configuration.replicationInterval * 7 / 2 }
+
+    /// How long a confirmed nearer holder stands in for this node's round (and repairs'
+    /// offers skip a confirmed member): one interval past `confirmationSkipsOffers`, so it
+    /// spans the nearer holder's rounds that skip this node.
+    package var confirmationDefersRound: Duration { configuration.replicationInterval * 9 / 2 }
+
     /// A random delay in [0, interval / 10) that staggers holders' replication rounds, so
     /// one holder goes first and the others, having heard from it, skip theirs.
     package mutating func replicationJitter() -> Duration {
@@ -185,10 +195,10 @@ extension NodeState {
     /// (or one, when a replacement waits), and any contact that timed out outside the table
     /// is skipped by lookups for a while.
     /// Returns the held values to repair: those the bad contact was among the K closest of,
-    /// where no contact nearer the key that this node knows to hold it (confirmed by an
-    /// offer, a store or a holder's probe; any nearer contact while it knows of no holder
-    /// among the K closest in a fresh put's first interval) is known live, so a replica is
-    /// missing and it is this node's to replace (`HandOffRule.isOnDuty`).
+    /// where no contact nearer the key that is taken to hold it is known live, so a replica
+    /// is missing and it is this node's to replace (`HandOffRule.isOnDuty`). A contact is
+    /// taken to hold it when it is confirmed holding it, or when it is no newcomer still
+    /// waiting for a hand-off (watched under another holder, or owed by this one).
     /// Silence to `ourMethod` (find_value, store) counts only against a contact that said it
     /// is one of ours: Mainline nodes of other kinds may ignore methods they do not know.
     package mutating func recordTimeout(of id: NodeID, now: Timestamp, ourMethod: Bool = false) -> [NodeID] {
@@ -200,6 +210,11 @@ extension NodeState {
         recentFailures.record(id, now: now)
         guard store.count > 0 else { return [] }
         let k = configuration.k
+        // Only a newcomer may lack what its neighbours hold: the others met every round and
+        // hand-off since they came. Trusting none of them made every holder repair every
+        // loss (10 repair probes per key-hour, 8 of them finding the key already held); a
+        // newcomer trusted at once was once all that was left of a lost key.
+        let awaitingHandOff = awaitingHandOff
         return store.all(now: now).compactMap { held in
             guard store.isReplica(held.target) else { return nil }
             let known = routingTable.closest(to: held.target, limit: k).map(\.id)
@@ -207,16 +222,10 @@ extension NodeState {
             let wasAmongClosest = known.count < k || known.contains { $0.distance(to: held.target) > gone }
             guard wasAmongClosest else { return nil }
             let own = localID.distance(to: held.target)
-            let nearer = known.filter { $0.distance(to: held.target) < own }
-            let isKnownHolder = { (id: NodeID) in store.isKnownHolder(id, of: held.target) }
-            // Knowing no holder among them in a fresh put's first interval (its holders have
-            // not met), every nearer contact is taken to hold it, or each would repair every
-            // loss at first. Later, knowing none means those known are gone: at 2,000 nodes a
-            // last holder once trusted three newcomers that lacked the key, and it was lost.
-            let isFreshPut = held.stored.expiresAt - now > store.maximumLifetime - configuration.replicationInterval
-            let knowsAHolder = known.contains(where: isKnownHolder)
-            let trustsAnyNearer = isFreshPut && !knowsAHolder
-            let nearerHolders = trustsAnyNearer ? nearer : nearer.filter(isKnownHolder)
+            let nearerHolders = known.filter { contact in
+                contact.distance(to: held.target) < own
+                    && (!awaitingHandOff.contains(contact) || store.isKnownHolder(contact, of: held.target))
+            }
             return HandOffRule.isOnDuty(nearerHolders: nearerHolders, isLive: { isKnownLive($0, now: now) }) ? held.target : nil
         }
     }

@@ -56,6 +56,18 @@ import KademliaTestKit
         #expect(passing.handOffWatch.count == 0)
     }
 
+    @Test func aNewcomerStillAwaitingItsOwnHandOffIsPassedOver() {
+        let now = start + .seconds(3600)
+        var (awaiting, target, designee, bystander, newcomer) = holderBesideAnother(designeeSeen: .seconds(30), now: now)
+        awaiting.handOffWatch.watch(designee, for: [target], leftTo: bystander.id, until: now + .seconds(600))
+        #expect(awaiting.observe(newcomer, now: now).handOff == [target], "the contact nearer the newcomer may lack the key")
+
+        var (confirmed, _, holder, third, arriving) = holderBesideAnother(designeeSeen: .seconds(30), now: now)
+        confirmed.handOffWatch.watch(holder, for: [target], leftTo: third.id, until: now + .seconds(600))
+        confirmed.store.confirm(holder.id, holds: target, now: now)
+        #expect(confirmed.observe(arriving, now: now).handOff.isEmpty, "confirmed holding it, it hands the key on")
+    }
+
     @Test func theDesigneeIsTheLiveHolderNearestTheNewcomer() {
         var generator = SeededGenerator(seed: 0x4A7D)
         let target = NodeID.random(using: &generator)

@@ -3,15 +3,28 @@ import Testing
 import KademliaTestKit
 
 /// Who repairs a key when one of its K closest turns bad (`NodeState.recordTimeout`): the
-/// holder with no nearer contact that it knows holds the key and is known live.
+/// holder with no nearer live contact that it takes to hold the key, that is, one confirmed
+/// holding it or one that is no newcomer still waiting for its hand-off.
 @Suite struct RepairDutyTests {
+    /// How the nearer contact in `secondNearest` stands with the key.
+    enum Nearer: CustomStringConvertible {
+        /// Confirmed holding it.
+        case confirmed
+        /// In the table since before the state held the key, never confirmed.
+        case settled
+        /// A newcomer whose hand-off another holder is to do, watched here.
+        case watchedNewcomer
+        /// A newcomer this node owes the key to.
+        case owedNewcomer
+
+        var description: String { "\(self)" }
+    }
+
     /// A state second nearest `target` of everyone it knows, holding a replica of it, whose
-    /// table has a nearer contact (last heard `nearestSeen` ago, known to hold the key when
-    /// `nearestHolds`), a dying contact among the K closest and farther ones, one of which
-    /// is known to hold the key when `fartherHolds`; returns the state, the target and the
-    /// dying contact's id.
-    private func secondNearest(nearestSeen: Duration, nearestHolds: Bool, fartherHolds: Bool = true,
-                               putAgo: Duration = .zero) -> (NodeState, NodeID, NodeID) {
+    /// table has a nearer contact (last heard `nearestSeen` ago, standing with the key as
+    /// `nearer` says), a dying contact among the K closest and farther ones, one of which is
+    /// known to hold the key; returns the state, the target and the dying contact's id.
+    private func secondNearest(nearestSeen: Duration, nearer: Nearer) -> (NodeState, NodeID, NodeID) {
         var generator = SeededGenerator(seed: 0x2EFA)
         let target = NodeID.random(using: &generator)
         // A lower bucket index is nearer the target.
@@ -23,35 +36,37 @@ import KademliaTestKit
         _ = state.routingTable.insert(dying, now: now - .seconds(600))
         let farther = (0..<4).map { peer(target.randomID(inBucket: 40 + $0, using: &generator), port: UInt16(4010 + $0)) }
         for contact in farther { _ = state.routingTable.insert(contact, now: now) }
-        _ = state.store.store(bytes("v"), seq: 0, for: target, now: now - putAgo)
+        _ = state.store.store(bytes("v"), seq: 0, for: target, now: now)
         state.store.markReplica(target)
-        if nearestHolds { state.store.confirm(nearest.id, holds: target, now: now - .seconds(1800)) }
-        if fartherHolds { state.store.confirm(farther[0].id, holds: target, now: now - .seconds(1800)) }
+        state.store.confirm(farther[0].id, holds: target, now: now - .seconds(1800))
+        switch nearer {
+        case .confirmed: state.store.confirm(nearest.id, holds: target, now: now - .seconds(1800))
+        case .settled: break
+        case .watchedNewcomer: state.handOffWatch.watch(nearest, for: [target], leftTo: farther[0].id, until: now + .seconds(600))
+        case .owedNewcomer: state.handOffDebts.owe([target], to: nearest, afterAttempt: 0, now: now)
+        }
         return (state, target, dying.id)
     }
 
     @Test func theNextNearestRepairsUnlessANearerHolderIsKnownLive() {
         let now = start + .seconds(3600)
-        let cases: [(seen: Duration, holds: Bool, fartherHolds: Bool, putAgo: Duration, repairs: Bool)] = [
-            (.seconds(30), true, true, .zero, false),
-            (.seconds(600), true, true, .zero, true),
-            // Live but not known to hold the key, where another holder is known: a newcomer
-            // nobody handed it to.
-            (.seconds(30), false, true, .zero, true),
-            // Knowing of no holder at all (a fresh put), the nearer live contact is trusted.
-            (.seconds(30), false, false, .zero, false),
-            (.seconds(600), false, false, .zero, true),
-            // Knowing of none two hours on: those known are gone, and nobody is trusted.
-            (.seconds(30), false, false, .seconds(7200), true),
+        let cases: [(seen: Duration, nearer: Nearer, repairs: Bool)] = [
+            (.seconds(30), .confirmed, false),
+            (.seconds(600), .confirmed, true),
+            // Never confirmed, but in the table since before: it met the hand-offs and
+            // rounds since, and is taken to hold the key.
+            (.seconds(30), .settled, false),
+            (.seconds(600), .settled, true),
+            // A newcomer whose hand-off may have fallen to a holder that died unnoticed.
+            (.seconds(30), .watchedNewcomer, true),
+            (.seconds(30), .owedNewcomer, true),
         ]
-        for (seen, holds, fartherHolds, putAgo, repairs) in cases {
-            var (state, target, dying) = secondNearest(nearestSeen: seen, nearestHolds: holds, fartherHolds: fartherHolds,
-                                                       putAgo: putAgo)
+        for (seen, nearer, repairs) in cases {
+            var (state, target, dying) = secondNearest(nearestSeen: seen, nearer: nearer)
             // The first silence leaves it in the table; the second (the failure limit) drops it.
             #expect(state.recordTimeout(of: dying, now: now).isEmpty)
             let due = state.recordTimeout(of: dying, now: now + .seconds(1))
-            #expect(due == (repairs ? [target] : []),
-                    "nearer contact last heard \(seen) ago, known to hold: \(holds), a farther one: \(fartherHolds), put \(putAgo) ago")
+            #expect(due == (repairs ? [target] : []), "nearer contact last heard \(seen) ago, \(nearer)")
         }
     }
 
