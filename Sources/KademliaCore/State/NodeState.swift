@@ -216,11 +216,17 @@ extension NodeState {
         // newcomer trusted at once was once all that was left of a lost key.
         let awaitingHandOff = awaitingHandOff
         return store.all(now: now).compactMap { held in
-            guard store.isReplica(held.target) else { return nil }
             let known = routingTable.closest(to: held.target, limit: k).map(\.id)
             let gone = id.distance(to: held.target)
             let wasAmongClosest = known.count < k || known.contains { $0.distance(to: held.target) > gone }
             guard wasAmongClosest else { return nil }
+            // A copy cached while the table knew K nearer nodes is a replica once they are
+            // gone: at 10,000 nodes the last two copies of a key were caches, which neither
+            // repaired nor replicated, while the replicas around them died.
+            if !store.isReplica(held.target) {
+                guard HandOffRule.isAmongClosest(held.target, localID: localID, known: known, k: k) else { return nil }
+                store.markReplica(held.target)
+            }
             let own = localID.distance(to: held.target)
             let nearerHolders = known.filter { contact in
                 contact.distance(to: held.target) < own

@@ -70,6 +70,21 @@ import KademliaTestKit
         }
     }
 
+    @Test func aCacheWhoseNodeMovesUpAmongTheKClosestBecomesAReplicaAndRepairs() {
+        var generator = SeededGenerator(seed: 0x2EFC)
+        let target = NodeID.random(using: &generator)
+        let now = start + .seconds(3600)
+        var state = makeTestState(randomSeed: 3, localID: target.randomID(inBucket: 40, using: &generator))
+        // K contacts nearer the key, all quiet for 10 min: none is known live.
+        let nearer = (0..<8).map { peer(target.randomID(inBucket: 10 + 2 * $0, using: &generator), port: UInt16(4100 + $0)) }
+        for contact in nearer { _ = state.routingTable.insert(contact, now: now - .seconds(600)) }
+        _ = state.store.store(bytes("v"), seq: 0, for: target, now: now, asReplica: false)
+        #expect(!state.store.isReplica(target), "cached with K nearer nodes known")
+        #expect(state.recordTimeout(of: nearer[3].id, now: now).isEmpty)
+        #expect(state.recordTimeout(of: nearer[3].id, now: now + .seconds(1)) == [target])
+        #expect(state.store.isReplica(target), "now among the K closest")
+    }
+
     @Test func theNearestHolderAlwaysRepairs() {
         var generator = SeededGenerator(seed: 0x2EFB)
         let target = NodeID.random(using: &generator)
