@@ -183,10 +183,23 @@ package struct NodeState: Sendable {
     package var confirmationDefersRound: Duration { configuration.replicationInterval * 9 / 2 }
 
     /// A random delay in [0, interval / 10) that staggers holders' replication rounds, so
-    /// one holder goes first and the others, having heard from it, skip theirs.
-    package mutating func replicationJitter() -> Duration {
+    /// one holder goes first and the others, having heard from it, skip theirs. Given how
+    /// many of the K contacts nearest the key are `nearer` than this node, the delay falls
+    /// in that rank's slice of the tenth, so the nearest holder goes first: a farther one
+    /// first probed the nearer ones, which did not defer to it, and a put's holders ran
+    /// three rounds in their first hour instead of one.
+    package mutating func replicationJitter(nearer: Int? = nil) -> Duration {
         let tenth = max(1, configuration.replicationInterval.totalNanoseconds / 10)
-        return .nanoseconds(Int64.random(in: 0..<tenth, using: &random))
+        guard let nearer else { return .nanoseconds(Int64.random(in: 0..<tenth, using: &random)) }
+        let slices = Int64(configuration.k + 1)
+        let slice = max(1, tenth / slices)
+        return .nanoseconds(Int64(min(nearer, configuration.k)) * slice + Int64.random(in: 0..<slice, using: &random))
+    }
+
+    /// How many of `known`, the contacts nearest `target`, are nearer it than this node.
+    package func rank(among known: [NodeID], of target: NodeID) -> Int {
+        let own = localID.distance(to: target)
+        return known.count { $0.distance(to: target) < own }
     }
 }
 

@@ -28,7 +28,9 @@ extension NodeState {
                     store.confirm(sender.id, holds: target, now: now)
                     // Only a nearer holder's round stands in for ours: a farther one probing
                     // is repairing, or has not heard of us, and the round is still ours.
-                    if sender.id.distance(to: target) < localID.distance(to: target) { deferReplication(of: target, now: now) }
+                    if sender.id.distance(to: target) < localID.distance(to: target) {
+                        deferReplication(of: target, now: now, nearer: rank(among: closest.map(\.id), of: target))
+                    }
                 }
             }
             return reply(response, to: transactionID)
@@ -68,8 +70,8 @@ extension NodeState {
             return .error(.protocolError, "Key does not hash to target", transactionID: transactionID)
         }
         let ttl = request.ttl.map { Duration.seconds($0) }
-        let jitter = replicationJitter()
         let known = routingTable.closest(to: request.target, limit: configuration.k).map(\.id)
+        let jitter = replicationJitter(nearer: rank(among: known, of: request.target))
         let asReplica = HandOffRule.isAmongClosest(request.target, localID: localID, known: known, k: configuration.k)
         let source = TrafficSource.network(sender.address, relaxLoopback: configuration.limits.relaxLoopback)
         if let refusal = admit(request, from: source, asReplica: asReplica, transactionID: transactionID, now: now) { return refusal }
@@ -109,8 +111,8 @@ extension NodeState {
 
     /// A nearer holder is replicating the version held here: as with a `store` of it (the
     /// paper's first optimization), this node skips its own round for an interval.
-    private mutating func deferReplication(of target: NodeID, now: Timestamp) {
-        let jitter = replicationJitter()
+    private mutating func deferReplication(of target: NodeID, now: Timestamp, nearer: Int) {
+        let jitter = replicationJitter(nearer: nearer)
         store.deferReplication(of: target, until: now + configuration.replicationInterval + jitter)
     }
 
