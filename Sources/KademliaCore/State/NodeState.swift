@@ -174,7 +174,8 @@ package struct NodeState: Sendable {
 
     /// How long a confirmation spares a holder the round's offer: three and a half intervals,
     /// so each holder is asked every fourth round. A live holder keeps what it was confirmed
-    /// holding; asking every other round cost 1.6 queries per key-hour at 3-hour sessions.
+    /// holding; asking every other round cost about one query per key-hour more at 3-hour
+    /// sessions.
     package var confirmationSkipsOffers: Duration { configuration.replicationInterval * 7 / 2 }
 
     /// How long a confirmed nearer holder stands in for this node's round (and repairs'
