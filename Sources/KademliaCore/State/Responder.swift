@@ -70,9 +70,10 @@ extension NodeState {
             return .error(.protocolError, "Key does not hash to target", transactionID: transactionID)
         }
         let ttl = request.ttl.map { Duration.seconds($0) }
-        let known = routingTable.closest(to: request.target, limit: configuration.k).map(\.id)
-        let jitter = replicationJitter(nearer: rank(among: known, of: request.target))
-        let asReplica = HandOffRule.isAmongClosest(request.target, localID: localID, known: known, k: configuration.k)
+        let nearer = rank(among: routingTable.closest(to: request.target, limit: configuration.k).map(\.id), of: request.target)
+        let jitter = replicationJitter(nearer: nearer)
+        // Among the K closest (`HandOffRule.isAmongClosest`): fewer than K known are nearer.
+        let asReplica = nearer < configuration.k
         let source = TrafficSource.network(sender.address, relaxLoopback: configuration.limits.relaxLoopback)
         if let refusal = admit(request, from: source, asReplica: asReplica, transactionID: transactionID, now: now) { return refusal }
         switch store.store(request.value, seq: request.seq, for: request.target, key: request.key, ttl: ttl,
