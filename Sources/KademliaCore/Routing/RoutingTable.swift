@@ -210,6 +210,14 @@ public struct RoutingTable: Sendable {
         lowestOccupied = (index..<NodeID.bitCount).first { !entries($0).isEmpty } ?? NodeID.bitCount
     }
 
+    /// How many contacts lie in the buckets below `bucket`, nearer this node than any id in
+    /// it: to every target in those buckets they are all nearer than such an id.
+    public func count(below bucket: Int) -> Int {
+        let end = min(bucket, NodeID.bitCount) - firstStored
+        guard end > 0 else { return 0 }
+        return buckets[..<end].reduce(0) { $0 + $1.entries.count }
+    }
+
     public func contains(_ id: NodeID) -> Bool {
         guard let index = localID.bucketIndex(of: id), index >= firstStored else { return false }
         return buckets[index - firstStored].index(of: id) != nil

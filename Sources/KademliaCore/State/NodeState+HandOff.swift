@@ -19,7 +19,7 @@ extension NodeState {
         // Back in the table, it is handed all it should hold afresh, debts included.
         handOffDebts.forget(contact.id)
         guard store.count > 0 else { return Observation() }
-        let ours = assignHandOffs(of: store.all(now: now).map(\.target), to: contact, now: now, watchUntil: now + handOffWatchTime)
+        let ours = assignHandOffs(of: targetsHeld(withinReachOf: contact.id, now: now), to: contact, now: now, watchUntil: now + handOffWatchTime)
         return Observation(handOff: ours)
     }
 
@@ -58,11 +58,23 @@ extension NodeState {
     /// this one. Until it ends they may lack what their neighbours hold.
     package var awaitingHandOff: Set<NodeID> { handOffWatch.newcomers.union(handOffDebts.newcomers) }
 
+    /// The held targets (values and tombstones) whose K closest `id` may rank among. Most
+    /// contacts lie in far buckets, most held targets near this node: a target in a bucket
+    /// below `id`'s is nearer every contact in those buckets than `id` (they share the bits
+    /// `id` differs in), so with K of them `id` is not among its K closest. Joins and deaths
+    /// ask this of every held value: most are passed over without a look at the table.
+    package func targetsHeld(withinReachOf id: NodeID, now: Timestamp) -> [NodeID] {
+        let reach = localID.bucketIndex(of: id).flatMap { routingTable.count(below: $0) >= configuration.k ? $0 : nil } ?? -1
+        return store.entries.compactMap { target, entry in
+            entry.stored.expiresAt > now && (localID.bucketIndex(of: target) ?? -1) >= reach ? target : nil
+        }
+    }
+
     /// Held values (and tombstones) that `newcomer` should now hold from us: of all held,
     /// or of `candidates` only (a retry of what it did not take).
     package func handOffTargets(for newcomer: Contact, now: Timestamp, among candidates: [NodeID]? = nil) -> [NodeID] {
         guard store.count > 0 else { return [] }
-        let targets = candidates?.filter { store.entry(for: $0, now: now) != nil } ?? store.all(now: now).map(\.target)
+        let targets = candidates?.filter { store.entry(for: $0, now: now) != nil } ?? targetsHeld(withinReachOf: newcomer.id, now: now)
         let awaiting = awaitingHandOff
         return targets.filter { designee(of: $0, for: newcomer, now: now, awaiting: awaiting) == localID }
     }

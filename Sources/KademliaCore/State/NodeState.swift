@@ -228,25 +228,27 @@ extension NodeState {
         // hand-off since they came. Trusting none of them made every holder repair every
         // loss (10 repair probes per key-hour, 8 of them finding the key already held); a
         // newcomer trusted at once was once all that was left of a lost key.
+        let targets = targetsHeld(withinReachOf: id, now: now)
+        guard !targets.isEmpty else { return [] }
         let awaitingHandOff = awaitingHandOff
-        return store.all(now: now).compactMap { held in
-            let known = routingTable.closest(to: held.target, limit: k).map(\.id)
-            let gone = id.distance(to: held.target)
-            let wasAmongClosest = known.count < k || known.contains { $0.distance(to: held.target) > gone }
+        return targets.compactMap { target in
+            let known = routingTable.closest(to: target, limit: k).map(\.id)
+            let gone = id.distance(to: target)
+            let wasAmongClosest = known.count < k || known.contains { $0.distance(to: target) > gone }
             guard wasAmongClosest else { return nil }
             // A copy cached while the table knew K nearer nodes is a replica once they are
             // gone: at 10,000 nodes the last two copies of a key were caches, which neither
             // repaired nor replicated, while the replicas around them died.
-            if !store.isReplica(held.target) {
-                guard HandOffRule.isAmongClosest(held.target, localID: localID, known: known, k: k) else { return nil }
-                store.markReplica(held.target)
+            if !store.isReplica(target) {
+                guard HandOffRule.isAmongClosest(target, localID: localID, known: known, k: k) else { return nil }
+                store.markReplica(target)
             }
-            let own = localID.distance(to: held.target)
+            let own = localID.distance(to: target)
             let nearerHolders = known.filter { contact in
-                contact.distance(to: held.target) < own
-                    && (!awaitingHandOff.contains(contact) || store.isKnownHolder(contact, of: held.target))
+                contact.distance(to: target) < own
+                    && (!awaitingHandOff.contains(contact) || store.isKnownHolder(contact, of: target))
             }
-            return HandOffRule.isOnDuty(nearerHolders: nearerHolders, isLive: { isKnownLive($0, now: now) }) ? held.target : nil
+            return HandOffRule.isOnDuty(nearerHolders: nearerHolders, isLive: { isKnownLive($0, now: now) }) ? target : nil
         }
     }
 
