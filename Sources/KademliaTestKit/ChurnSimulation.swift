@@ -194,16 +194,25 @@ public struct ChurnSimulation {
         return stored
     }
 
-    /// Starts a node with a fresh session time; it joins through a random live node in the
+    /// Bootstrap addresses each newcomer is given. Real clients ship several (libtorrent four
+    /// routers): with one, a newcomer whose seed died before answering, or whose answer was
+    /// lost, stayed with an empty table for hours, since every rejoin went to the dead seed,
+    /// and each key it was picked to read counted as unreadable (the WAN day's failed gets).
+    static let seedsPerNewcomer = 3
+
+    /// Starts a node with a fresh session time; it joins through random live nodes in the
     /// background, as real arrivals overlap.
     private mutating func addNode() {
         let node = makeNode()
         // Bootstrap addresses are established nodes, as a real network's are.
         // The contact count alone: a whole status() per member per arrival was a fifth of the run.
         let established = members.filter { $0.node.contactCount >= scenario.configuration.k }
-        if let seed = (established.isEmpty ? members : established).randomElement(using: &random)?.node {
-            let address = seed.address
-            activity.track(on: network.internet == nil ? nil : network.executor) { _ = try? await node.bootstrap([address]) }
+        let pool = established.isEmpty ? members : established
+        var picked = Set<Int>()
+        while picked.count < min(Self.seedsPerNewcomer, pool.count) { picked.insert(Int.random(in: pool.indices, using: &random)) }
+        let seeds = picked.sorted().map { pool[$0].node.address }
+        if !seeds.isEmpty {
+            activity.track(on: network.internet == nil ? nil : network.executor) { _ = try? await node.bootstrap(seeds) }
         }
         members.append((node, network.clock.now() + sessionLength()))
     }
