@@ -4,7 +4,7 @@ import KademliaTestKit
 
 /// Which held values a join or a death may concern (`NodeState.targetsHeld(withinReachOf:now:)`):
 /// checked against a brute-force count over the whole table, with thousands of values held.
-@Suite struct HeldTargetsReachTests {
+@Suite struct TargetsHeldReachTests {
     /// A state whose table holds contacts in every occupied bucket, as a node of a large
     /// network does, holding `values` targets: most near itself, as replicas are, the rest
     /// anywhere, as caches may be.
