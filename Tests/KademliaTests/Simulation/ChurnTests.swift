@@ -21,7 +21,9 @@ struct ChurnTests {
         #expect(figures.count == hours)
         for hour in figures {
             #expect(hour.keys == keys, "every put was stored")
-            #expect(hour.readable == hour.keys, "hour \(hour.hour): \(hour.keys - hour.readable) keys unreadable")
+            // The fewest copies tells a lost key (0) from a get that missed copies in place.
+            #expect(hour.readable == hour.keys,
+                    "hour \(hour.hour): \(hour.keys - hour.readable) keys unreadable; fewest copies of a key \(hour.minimumReplicas)")
             #expect(hour.medianReplicas >= 7, "hour \(hour.hour): median key on \(hour.medianReplicas) of its 8 closest")
         }
         return figures
