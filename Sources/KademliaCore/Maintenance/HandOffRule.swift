@@ -47,7 +47,12 @@ package enum HandOffRule {
 
     /// Whether the local node is among the K closest to `target` of itself and `known`.
     package static func isAmongClosest(_ target: NodeID, localID: NodeID, known: [NodeID], k: Int) -> Bool {
-        let own = localID.distance(to: target)
-        return known.count { $0.distance(to: target) < own } < k
+        rank(of: localID, among: known, for: target) < k
+    }
+
+    /// How many of `known` are nearer `target` than `id`: its rank among them, 0 the nearest.
+    package static func rank(of id: NodeID, among known: [NodeID], for target: NodeID) -> Int {
+        let own = id.distance(to: target)
+        return known.count { $0.distance(to: target) < own }
     }
 }

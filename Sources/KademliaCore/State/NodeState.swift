@@ -196,12 +196,6 @@ package struct NodeState: Sendable {
         let slice = max(1, tenth / slices)
         return .nanoseconds(Int64(min(nearer, configuration.k)) * slice + Int64.random(in: 0..<slice, using: &random))
     }
-
-    /// How many of `known`, the contacts nearest `target`, are nearer it than this node.
-    package func rank(among known: [NodeID], of target: NodeID) -> Int {
-        let own = localID.distance(to: target)
-        return known.count { $0.distance(to: target) < own }
-    }
 }
 
 extension NodeState {

@@ -29,7 +29,7 @@ extension NodeState {
                     // Only a nearer holder's round stands in for ours: a farther one probing
                     // is repairing, or has not heard of us, and the round is still ours.
                     if sender.id.distance(to: target) < localID.distance(to: target) {
-                        deferReplication(of: target, now: now, nearer: rank(among: closest.map(\.id), of: target))
+                        deferReplication(of: target, now: now, nearer: HandOffRule.rank(of: localID, among: closest.map(\.id), for: target))
                     }
                 }
             }
@@ -70,7 +70,8 @@ extension NodeState {
             return .error(.protocolError, "Key does not hash to target", transactionID: transactionID)
         }
         let ttl = request.ttl.map { Duration.seconds($0) }
-        let nearer = rank(among: routingTable.closest(to: request.target, limit: configuration.k).map(\.id), of: request.target)
+        let known = routingTable.closest(to: request.target, limit: configuration.k).map(\.id)
+        let nearer = HandOffRule.rank(of: localID, among: known, for: request.target)
         let jitter = replicationJitter(nearer: nearer)
         // Among the K closest (`HandOffRule.isAmongClosest`): fewer than K known are nearer.
         let asReplica = nearer < configuration.k
