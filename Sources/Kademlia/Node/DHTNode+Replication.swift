@@ -97,8 +97,8 @@ extension DHTNode {
 
     /// The replication round for one held value. The holder nearest the key that it knows
     /// of does it: it offers the value to the K closest it knows, skipping those confirmed
-    /// within the last three and a half rounds. The others skip their rounds while they hear
-    /// from a nearer holder; one fallen out of the K closest keeps its copy meanwhile, since a
+    /// or presumed handed it within the last three and a half rounds. The others skip
+    /// their rounds while they hear from a nearer holder; one fallen out of the K closest keeps its copy meanwhile, since a
     /// table full of the unnoticed dead can make a last live replica look fallen out. A
     /// holder fallen out with no nearer holder to defer to hands the value on, then lets its
     /// copy go once all of the K closest are confirmed holding it; a cache never replicates.
@@ -111,7 +111,7 @@ extension DHTNode {
                 target: target, localID: id,
                 known: state.routingTable.closest(to: target, limit: configuration.k + Self.replicationSpares),
                 k: configuration.k,
-                fresh: resync ? [] : state.store.confirmedHolders(of: target, since: now - state.confirmationSkipsOffers),
+                fresh: resync ? [] : state.holdersSparedOffers(of: target, now: now),
                 lasting: resync ? [] : state.store.confirmedHolders(of: target, since: now - state.confirmationDefersRound))
             if plan.localIsAmongClosest { state.store.markReplica(target) }
             guard state.store.isReplica(target), !plan.defersToNearerHolder else {

@@ -41,13 +41,19 @@ package struct HandOffWatch: Sendable {
         Set(byDesignee.values.lazy.flatMap { $0.lazy.map(\.newcomer.id) })
     }
 
-    /// Drops the watches that ended by `now`.
-    package mutating func removeEnded(now: Timestamp) {
-        guard !byDesignee.isEmpty else { return }
+    /// Drops the watches that ended by `now` and returns them: their designees stayed in
+    /// the table throughout, so the hand-offs are taken as done.
+    package mutating func removeEnded(now: Timestamp) -> [Watched] {
+        guard !byDesignee.isEmpty else { return [] }
+        var ended: [Watched] = []
         byDesignee = byDesignee.compactMapValues { watched in
-            let current = watched.filter { $0.until > now }
+            var current: [Watched] = []
+            for each in watched {
+                if each.until > now { current.append(each) } else { ended.append(each) }
+            }
             return current.isEmpty ? nil : current
         }
+        return ended
     }
 
     /// Heap bytes the watch holds.

@@ -16,8 +16,8 @@ package struct ReplicationPlan: Sendable, Equatable {
     package let spares: [Contact]
 
     /// Plans the round from `known`: the table's contacts nearest the target, at least K+1
-    /// when it has them. `fresh` holds the contacts confirmed to hold the version lately
-    /// (`NodeState.confirmationSkipsOffers`), which are not offered it again this round;
+    /// when it has them. `fresh` holds the contacts confirmed (or presumed) to hold the
+    /// version lately (`NodeState.holdersSparedOffers`), which are not offered it this round;
     /// `lasting` those confirmed a round longer, long enough to span the nearer holder's
     /// rounds that skip this node.
     package init(target: NodeID, localID: NodeID, known: [Contact], k: Int, fresh: Set<NodeID> = [], lasting: Set<NodeID> = []) {

@@ -17,6 +17,26 @@ extension ValueStore {
         entries[target]?.holders[holder] != nil
     }
 
+    /// Notes that `newcomer` was presumably handed `target` by another holder at `now`:
+    /// rounds do not offer it the value while that is recent, though nothing else counts it
+    /// a holder. At most `limit` are kept, the oldest forgotten first.
+    public mutating func presume(_ newcomer: NodeID, holds target: NodeID, now: Timestamp, limit: Int) {
+        guard var presumed = entries[target]?.presumedHolders else { return }
+        if presumed.count >= limit, presumed[newcomer] == nil, let oldest = presumed.min(by: { $0.value < $1.value }) {
+            presumed[oldest.key] = nil
+        }
+        presumed[newcomer] = now
+        entries[target]?.presumedHolders = presumed
+    }
+
+    /// The newcomers presumed holding `target` since `since`; older presumptions are forgotten.
+    public mutating func presumedHolders(of target: NodeID, since: Timestamp) -> Set<NodeID> {
+        guard let presumed = entries[target]?.presumedHolders, !presumed.isEmpty else { return [] }
+        let recent = presumed.filter { $0.value >= since }
+        if recent.count < presumed.count { entries[target]?.presumedHolders = recent }
+        return Set(recent.keys)
+    }
+
     /// Forgets confirmations from contacts not in `keep`, so the record stays K-sized.
     public mutating func pruneHolders(of target: NodeID, keeping keep: Set<NodeID>) {
         guard let holders = entries[target]?.holders else { return }

@@ -65,6 +65,10 @@ public struct ValueStore: Sendable {
         package var replicateAt: Timestamp
         /// Contacts known to hold this version, and when that was last confirmed.
         package var holders: [NodeID: Timestamp] = [:]
+        /// Newcomers another holder was seen handing this value, and when: rounds do not
+        /// offer it to them while a confirmation then would spare them, but nothing else
+        /// counts them holders (`NodeState.presumeHandedOff`).
+        package var presumedHolders: [NodeID: Timestamp] = [:]
         /// Whether this node has been among the K closest while holding it: a replica,
         /// which it replicates and hands on, rather than a copy cached along a lookup's
         /// path, which it only serves until it expires.
@@ -303,11 +307,12 @@ public struct ValueStore: Sendable {
 }
 
 extension ValueStore {
-    /// Heap bytes the store holds: its table, each value's bytes, key and holders, its
-    /// schedules and its per-source usage.
+    /// Heap bytes the store holds: its table, each value's bytes, key and holders (known
+    /// and presumed), its schedules and its per-source usage.
     package var footprint: Int {
         let values = entries.values.reduce(0) { total, entry in
             total + Footprint.of(entry.stored.value) + Footprint.of(entry.stored.key ?? []) + Footprint.of(entry.holders)
+                + Footprint.of(entry.presumedHolders)
         }
         return Footprint.of(entries) + values + expiries.footprint + replications.footprint + Footprint.of(changedTargets)
             + Footprint.of(watched) + Footprint.of(newVersions) + Footprint.of(usage.bySource) + Footprint.of(usage.caches)

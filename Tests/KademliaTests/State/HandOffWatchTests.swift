@@ -3,7 +3,7 @@ import Testing
 import KademliaTestKit
 
 /// A hand-off left to another holder falls to the next when that holder leaves the table
-/// (`HandOffWatch`, `NodeState.handOffsFallenToUs`).
+/// (`HandOffWatch`, `NodeState.handOffsFallenToUs`), and is taken as done when it stays.
 @Suite struct HandOffWatchTests {
     /// A holder of `target` whose table has another holder nearer a newcomer (last heard
     /// `designeeSeen` before `now`) and a third contact: the state, the target, the other
@@ -56,6 +56,26 @@ import KademliaTestKit
         #expect(passing.handOffWatch.count == 0)
     }
 
+    @Test func aWatchThatEndsWithItsDesigneeStandingPresumesTheHandOffDone() {
+        let now = start + .seconds(3600)
+        var (state, target, _, _, newcomer) = holderBesideAnother(designeeSeen: .seconds(30), now: now)
+        _ = state.observe(newcomer, now: now)
+        #expect(state.dueHandOffRetries(now: now + .seconds(1)).isEmpty)
+        #expect(state.store.presumedHolders(of: target, since: now).isEmpty, "not before the watch ends")
+        let ended = now + state.handOffWatchTime + .seconds(1)
+        _ = state.dueHandOffRetries(now: ended)
+        #expect(state.handOffWatch.count == 0)
+        #expect(state.store.presumedHolders(of: target, since: ended) == [newcomer.id],
+                "the round that follows does not offer the key to it again")
+        #expect(!state.store.isKnownHolder(newcomer.id, of: target), "presumed, not confirmed: hand-offs and repairs still ask")
+
+        var (leaving, held, _, _, gone) = holderBesideAnother(designeeSeen: .seconds(30), now: now)
+        _ = leaving.observe(gone, now: now)
+        drop(gone, from: &leaving, at: now + .seconds(60))
+        _ = leaving.dueHandOffRetries(now: ended)
+        #expect(leaving.store.presumedHolders(of: held, since: now).isEmpty, "a newcomer gone from the table is not counted")
+    }
+
     @Test func aNewcomerStillAwaitingItsOwnHandOffIsPassedOver() {
         let now = start + .seconds(3600)
         var (awaiting, target, designee, bystander, newcomer) = holderBesideAnother(designeeSeen: .seconds(30), now: now)
@@ -85,5 +105,24 @@ import KademliaTestKit
         }
         #expect(HandOffRule.designee(target, to: newcomer, localID: ids[9], known: Array(ids.prefix(9)), k: 8, isLive: { _ in true }) == nil,
                 "a node outside the K closest hands nothing")
+    }
+
+    @Test func presumptionsAreKSizedAndForgottenOnceOld() {
+        var generator = SeededGenerator(seed: 0x5E7B)
+        let target = NodeID.random(using: &generator)
+        var state = makeTestState(randomSeed: 5, localID: target.randomID(inBucket: 150, using: &generator))
+        let now = start + .seconds(7200)
+        _ = state.store.store(bytes("v"), seq: 0, for: target, now: now)
+        let newcomers = (0..<10).map { _ in target.randomID(inBucket: 120, using: &generator) }
+        for (index, newcomer) in newcomers.enumerated() {
+            state.store.presume(newcomer, holds: target, now: now + .seconds(index), limit: 8)
+        }
+        #expect(state.store.presumedHolders(of: target, since: now) == Set(newcomers.suffix(8)), "the oldest go past K")
+        #expect(!state.store.isKnownHolder(newcomers[9], of: target), "presumed is not confirmed")
+        #expect(state.store.presumedHolders(of: target, since: now + .seconds(4)).count == 6)
+        #expect(state.holdersSparedOffers(of: target, now: now + .seconds(4) + state.confirmationSkipsOffers).count == 6,
+                "spared the round's offer as long as a confirmation")
+        #expect(state.store.presumedHolders(of: target, since: now + .seconds(60)).isEmpty)
+        #expect(state.store.entries[target]?.presumedHolders.isEmpty == true, "what is past is forgotten as it is read")
     }
 }
