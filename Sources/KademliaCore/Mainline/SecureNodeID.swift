@@ -43,15 +43,30 @@ public enum SecureNodeID {
 /// The node's external address by vote: every reply carries the address its sender saw
 /// us at (BEP 42's `ip`); one vote per voting IP, the most recent votes kept, and the
 /// address with the most votes wins once at least `quorum` agree.
+///
+/// Laid out small, as every node holds one: the votes in one array of 8-byte pairs, oldest
+/// voter first from `oldest` (a ring once full), and a tally per address voted for (nearly
+/// always one). Two dictionaries and a queue took 1.7 KiB a node; this takes about 0.6.
 public struct ExternalAddressVotes: Sendable {
     /// Votes needed before an address is believed.
     public let quorum: Int
     /// Voters remembered; the oldest is forgotten first.
     public let capacity: Int
-    private var votes: [UInt32: UInt32] = [:]
-    /// Votes per address, kept as votes come and go, so a reply costs O(1).
-    private var tally: [UInt32: Int] = [:]
-    private var order: [UInt32] = []
+
+    private struct Vote: Sendable {
+        var voter: UInt32
+        var observed: UInt32
+    }
+
+    private struct Tally: Sendable {
+        var address: UInt32
+        var votes: Int32
+    }
+
+    private var votes: [Vote] = []
+    /// Where the oldest vote is, once `votes` is full.
+    private var oldest = 0
+    private var tallies: [Tally] = []
 
     public init(quorum: Int = 3, capacity: Int = 64) {
         self.quorum = max(1, quorum)
@@ -59,28 +74,38 @@ public struct ExternalAddressVotes: Sendable {
     }
 
     /// Records that `voter` (an IPv4 address) saw us at `observed`; false when that is
-    /// what it said already, the case of nearly every reply, which then costs one lookup.
+    /// what it said already, the case of nearly every reply, which then costs one scan.
     @discardableResult
     public mutating func record(_ observed: SocketAddress, from voter: UInt32) -> Bool {
-        let previous = votes.updateValue(observed.ip, forKey: voter)
-        guard previous != observed.ip else { return false }
-        if let previous { count(previous, -1) } else {
-            order.append(voter)
-            if order.count > capacity, let forgotten = votes.removeValue(forKey: order.removeFirst()) { count(forgotten, -1) }
+        if let index = votes.firstIndex(where: { $0.voter == voter }) {
+            let previous = votes[index].observed
+            guard previous != observed.ip else { return false }
+            votes[index].observed = observed.ip
+            count(previous, -1)
+        } else if votes.count < capacity {
+            votes.append(Vote(voter: voter, observed: observed.ip))
+        } else {
+            count(votes[oldest].observed, -1)
+            votes[oldest] = Vote(voter: voter, observed: observed.ip)
+            oldest = (oldest + 1) % votes.count
         }
         count(observed.ip, 1)
         return true
     }
 
-    /// The winning address, if enough voters agree.
+    /// The winning address, if enough voters agree; of addresses with as many votes, the lowest.
     public var winner: UInt32? {
-        guard let (ip, count) = tally.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
-              count >= quorum else { return nil }
-        return ip
+        guard let best = tallies.max(by: { $0.votes < $1.votes || ($0.votes == $1.votes && $0.address > $1.address) }),
+              best.votes >= quorum else { return nil }
+        return best.address
     }
 
-    private mutating func count(_ ip: UInt32, _ change: Int) {
-        let total = (tally[ip] ?? 0) + change
-        tally[ip] = total > 0 ? total : nil
+    private mutating func count(_ address: UInt32, _ change: Int32) {
+        guard let index = tallies.firstIndex(where: { $0.address == address }) else {
+            if change > 0 { tallies.append(Tally(address: address, votes: change)) }
+            return
+        }
+        tallies[index].votes += change
+        if tallies[index].votes <= 0 { tallies.remove(at: index) }
     }
 }

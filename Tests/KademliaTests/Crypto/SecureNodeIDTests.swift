@@ -1,4 +1,5 @@
 import Testing
+import KademliaTestKit
 @testable import Kademlia
 @testable import KademliaCore
 
@@ -50,6 +51,49 @@ import Testing
         #expect(votes.winner == ours.ip)
         for voter in 10..<15 { votes.record(liar, from: UInt32(voter)) }
         #expect(votes.winner == liar.ip, "old votes are forgotten")
+    }
+
+    /// The vote as first written, with a dictionary per voter and a queue: the oracle.
+    private struct ReferenceVotes {
+        let quorum: Int, capacity: Int
+        var votes: [UInt32: UInt32] = [:]
+        var order: [UInt32] = []
+
+        mutating func record(_ observed: UInt32, from voter: UInt32) -> Bool {
+            let previous = votes.updateValue(observed, forKey: voter)
+            guard previous != observed else { return false }
+            if previous == nil {
+                order.append(voter)
+                if order.count > capacity { votes[order.removeFirst()] = nil }
+            }
+            return true
+        }
+
+        var winner: UInt32? {
+            let tally = Dictionary(votes.values.map { ($0, 1) }, uniquingKeysWith: +)
+            guard let best = tally.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
+                  best.value >= quorum else { return nil }
+            return best.key
+        }
+    }
+
+    @Test(arguments: [1, 5, 64]) func theCompactVoteMatchesTheDictionaryItReplaced(capacity: Int) {
+        var generator = SeededGenerator(seed: 0xB42 + UInt64(capacity))
+        var votes = ExternalAddressVotes(quorum: 3, capacity: capacity)
+        var reference = ReferenceVotes(quorum: 3, capacity: capacity)
+        var winners = Set<UInt32>()
+        for step in 0..<20_000 {
+            // A few addresses, one far likelier (ours, which moves halfway: a new NAT mapping),
+            // and voters from a pool past the capacity.
+            let ours: UInt32 = step < 10_000 ? 1 : 2
+            let observed = UInt32.random(in: 0..<10, using: &generator) < 7 ? ours : UInt32.random(in: 2..<5, using: &generator)
+            let voter = UInt32.random(in: 0..<UInt32(3 * capacity + 2), using: &generator)
+            let changed = votes.record(SocketAddress(ip: observed, port: 6881), from: voter)
+            #expect(changed == reference.record(observed, from: voter), "step \(step)")
+            #expect(votes.winner == reference.winner, "step \(step)")
+            if let winner = votes.winner { winners.insert(winner) }
+        }
+        #expect(capacity < 3 || winners.isSuperset(of: [1, 2]), "the lead changed hands: \(winners)")
     }
 }
 
