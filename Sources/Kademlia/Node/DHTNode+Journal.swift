@@ -38,10 +38,10 @@ extension DHTNode {
         state.startJournaling()
         state.restore(from: snapshot, at: WallTime(clock))
         if snapshot.id != state.localID { storage.enqueue([.identity(state.localID)], durable: true) }
-        if let seed = snapshot.signingKeySeed, let key = try? Ed25519PrivateKey(seed: seed) {
-            state.signingKey = key
+        if let seed = snapshot.signingKeySeed.flatMap(Ed25519Seed.init) {
+            state.signingSeed = seed
         } else {
-            storage.enqueue([.signingKey(seed: state.signingKey.seed)], durable: true)
+            storage.enqueue([.signingKey(seed: state.signingSeed.bytes)], durable: true)
         }
     }
 

@@ -12,7 +12,7 @@ public struct MutableItem: Sendable, Equatable {
 /// under SHA-1 of the key and a salt, the highest seq winning.
 extension DHTNode {
     /// The public key this node signs its mutable items with (kept in its data directory).
-    public var signingPublicKey: [UInt8] { read { $0.signingKey.publicKey } }
+    public var signingPublicKey: [UInt8] { Ed25519PrivateKey(seed: read { $0.signingSeed }).publicKey }
 
     /// Puts `value` (its whole bencoding) as a mutable item signed with `key` (this node's
     /// own when nil) under `salt`, with `seq` (one past the highest the network holds when
@@ -23,7 +23,7 @@ extension DHTNode {
         guard value.count <= BEP44Rules.maxValueSize else { throw .valueTooLarge(size: value.count, limit: BEP44Rules.maxValueSize) }
         guard (try? BencodeDecoder.decode(value)) != nil else { throw .invalidItem("not one bencoded value") }
         guard salt.count <= BEP44Rules.maxSaltSize else { throw .invalidItem("salt over \(BEP44Rules.maxSaltSize) bytes") }
-        let signer = key ?? read { $0.signingKey }
+        let signer = key ?? Ed25519PrivateKey(seed: read { $0.signingSeed })
         let target = BEP44Rules.mutableTarget(publicKey: signer.publicKey, salt: salt)
         let outcome = await lookup(target, for: .items)
         // The highest seq seen counts this node's own copy too: alone, or among the closest,

@@ -20,8 +20,9 @@ package struct NodeState: Sendable {
     package var infohashSample: (targets: [NodeID], takenAt: Timestamp)?
     package var tokens: TokenIssuer
     package var random: NodeRandom
-    /// The key this node signs its BEP 44 mutable items with: kept in the data directory.
-    package var signingKey: Ed25519PrivateKey
+    /// The seed of the key this node signs its BEP 44 mutable items with, kept in the data
+    /// directory; the key is derived when it signs (`Ed25519PrivateKey(seed:)`).
+    package var signingSeed: Ed25519Seed
     package var pending = PendingRequests()
     /// Which incoming queries are answered: each host's share, and what is spare.
     package var inbound: InboundAdmission
@@ -90,7 +91,7 @@ package struct NodeState: Sendable {
         items = ItemStore(maxItems: limits.maxItems)
         rejoin = RejoinSchedule(initialDelay: configuration.rejoinInitialDelay, maximumDelay: configuration.rejoinMaximumDelay)
         tokens = TokenIssuer(now: now, using: &self.random)
-        signingKey = Self.newSigningKey(using: &self.random)
+        signingSeed = Ed25519Seed(using: &self.random)
         inbound = InboundAdmission(limits: limits)
         upkeep = UpkeepWindows(initialSize: limits.upkeepWindowInitial, maximumSize: limits.upkeepWindowMaximum,
                                totalLimit: limits.upkeepInFlightTotal, giveUpAfterSilences: configuration.failureLimit)
@@ -103,13 +104,6 @@ package struct NodeState: Sendable {
         guard addressVotes.record(observed, from: voter.ip), let winner = addressVotes.winner, winner != externalAddress else { return }
         externalAddress = winner
         externalAddressUnsaved = isJournaled
-    }
-
-    /// A fresh signing key from the node's random source (seeded in simulations).
-    package static func newSigningKey(using random: inout NodeRandom) -> Ed25519PrivateKey {
-        let seed = (0..<Ed25519.seedLength).map { _ in UInt8.random(in: 0...255, using: &random) }
-        // 32 bytes is the one length the initializer accepts.
-        return (try? Ed25519PrivateKey(seed: seed)) ?? Ed25519PrivateKey.generate()
     }
 
     /// What the node must do after the routing table saw a contact.

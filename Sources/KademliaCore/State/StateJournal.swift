@@ -106,7 +106,7 @@ extension NodeState {
     /// The fewest entries that rebuild the state now, for compaction: id, the table's
     /// contacts, what is held, what is published.
     package func journalImage(at time: WallTime) -> [JournalEntry] {
-        var entries: [JournalEntry] = [.identity(localID), .signingKey(seed: signingKey.seed)]
+        var entries: [JournalEntry] = [.identity(localID), .signingKey(seed: signingSeed.bytes)]
         entries += externalAddress.map { [.externalAddress(ip: $0)] } ?? []
         entries += routingTable.contacts.map(JournalEntry.contact)
         entries += store.all(now: time.now).compactMap { heldEntry($0.target, at: time) }
