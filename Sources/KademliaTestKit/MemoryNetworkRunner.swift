@@ -34,7 +34,12 @@ extension MemoryNetwork {
             if quietLooks >= Self.quietLooksBeforeTimePasses {
                 quietLooks = 0
                 let now = clock.now()
-                if let lost = lastDropTime, now < lost + waitHorizon {
+                if let earliest = wakes.withLock({ $0.earliest }), earliest <= now {
+                    // A wake-up for a moment the clock had passed (its asker read the clock,
+                    // then waited for a thread while this loop moved time on) is due now,
+                    // however long ago a datagram was lost: left, it waited forever.
+                    tickDue(now: now)
+                } else if let lost = lastDropTime, now < lost + waitHorizon {
                     let limit = min(now + step, lost + waitHorizon)
                     advance(to: min(wakes.withLock { $0.earliest } ?? limit, limit))
                 }
