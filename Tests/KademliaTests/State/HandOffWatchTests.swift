@@ -122,6 +122,10 @@ import KademliaTestKit
         #expect(state.store.presumedHolders(of: target, since: now + .seconds(4)).count == 6)
         #expect(state.holdersSparedOffers(of: target, now: now + .seconds(4) + state.confirmationSkipsOffers).count == 6,
                 "spared the round's offer as long as a confirmation")
+        let farther = target.randomID(inBucket: 155, using: &generator)
+        state.store.presume(farther, holds: target, now: now + .seconds(10), limit: 8)
+        #expect(!state.holdersSparedOffers(of: target, now: now + .seconds(10)).contains(farther),
+                "a member farther from the key is still offered it: the offer puts its own round off")
         #expect(state.store.presumedHolders(of: target, since: now + .seconds(60)).isEmpty)
         #expect(state.store.entries[target]?.presumedHolders.isEmpty == true, "what is past is forgotten as it is read")
     }
