@@ -97,11 +97,12 @@ extension DHTNode {
 
     /// The replication round for one held value. The holder nearest the key that it knows
     /// of does it: it offers the value to the K closest it knows, skipping those confirmed
-    /// or presumed handed it within the last three and a half rounds. The others skip
-    /// their rounds while they hear from a nearer holder; one fallen out of the K closest keeps its copy meanwhile, since a
-    /// table full of the unnoticed dead can make a last live replica look fallen out. A
-    /// holder fallen out with no nearer holder to defer to hands the value on, then lets its
-    /// copy go once all of the K closest are confirmed holding it; a cache never replicates.
+    /// (or, nearer the key, presumed handed it) within the last three and a half rounds.
+    /// The others skip their rounds while they hear from a nearer holder; one fallen out of
+    /// the K closest keeps its copy meanwhile, since a table full of the unnoticed dead can
+    /// make a last live replica look fallen out. A holder fallen out with no nearer holder
+    /// to defer to hands the value on, then lets its copy go once all of the K closest are
+    /// confirmed holding it; a cache never replicates.
     /// With `resync` (the node was away) nothing is deferred and every member is asked.
     func replicate(_ target: NodeID, resync: Bool = false) async {
         let now = clock.now()

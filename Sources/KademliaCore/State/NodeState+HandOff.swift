@@ -98,7 +98,7 @@ extension NodeState {
     /// them (of 11,040 such offers traced, 97% found the value there, 0.5% did not and the
     /// rest went unanswered). A presumption only spares the newcomer the round's offer
     /// (`holdersSparedOffers`). Rounds put off for a presumed nearer holder lost keys
-    /// (3 of 5 days at 2,000 nodes): the farther holders' rounds are what mends a
+    /// (3 of 6 days at 2,000 nodes): the farther holders' rounds are what mends a
     /// neighbourhood whose nearer holders died unnoticed. Repairs and hand-offs count a
     /// presumed member no holder either: the designee may not have known it was one.
     private mutating func presumeHandedOff(_ ended: [HandOffWatch.Watched], now: Timestamp) {
