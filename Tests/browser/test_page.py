@@ -21,12 +21,13 @@ import urllib.request
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 except ImportError:  # pragma: no cover
     webdriver = None
+    StaleElementReferenceException = LookupError  # never raised without selenium
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -194,12 +195,19 @@ def start_browser():
 
 
 def until(check, timeout=10, every=0.1):
-    """The first true value of check() within `timeout` seconds, else the last one."""
+    """The first true value of check() within `timeout` seconds, else the last one. An
+    element the page re-rendered between finding and reading it counts as not yet: the
+    keys list is redrawn as events arrive (CI once failed on one read mid-redraw)."""
+    def attempt():
+        try:
+            return check()
+        except StaleElementReferenceException:
+            return None
     end = time.time() + timeout
-    value = check()
+    value = attempt()
     while not value and time.time() < end:
         time.sleep(every)
-        value = check()
+        value = attempt()
     return value
 
 
