@@ -21,12 +21,11 @@ extension ValueStore {
     /// rounds do not offer it the value while that is recent, though nothing else counts it
     /// a holder. At most `limit` are kept, the oldest forgotten first.
     public mutating func presume(_ newcomer: NodeID, holds target: NodeID, now: Timestamp, limit: Int) {
-        guard var presumed = entries[target]?.presumedHolders else { return }
-        if presumed.count >= limit, presumed[newcomer] == nil, let oldest = presumed.min(by: { $0.value < $1.value }) {
-            presumed[oldest.key] = nil
-        }
-        presumed[newcomer] = now
-        entries[target]?.presumedHolders = presumed
+        guard let presumed = entries[target]?.presumedHolders else { return }
+        let evicted = presumed.count >= limit && presumed[newcomer] == nil ? presumed.min { $0.value < $1.value }?.key : nil
+        // Written in place: a copy taken out and written back copied the whole table each time.
+        if let evicted { entries[target]?.presumedHolders[evicted] = nil }
+        entries[target]?.presumedHolders[newcomer] = now
     }
 
     /// The newcomers presumed holding `target` since `since`; older presumptions are forgotten.
