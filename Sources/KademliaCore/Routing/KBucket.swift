@@ -1,113 +1,86 @@
-/// A contact in the routing table with what we know of its liveness.
+/// One bucket: up to K contacts, least-recently seen first, plus a small cache of verified
+/// contacts waiting for a place, stalest first.
 ///
-/// Laid out small (40 bytes, not 72): a node holds one per contact and replacement, and a
-/// million simulated nodes hold a hundred million. The failure count saturates at 255 and
-/// the round trip is kept in whole microseconds, both far past what any rule looks at.
-public struct RoutingEntry: Sendable, Equatable {
-    // Declared in this order so the small fields fill the contact's tail padding.
-    public var contact: Contact
-    private var failureCount: UInt8 = 0
-    /// Whether it has said (in `v`) that it is one of ours, so it knows `find_value` and
-    /// `store`: only then is its silence to them a sign it is gone (others may ignore
-    /// methods they do not know).
-    public var speaksOurMethods = false
-    private var roundTripMicroseconds = Self.noRoundTrip
-    public var lastSeen: Timestamp
-
-    private static let noRoundTrip = UInt32.max
-
-    /// An entry for `contact`, last heard from at `lastSeen`.
-    public init(contact: Contact, lastSeen: Timestamp, failures: Int, roundTrip: Duration? = nil, speaksOurMethods: Bool = false) {
-        self.contact = contact
-        self.lastSeen = lastSeen
-        self.speaksOurMethods = speaksOurMethods
-        self.failures = failures
-        self.roundTrip = roundTrip
-    }
-
-    /// Queries to it that went unanswered since it last answered.
-    public var failures: Int {
-        get { Int(failureCount) }
-        set { failureCount = UInt8(clamping: newValue) }
-    }
-
-    /// The round trip of its latest answer; nil until one is measured.
-    public var roundTrip: Duration? {
-        get { roundTripMicroseconds == Self.noRoundTrip ? nil : .microseconds(roundTripMicroseconds) }
-        set {
-            guard let newValue else { return roundTripMicroseconds = Self.noRoundTrip }
-            // Whole microseconds, within 0 and the largest value that is not "none".
-            let microseconds = min(max(newValue / .microseconds(1), 0), Double(Self.noRoundTrip - 1))
-            roundTripMicroseconds = UInt32(microseconds.rounded(.towardZero))
-        }
-    }
-}
-
-/// One bucket: up to K contacts, least-recently seen first, plus a small cache of
-/// verified contacts waiting for a place.
+/// Both live in one array, the contacts first: a second array cost every bucket its own
+/// allocation, and a node of a million-node network holds some twenty buckets. The array
+/// grows to at most K plus the replacements, not to the next power of two.
 package struct KBucket: Sendable {
-    package private(set) var entries: [RoutingEntry] = []
-    package private(set) var replacements: [RoutingEntry] = []
+    private var members: [StoredEntry] = []
+    /// How many of `members` are contacts; the rest are replacements.
+    private var entryCount = 0
     /// When a lookup last went into this bucket's range; drives bucket refresh.
     package var lastLookup: Timestamp
 
     package init(now: Timestamp) { lastLookup = now }
+
+    /// The contacts, least-recently seen first.
+    package var entries: ArraySlice<StoredEntry> { members[..<entryCount] }
+    /// The replacements, stalest first.
+    package var replacements: ArraySlice<StoredEntry> { members[entryCount...] }
 
     package func index(of id: NodeID) -> Int? { entries.firstIndex { $0.contact.id == id } }
 
     /// Moves a known contact to the most-recently-seen end; false if it is not here
     /// or answers from another address (an id does not move without proof, so a
     /// spoofed datagram cannot redirect a good contact).
-    package mutating func refresh(_ contact: Contact, now: Timestamp, speaksOurMethods: Bool = false) -> Bool {
-        guard let position = index(of: contact.id), entries[position].contact.address == contact.address else {
+    package mutating func refresh(_ contact: Contact, seenTick: UInt32, speaksOurMethods: Bool = false) -> Bool {
+        guard let position = index(of: contact.id), members[position].contact.address == contact.address else {
             return false
         }
-        var entry = entries.remove(at: position)
-        entry.lastSeen = now
+        var entry = members.remove(at: position)
+        entry.seenTick = seenTick
         entry.failures = 0
         entry.speaksOurMethods = entry.speaksOurMethods || speaksOurMethods
-        entries.append(entry)
+        members.insert(entry, at: entryCount - 1)
         return true
     }
 
     /// Notes the round trip of an answer from `id`, if it is here, and whether it said it is one of ours.
     package mutating func noteRoundTrip(_ roundTrip: Duration, of id: NodeID, speaksOurMethods: Bool = false) {
         guard let position = index(of: id) else { return }
-        entries[position].roundTrip = roundTrip
-        if speaksOurMethods { entries[position].speaksOurMethods = true }
+        members[position].roundTrip = roundTrip
+        if speaksOurMethods { members[position].speaksOurMethods = true }
     }
 
-    package mutating func append(_ contact: Contact, now: Timestamp, speaksOurMethods: Bool = false) {
-        replacements.removeAll { $0.contact.id == contact.id }
-        entries.append(RoutingEntry(contact: contact, lastSeen: now, failures: 0, speaksOurMethods: speaksOurMethods))
+    /// Adds a contact at the most-recently-seen end; `most` is the bucket's whole capacity.
+    package mutating func append(_ entry: StoredEntry, most: Int) {
+        removeReplacement(entry.contact.id)
+        makeRoom(most: most)
+        members.insert(entry, at: entryCount)
+        entryCount += 1
     }
 
     /// Parks a contact in the replacement cache, evicting the stalest when it is full.
-    package mutating func cacheReplacement(_ contact: Contact, now: Timestamp, capacity: Int) {
-        replacements.removeAll { $0.contact.id == contact.id }
-        if replacements.count >= capacity { replacements.removeFirst() }
-        replacements.append(RoutingEntry(contact: contact, lastSeen: now, failures: 0))
+    package mutating func cacheReplacement(_ contact: Contact, seenTick: UInt32, capacity: Int, most: Int) {
+        removeReplacement(contact.id)
+        if members.count - entryCount >= capacity, members.count > entryCount { members.remove(at: entryCount) }
+        guard capacity > 0 else { return }
+        makeRoom(most: most)
+        members.append(StoredEntry(contact: contact, seenTick: seenTick))
+    }
+
+    /// What a removal did: the contact that went, and the replacement that took its place.
+    package struct Removal: Sendable {
+        package var removed: Contact
+        package var promoted: Contact?
     }
 
     /// Counts a failure; removes the contact when it has failed `limit` times, or at
-    /// once when a verified replacement waits. Returns whether it was removed.
-    package mutating func recordFailure(of id: NodeID, limit: Int) -> Bool {
+    /// once when a verified replacement waits. Returns the removal, if there was one.
+    package mutating func recordFailure(of id: NodeID, limit: Int) -> Removal? {
         guard let position = index(of: id) else {
-            replacements.removeAll { $0.contact.id == id }
-            return false
+            removeReplacement(id)
+            return nil
         }
-        entries[position].failures += 1
-        guard entries[position].failures >= limit || !replacements.isEmpty else { return false }
-        entries.remove(at: position)
-        if let newest = replacements.popLast() { entries.append(newest) }
-        return true
+        members[position].failures += 1
+        guard members[position].failures >= limit || members.count > entryCount else { return nil }
+        return removeEntry(at: position)
     }
 
-    package mutating func remove(_ id: NodeID) -> Bool {
-        guard let position = index(of: id) else { return false }
-        entries.remove(at: position)
-        if let newest = replacements.popLast() { entries.append(newest) }
-        return true
+    /// Removes a contact outright, promoting the newest replacement if one waits.
+    package mutating func remove(_ id: NodeID) -> Removal? {
+        guard let position = index(of: id) else { return nil }
+        return removeEntry(at: position)
     }
 
     /// The position of the slowest contact whose measured round trip exceeds `limit`, if any.
@@ -120,13 +93,42 @@ package struct KBucket: Sendable {
         return found?.position
     }
 
-    /// Puts `contact`, which just answered in `roundTrip`, in the place of the contact at
+    /// Puts `entry`, a contact that just answered, in the place of the contact at
     /// `position`, which waits in the replacement cache in case the newcomer goes.
-    package mutating func trade(_ position: Int, for contact: Contact, roundTrip: Duration, now: Timestamp,
-                                speaksOurMethods: Bool, capacity: Int) {
-        let slow = entries.remove(at: position)
-        cacheReplacement(slow.contact, now: slow.lastSeen, capacity: capacity)
-        replacements.removeAll { $0.contact.id == contact.id }
-        entries.append(RoutingEntry(contact: contact, lastSeen: now, failures: 0, roundTrip: roundTrip, speaksOurMethods: speaksOurMethods))
+    package mutating func trade(_ position: Int, for entry: StoredEntry, capacity: Int, most: Int) {
+        let slow = members.remove(at: position)
+        entryCount -= 1
+        cacheReplacement(slow.contact, seenTick: slow.seenTick, capacity: capacity, most: most)
+        append(entry, most: most)
+    }
+
+    /// Moves every member's last-seen tick to the table's clock after `SeenClock.advance`.
+    package mutating func advanceTicks() {
+        for position in members.indices { members[position].seenTick = SeenClock.advanced(members[position].seenTick) }
+    }
+
+    /// Heap bytes the bucket's array holds.
+    package var footprint: Int { Footprint.of(members) }
+
+    /// Removes the contact at `position`; the newest replacement, if any, takes its place at the most-recently-seen end.
+    private mutating func removeEntry(at position: Int) -> Removal {
+        let removed = members.remove(at: position).contact
+        entryCount -= 1
+        guard members.count > entryCount else { return Removal(removed: removed) }
+        // The newest replacement is the last member: it moves only past the other replacements.
+        let newest = members.removeLast()
+        members.insert(newest, at: entryCount)
+        entryCount += 1
+        return Removal(removed: removed, promoted: newest.contact)
+    }
+
+    private mutating func removeReplacement(_ id: NodeID) {
+        if let position = replacements.firstIndex(where: { $0.contact.id == id }) { members.remove(at: position) }
+    }
+
+    /// Before an insertion into a full array: grows it by doubling, but never past `most`.
+    private mutating func makeRoom(most: Int) {
+        guard members.count == members.capacity else { return }
+        members.reserveCapacity(min(max(members.count * 2, 2), max(most, members.count + 1)))
     }
 }

@@ -58,6 +58,8 @@ public struct RoutingTable: Sendable {
     /// holds is two binary searches in 8 bytes a contact, where a dictionary of counts cost
     /// a node 3 KiB and a scan of the table touched all of it for every newcomer.
     private var hosts: [UInt64] = []
+    /// The clock entries keep their last-seen times on.
+    private var seenClock: SeenClock
     /// Every bucket below this index is empty. Buckets near our own id are empty in all but
     /// huge networks, so `closest`, which runs for every query answered, starts here.
     private var lowestOccupied = NodeID.bitCount
@@ -70,14 +72,27 @@ public struct RoutingTable: Sendable {
         self.failureLimit = failureLimit
         self.replacementCapacity = replacementCapacity
         createdAt = now
+        seenClock = SeenClock(base: now)
     }
 
     /// How many buckets are stored: those from the lowest in use (or looked up) to 159.
     package var storedBuckets: Int { buckets.count }
 
     /// The entries of bucket `index`.
-    private func entries(_ index: Int) -> [RoutingEntry] {
+    private func entries(_ index: Int) -> ArraySlice<StoredEntry> {
         index >= firstStored ? buckets[index - firstStored].entries : []
+    }
+
+    /// The most a bucket holds: its contacts and its replacements.
+    private var bucketCapacity: Int { bucketSize + replacementCapacity }
+
+    /// The tick `now` falls in on the entries' clock, moving the clock on first if it is near its end.
+    private mutating func seenTick(_ now: Timestamp) -> UInt32 {
+        while seenClock.tick(of: now) >= SeenClock.rebaseAfter {
+            seenClock.advance()
+            for position in buckets.indices { buckets[position].advanceTicks() }
+        }
+        return seenClock.tick(of: now)
     }
 
     /// The position of bucket `index` in `buckets`, storing it (and the empty ones between)
@@ -94,21 +109,24 @@ public struct RoutingTable: Sendable {
     /// said (in `v`) that it is one of ours.
     public mutating func insert(_ contact: Contact, now: Timestamp, speaksOurMethods: Bool = false) -> InsertOutcome {
         guard let index = localID.bucketIndex(of: contact.id) else { return .ignored }
+        let tick = seenTick(now)
         if index >= firstStored {
-            if buckets[index - firstStored].refresh(contact, now: now, speaksOurMethods: speaksOurMethods) { return .refreshed }
+            if buckets[index - firstStored].refresh(contact, seenTick: tick, speaksOurMethods: speaksOurMethods) { return .refreshed }
             if buckets[index - firstStored].index(of: contact.id) != nil { return .ignored }
         }
         if !hasRoom(for: contact.address, in: index) { return .refused }
         let position = stored(index)
         if buckets[position].entries.count < bucketSize {
-            buckets[position].append(contact, now: now, speaksOurMethods: speaksOurMethods)
+            buckets[position].append(StoredEntry(contact: contact, seenTick: tick, speaksOurMethods: speaksOurMethods),
+                                     most: bucketCapacity)
             addHost(of: contact)
             count += 1
             lowestOccupied = min(lowestOccupied, index)
             return .added
         }
-        buckets[position].cacheReplacement(contact, now: now, capacity: replacementCapacity)
-        return .full(oldest: buckets[position].entries[0])
+        buckets[position].cacheReplacement(contact, seenTick: tick, capacity: replacementCapacity, most: bucketCapacity)
+        guard let oldest = buckets[position].entries.first else { return .refused }
+        return .full(oldest: oldest.entry(on: seenClock))
     }
 
     /// pymdht's `nice_rtt`: in a full bucket, trades the slowest contact for `contact`, which
@@ -122,33 +140,30 @@ public struct RoutingTable: Sendable {
         guard buckets[position].entries.count >= bucketSize,
               let slowest = buckets[position].slowest(slowerThan: max(roundTrip * 2, roundTrip + .milliseconds(50))),
               buckets[position].index(of: contact.id) == nil, hasRoom(for: contact.address, in: index) else { return false }
-        let before = buckets[position].entries
-        buckets[position].trade(slowest, for: contact, roundTrip: roundTrip, now: now, speaksOurMethods: speaksOurMethods,
-                                capacity: replacementCapacity)
-        noteChange(in: index, from: before)
+        let slow = buckets[position].entries[slowest].contact
+        let entry = StoredEntry(contact: contact, seenTick: seenTick(now), roundTrip: roundTrip, speaksOurMethods: speaksOurMethods)
+        buckets[position].trade(slowest, for: entry, capacity: replacementCapacity, most: bucketCapacity)
+        removeHost(of: slow)
+        addHost(of: contact)
         return true
     }
 
     /// Records an unanswered query; returns whether the contact was dropped.
     @discardableResult
     public mutating func recordFailure(of id: NodeID) -> Bool {
-        guard let index = localID.bucketIndex(of: id), index >= firstStored else { return false }
-        let before = buckets[index - firstStored].entries
-        let removed = buckets[index - firstStored].recordFailure(of: id, limit: failureLimit)
-        noteChange(in: index, from: before)
-        if removed { noteEmptied(index) }
-        return removed
+        guard let index = localID.bucketIndex(of: id), index >= firstStored,
+              let removal = buckets[index - firstStored].recordFailure(of: id, limit: failureLimit) else { return false }
+        note(removal, from: index)
+        return true
     }
 
     /// Removes a contact outright, promoting a replacement if one waits.
     @discardableResult
     public mutating func remove(_ id: NodeID) -> Bool {
-        guard let index = localID.bucketIndex(of: id), index >= firstStored else { return false }
-        let before = buckets[index - firstStored].entries
-        let removed = buckets[index - firstStored].remove(id)
-        noteChange(in: index, from: before)
-        if removed { noteEmptied(index) }
-        return removed
+        guard let index = localID.bucketIndex(of: id), index >= firstStored,
+              let removal = buckets[index - firstStored].remove(id) else { return false }
+        note(removal, from: index)
+        return true
     }
 
     /// The host `address` counts as.
@@ -185,6 +200,8 @@ public struct RoutingTable: Sendable {
     /// Counts a place taken by `contact`'s host.
     private mutating func addHost(of contact: Contact) {
         let key = host(contact.address).bits
+        // Grown 16 places at a time, not doubled: a node of a large network holds some 200.
+        if hosts.count == hosts.capacity { hosts.reserveCapacity(hosts.count + 16) }
         hosts.insert(key, at: firstHost { $0 > key })
     }
 
@@ -195,13 +212,12 @@ public struct RoutingTable: Sendable {
         if position < hosts.count, hosts[position] == key { hosts.remove(at: position) }
     }
 
-    /// Brings `count` and the hosts up to date after bucket `index` changed from `before`
-    /// (a removal may also have promoted a replacement).
-    private mutating func noteChange(in index: Int, from before: [RoutingEntry]) {
-        let after = entries(index)
-        count += after.count - before.count
-        for entry in before where !after.contains(where: { $0.contact.id == entry.contact.id }) { removeHost(of: entry.contact) }
-        for entry in after where !before.contains(where: { $0.contact.id == entry.contact.id }) { addHost(of: entry.contact) }
+    /// Brings `count`, the hosts and `lowestOccupied` up to date after a removal from bucket `index`.
+    private mutating func note(_ removal: KBucket.Removal, from index: Int) {
+        removeHost(of: removal.removed)
+        if let promoted = removal.promoted { return addHost(of: promoted) }
+        count -= 1
+        noteEmptied(index)
     }
 
     /// Moves `lowestOccupied` up past bucket `index` if a removal left it empty.
@@ -227,7 +243,7 @@ public struct RoutingTable: Sendable {
     public func entry(for id: NodeID) -> RoutingEntry? {
         guard let index = localID.bucketIndex(of: id), index >= firstStored,
               let position = buckets[index - firstStored].index(of: id) else { return nil }
-        return buckets[index - firstStored].entries[position]
+        return buckets[index - firstStored].entries[position].entry(on: seenClock)
     }
 
     /// The `limit` contacts closest to `target` by XOR distance, closest first.
@@ -268,13 +284,13 @@ public struct RoutingTable: Sendable {
     /// Up to `limit` contacts quiet for `after` or longer, least recently seen first, leaving
     /// out `skipping` (those already being pinged): the ones to ping before relying on them.
     public func questionable(now: Timestamp, after: Duration, limit: Int, skipping: Set<NodeID> = []) -> [Contact] {
-        var quiet: [RoutingEntry] = []
+        var quiet: [StoredEntry] = []
         for bucket in buckets[max(lowestOccupied - firstStored, 0)...] {
-            for entry in bucket.entries where now - entry.lastSeen >= after && !skipping.contains(entry.contact.id) {
+            for entry in bucket.entries where now - seenClock.time(of: entry.seenTick) >= after && !skipping.contains(entry.contact.id) {
                 quiet.append(entry)
             }
         }
-        return quiet.sorted { $0.lastSeen < $1.lastSeen }.prefix(limit).map(\.contact)
+        return quiet.sorted { $0.seenTick < $1.seenTick }.prefix(limit).map(\.contact)
     }
 
     /// Every contact in the table.
@@ -282,7 +298,7 @@ public struct RoutingTable: Sendable {
 
     /// Every entry with its bucket index, by ascending bucket, least recently seen first.
     public var entriesByBucket: [(bucket: Int, entry: RoutingEntry)] {
-        buckets.indices.flatMap { position in buckets[position].entries.map { (firstStored + position, $0) } }
+        buckets.indices.flatMap { position in buckets[position].entries.map { (firstStored + position, $0.entry(on: seenClock)) } }
     }
 
     /// Notes the round trip of an answer from `id`, if the table holds it, and whether it
@@ -323,6 +339,6 @@ public struct RoutingTable: Sendable {
 extension RoutingTable {
     /// Heap bytes the table holds: its buckets, their entries and replacements, its hosts.
     package var footprint: Int {
-        buckets.reduce(Footprint.of(buckets) + Footprint.of(hosts)) { $0 + Footprint.of($1.entries) + Footprint.of($1.replacements) }
+        buckets.reduce(Footprint.of(buckets) + Footprint.of(hosts)) { $0 + $1.footprint }
     }
 }

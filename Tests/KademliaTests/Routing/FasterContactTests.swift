@@ -31,7 +31,8 @@ struct FasterContactTests {
         #expect(table.contains(newcomer.id))
         #expect(!table.contains(contacts[7].id), "the 800 ms contact left")
         #expect(table.count == 8)
-        #expect(table.entry(for: newcomer.id)?.roundTrip == .milliseconds(350))
+        let kept = try #require(table.entry(for: newcomer.id)?.roundTrip)
+        #expect(kept <= .milliseconds(350) && kept > .milliseconds(350) * 0.91, "kept to within 9% below: \(kept)")
         #expect(table.replacementCounts.first?.count == 1)
         // The slow one comes back if the newcomer goes.
         table.remove(newcomer.id)
