@@ -59,28 +59,32 @@ package struct KBucket: Sendable {
         members.append(StoredEntry(contact: contact, seenTick: seenTick))
     }
 
-    /// What a removal did: the contact that went, and the replacement that took its place.
-    package struct Removal: Sendable {
-        package var removed: Contact
-        package var promoted: Contact?
-    }
-
-    /// Counts a failure; removes the contact when it has failed `limit` times, or at
-    /// once when a verified replacement waits. Returns the removal, if there was one.
-    package mutating func recordFailure(of id: NodeID, limit: Int) -> Removal? {
+    /// Counts a failure; removes the contact when it has failed `limit` times, or at once
+    /// when `replaceable` (a replacement waits that may take its place). Returns the
+    /// contact if it was removed; the table then chooses the replacement to `promote`.
+    package mutating func recordFailure(of id: NodeID, limit: Int, replaceable: Bool) -> Contact? {
         guard let position = index(of: id) else {
             removeReplacement(id)
             return nil
         }
         members[position].failures += 1
-        guard members[position].failures >= limit || members.count > entryCount else { return nil }
+        guard members[position].failures >= limit || replaceable else { return nil }
         return removeEntry(at: position)
     }
 
-    /// Removes a contact outright, promoting the newest replacement if one waits.
-    package mutating func remove(_ id: NodeID) -> Removal? {
+    /// Removes a contact outright; returns it, or nil if it is not here.
+    package mutating func remove(_ id: NodeID) -> Contact? {
         guard let position = index(of: id) else { return nil }
         return removeEntry(at: position)
+    }
+
+    /// Makes the replacement at `position` (an index into `replacements`) the most recently
+    /// seen contact, and returns it.
+    package mutating func promote(_ position: Int) -> Contact {
+        let promoted = members.remove(at: position)
+        members.insert(promoted, at: entryCount)
+        entryCount += 1
+        return promoted.contact
     }
 
     /// The position of the slowest contact whose measured round trip exceeds `limit`, if any.
@@ -96,8 +100,8 @@ package struct KBucket: Sendable {
     /// Puts `entry`, a contact that just answered, in the place of the contact at
     /// `position`, which waits in the replacement cache in case the newcomer goes.
     package mutating func trade(_ position: Int, for entry: StoredEntry, capacity: Int, most: Int) {
-        let slow = members.remove(at: position)
-        entryCount -= 1
+        let slow = members[position]
+        _ = removeEntry(at: position)
         cacheReplacement(slow.contact, seenTick: slow.seenTick, capacity: capacity, most: most)
         append(entry, most: most)
     }
@@ -110,16 +114,9 @@ package struct KBucket: Sendable {
     /// Heap bytes the bucket's array holds.
     package var footprint: Int { Footprint.of(members) }
 
-    /// Removes the contact at `position`; the newest replacement, if any, takes its place at the most-recently-seen end.
-    private mutating func removeEntry(at position: Int) -> Removal {
-        let removed = members.remove(at: position).contact
+    private mutating func removeEntry(at position: Int) -> Contact {
         entryCount -= 1
-        guard members.count > entryCount else { return Removal(removed: removed) }
-        // The newest replacement is the last member: it moves only past the other replacements.
-        let newest = members.removeLast()
-        members.insert(newest, at: entryCount)
-        entryCount += 1
-        return Removal(removed: removed, promoted: newest.contact)
+        return members.remove(at: position).contact
     }
 
     private mutating func removeReplacement(_ id: NodeID) {

@@ -54,10 +54,8 @@ public struct RoutingTable: Sendable {
     public private(set) var count = 0
     /// The places hosts and networks may take.
     public let diversity: RoutingDiversity
-    /// The host of every contact in the table, sorted (a multiset): how many places a host
-    /// holds is two binary searches in 8 bytes a contact, where a dictionary of counts cost
-    /// a node 3 KiB and a scan of the table touched all of it for every newcomer.
-    private var hosts: [UInt64] = []
+    /// The hosts that hold places, for the per-host limit.
+    private var hostFilter = HostFilter()
     /// The clock entries keep their last-seen times on.
     private var seenClock: SeenClock
     /// Every bucket below this index is empty. Buckets near our own id are empty in all but
@@ -151,9 +149,12 @@ public struct RoutingTable: Sendable {
     /// Records an unanswered query; returns whether the contact was dropped.
     @discardableResult
     public mutating func recordFailure(of id: NodeID) -> Bool {
-        guard let index = localID.bucketIndex(of: id), index >= firstStored,
-              let removal = buckets[index - firstStored].recordFailure(of: id, limit: failureLimit) else { return false }
-        note(removal, from: index)
+        guard let index = localID.bucketIndex(of: id), index >= firstStored else { return false }
+        let replaceable = replacementToPromote(in: index) != nil
+        guard let removed = buckets[index - firstStored].recordFailure(of: id, limit: failureLimit, replaceable: replaceable) else {
+            return false
+        }
+        noteRemoval(of: removed, from: index)
         return true
     }
 
@@ -161,8 +162,8 @@ public struct RoutingTable: Sendable {
     @discardableResult
     public mutating func remove(_ id: NodeID) -> Bool {
         guard let index = localID.bucketIndex(of: id), index >= firstStored,
-              let removal = buckets[index - firstStored].remove(id) else { return false }
-        note(removal, from: index)
+              let removed = buckets[index - firstStored].remove(id) else { return false }
+        noteRemoval(of: removed, from: index)
         return true
     }
 
@@ -173,7 +174,9 @@ public struct RoutingTable: Sendable {
 
     /// Whether a newcomer at `address` may take a place in bucket `index`.
     private func hasRoom(for address: SocketAddress, in index: Int) -> Bool {
-        guard placesHeld(by: host(address)) < diversity.perHost else { return false }
+        if diversity.perHost < .max {
+            guard placesHeld(by: host(address)) < diversity.perHost else { return false }
+        }
         guard diversity.perNetworkPerBucket < bucketSize else { return true }
         let network = TrafficSource.network(address, relaxLoopback: diversity.relaxLoopback)
         let sameNetwork = entries(index).count {
@@ -182,42 +185,44 @@ public struct RoutingTable: Sendable {
         return sameNetwork < diversity.perNetworkPerBucket
     }
 
-    /// The places `source` holds in the table.
+    /// The places `source` holds in the table: none if the filter says so, else counted.
     private func placesHeld(by source: TrafficSource) -> Int {
-        firstHost { $0 > source.bits } - firstHost { $0 >= source.bits }
-    }
-
-    /// The first position in the sorted `hosts` whose key `isPast` holds for (binary search).
-    private func firstHost(where isPast: (UInt64) -> Bool) -> Int {
-        var (low, high) = (0, hosts.count)
-        while low < high {
-            let middle = (low + high) / 2
-            if isPast(hosts[middle]) { high = middle } else { low = middle + 1 }
-        }
-        return low
+        guard hostFilter.mayContain(source.bits) else { return 0 }
+        return buckets.reduce(0) { held, bucket in held + bucket.entries.count { host($0.contact.address).bits == source.bits } }
     }
 
     /// Counts a place taken by `contact`'s host.
     private mutating func addHost(of contact: Contact) {
-        let key = host(contact.address).bits
-        // Grown 16 places at a time, not doubled: a node of a large network holds some 200.
-        if hosts.count == hosts.capacity { hosts.reserveCapacity(hosts.count + 16) }
-        hosts.insert(key, at: firstHost { $0 > key })
+        hostFilter.insert(host(contact.address).bits)
     }
 
-    /// Gives back a place `contact`'s host held.
+    /// Gives back a place `contact`'s host held; after enough, builds the filter afresh from the contacts left.
     private mutating func removeHost(of contact: Contact) {
-        let key = host(contact.address).bits
-        let position = firstHost { $0 >= key }
-        if position < hosts.count, hosts[position] == key { hosts.remove(at: position) }
+        hostFilter.noteRemoval()
+        guard hostFilter.removalsSinceBuilt >= HostFilter.staleAfter else { return }
+        hostFilter.clear()
+        for bucket in buckets {
+            for entry in bucket.entries { hostFilter.insert(host(entry.contact.address).bits) }
+        }
     }
 
-    /// Brings `count`, the hosts and `lowestOccupied` up to date after a removal from bucket `index`.
-    private mutating func note(_ removal: KBucket.Removal, from index: Int) {
-        removeHost(of: removal.removed)
-        if let promoted = removal.promoted { return addHost(of: promoted) }
+    /// After `removed` left bucket `index`: promotes the newest replacement that may take a
+    /// place as a newcomer could (its host may have taken one elsewhere since it waited),
+    /// and brings `count`, the hosts and `lowestOccupied` up to date.
+    private mutating func noteRemoval(of removed: Contact, from index: Int) {
+        removeHost(of: removed)
+        let position = index - firstStored
+        if let chosen = replacementToPromote(in: index) {
+            addHost(of: buckets[position].promote(chosen))
+            return
+        }
         count -= 1
         noteEmptied(index)
+    }
+
+    /// The newest replacement in bucket `index` that may take a place as a newcomer could.
+    private func replacementToPromote(in index: Int) -> Int? {
+        buckets[index - firstStored].replacements.lastIndex { hasRoom(for: $0.contact.address, in: index) }
     }
 
     /// Moves `lowestOccupied` up past bucket `index` if a removal left it empty.
@@ -337,8 +342,8 @@ public struct RoutingTable: Sendable {
 }
 
 extension RoutingTable {
-    /// Heap bytes the table holds: its buckets, their entries and replacements, its hosts.
+    /// Heap bytes the table holds: its buckets, their entries and replacements.
     package var footprint: Int {
-        buckets.reduce(Footprint.of(buckets) + Footprint.of(hosts)) { $0 + $1.footprint }
+        buckets.reduce(Footprint.of(buckets)) { $0 + $1.footprint }
     }
 }
