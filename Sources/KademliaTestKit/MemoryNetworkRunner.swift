@@ -42,6 +42,12 @@ extension MemoryNetwork {
                 } else if let lost = lastDropTime, now < lost + waitHorizon {
                     let limit = min(now + step, lost + waitHorizon)
                     advance(to: min(wakes.withLock { $0.earliest } ?? limit, limit))
+                } else if Task.isCancelled, let earliest = wakes.withLock({ $0.earliest }) {
+                    // Cancelled (a test's time limit): time runs on to each wake-up, whatever
+                    // the horizon, so the operation's own timeouts end it rather than this
+                    // loop spinning for good.
+                    task.cancel()
+                    advance(to: earliest)
                 }
             }
             await Task.yield()

@@ -36,9 +36,8 @@ extension DHTNode {
                 break crawling
             case .wait(let until):
                 if let until, timer == nil {
-                    let delay = until - clock.now()
-                    timer = Task {
-                        try? await Task.sleep(for: delay)
+                    timer = spawn { [self] in
+                        await sleep(until: until)
                         sink.yield(.tick)
                     }
                 }

@@ -68,9 +68,10 @@ extension DHTNode {
         return true
     }
 
-    /// The transport's periodic tick: paced sends, timeouts, upkeep and the journal.
+    /// The transport's periodic tick: paced sends, timeouts, waits, upkeep and the journal.
     package func tick() {
         sendPacedQueries()
+        wakeSleepers()
         sweepTimeouts()
         runMaintenanceIfDue()
         journalTick()

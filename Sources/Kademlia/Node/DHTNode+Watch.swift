@@ -96,7 +96,7 @@ extension DHTNode {
         let rounds = spawn { [weak self] in
             while !Task.isCancelled, let node = self, !node.isStopped {
                 await node.askHolders(of: target, watch: id)
-                try? await Task.sleep(for: Self.watchRefreshInterval)
+                await node.sleep(for: Self.watchRefreshInterval)
             }
         }
         continuation.onTermination = { [weak self] _ in

@@ -102,10 +102,13 @@ public final class DHTNode: Sendable {
         let waiting = mutate { state in
             state.stopped = true
             state.pacedSends = DeadlineHeap()
-            return state.pending.removeAll()
+            var sleepers: [@Sendable () -> Void] = []
+            while let item = state.sleepers.popDue(now: Timestamp(nanoseconds: .max)) { sleepers.append(item.target) }
+            return (state.pending.removeAll(), sleepers)
         }
         storage?.close()
-        for completion in waiting { completion(.failure(.cancelled)) }
+        for completion in waiting.0 { completion(.failure(.cancelled)) }
+        for wake in waiting.1 { wake() }
     }
 
     /// A snapshot of the routing table and store.

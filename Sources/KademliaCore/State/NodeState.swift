@@ -31,6 +31,8 @@ package struct NodeState: Sendable {
     /// Our own queries per destination host, and the datagrams waiting their turn.
     package var outboundPacer: RateLimiter
     package var pacedSends = DeadlineHeap<PacedDatagram>()
+    /// The shell's waits on the node's clock (`DHTNode.sleep(until:)`): each wakes its waiter.
+    package var sleepers = DeadlineHeap<@Sendable () -> Void>()
     package var roundTrips = RoundTripEstimator()
     /// Hand-offs cut short, to send again (`HandOffDebts`).
     package var handOffDebts = HandOffDebts()

@@ -37,4 +37,37 @@ import KademliaTestKit
             #expect(cluster.holders(of: key).count == k, "\(key): exactly one more copy")
         }
     }
+
+    @Test("a leave's time limit runs on the node's clock: with every candidate silent it ends when the limit has passed in virtual time")
+    func theTimeLimitIsVirtual() async throws {
+        var configuration = NodeConfiguration()
+        configuration.leaveTimeout = .seconds(1)
+        configuration.rpcTimeout = .seconds(30)
+        var cluster = MemoryCluster(seed: 62, configuration: configuration)
+        await cluster.grow(to: 12)
+        for index in 0..<40 { _ = try await cluster.put(from: cluster.randomNode(), key: "limit-\(index)", value: "v") }
+        await cluster.network.settle(cluster.activity)
+        let leaver = try #require(cluster.nodes.first)
+        for node in cluster.nodes where node.id != leaver.id { cluster.network.setSilent(node.address, true) }
+        let before = cluster.network.clock.now()
+
+        let handed = await cluster.network.run { await leaver.leave() }
+
+        let took = cluster.network.clock.now() - before
+        #expect(handed == 0)
+        #expect(leaver.isStopped)
+        // A real-time limit let the simulation run on to its loss horizon (2.5 s) meanwhile.
+        #expect(took >= .seconds(1) && took < .seconds(2), "the leave took \(took) of virtual time")
+    }
+
+    @Test("a wait on the node's clock ends when the node stops")
+    func aWaitEndsWithTheNode() async {
+        var cluster = MemoryCluster(seed: 63)
+        let node = cluster.makeNode()
+        let waiting = Task { await node.sleep(for: .seconds(3600)) }
+        await Task.yield()
+        node.stop()
+        await waiting.value
+        #expect(node.isStopped)
+    }
 }
