@@ -289,9 +289,14 @@ public struct RoutingTable: Sendable {
     /// Up to `limit` contacts quiet for `after` or longer, least recently seen first, leaving
     /// out `skipping` (those already being pinged): the ones to ping before relying on them.
     public func questionable(now: Timestamp, after: Duration, limit: Int, skipping: Set<NodeID> = []) -> [Contact] {
+        // Quiet since `cutoff` or longer is a tick at most `lastQuiet`: every maintenance pass
+        // of every node runs this, so the test per entry is one comparison of integers.
+        let cutoff = now - after
+        guard cutoff >= seenClock.base else { return [] }
+        let lastQuiet = seenClock.tick(of: cutoff)
         var quiet: [StoredEntry] = []
         for bucket in buckets[max(lowestOccupied - firstStored, 0)...] {
-            for entry in bucket.entries where now - seenClock.time(of: entry.seenTick) >= after && !skipping.contains(entry.contact.id) {
+            for entry in bucket.entries where entry.seenTick <= lastQuiet && !skipping.contains(entry.contact.id) {
                 quiet.append(entry)
             }
         }

@@ -81,4 +81,23 @@ struct StoredEntryTests {
         #expect(table.insert(early, now: years + .seconds(10)) == .refreshed)
         #expect(table.entry(for: early.id)?.lastSeen == years + .seconds(10))
     }
+
+    @Test("the quiet contacts are those whose last-seen time, as handed out, is at least the limit ago")
+    func questionableMatchesTheEntries() {
+        var generator = SeededGenerator(seed: 12)
+        let local = NodeID.random(using: &generator)
+        var table = RoutingTable(localID: local, now: start)
+        for index in 0..<300 {
+            let id = local.randomID(inBucket: Int.random(in: 120..<160, using: &generator), using: &generator)
+            let seen = start + .milliseconds(Int64.random(in: 0..<3_600_000, using: &generator))
+            _ = table.insert(Contact(id: id, address: SocketAddress(ip: 0x0A00_0000 + UInt32(index), port: 1)), now: seen)
+        }
+        for _ in 0..<200 {
+            let now = start + .milliseconds(Int64.random(in: 0..<5_000_000, using: &generator))
+            let after = Duration.milliseconds(Int64.random(in: 0..<2_000_000, using: &generator))
+            let expected = Set(table.entriesByBucket.filter { now - $0.entry.lastSeen >= after }.map(\.entry.contact))
+            #expect(Set(table.questionable(now: now, after: after, limit: 1000)) == expected, "now \(now), after \(after)")
+        }
+    }
 }
+
