@@ -101,10 +101,13 @@ final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 
-    /// Whether the server has closed the connection (a read finds the end), waiting at most the read timeout.
+    /// Whether the server has closed the connection (a read finds the end or a reset), waiting at most the read timeout.
+    /// An orderly close (end of file) or a reset: a server that closes a socket with bytes
+    /// unread, as a cut-off slow client's still arriving, makes the kernel send a reset.
     private func isClosedByServer() -> Bool {
         var byte: UInt8 = 0
-        return recv(fd, &byte, 1, 0) == 0
+        let got = recv(fd, &byte, 1, 0)
+        return got == 0 || (got < 0 && errno == ECONNRESET)
     }
 
     private func fill() throws {
