@@ -165,11 +165,7 @@ extension DHTNode {
     /// Sends the paced queries whose turn has come.
     func sendPacedQueries() {
         let now = clock.now()
-        let (due, next) = mutate { state -> ([PacedDatagram], Timestamp?) in
-            var due: [PacedDatagram] = []
-            while let item = state.pacedSends.popDue(now: now) { due.append(item.target) }
-            return (due, state.pacedSends.earliest)
-        }
+        let (due, next) = mutate { ($0.pacedSends.popAllDue(now: now), $0.pacedSends.earliest) }
         for datagram in due { transport.send(datagram.bytes, to: datagram.address) }
         if let next { transport.wake(at: next) }
     }

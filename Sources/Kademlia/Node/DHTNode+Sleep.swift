@@ -32,11 +32,7 @@ extension DHTNode {
     /// Wakes the sleepers whose deadline has come; from the tick.
     func wakeSleepers() {
         let now = clock.now()
-        let (due, next) = mutate { state -> ([@Sendable () -> Void], Timestamp?) in
-            var due: [@Sendable () -> Void] = []
-            while let item = state.sleepers.popDue(now: now) { due.append(item.target) }
-            return (due, state.sleepers.earliest)
-        }
+        let (due, next) = mutate { ($0.sleepers.popAllDue(now: now), $0.sleepers.earliest) }
         if let next { transport.wake(at: next) }
         for wake in due { wake() }
     }

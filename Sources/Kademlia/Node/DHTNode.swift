@@ -102,9 +102,7 @@ public final class DHTNode: Sendable {
         let waiting = mutate { state in
             state.stopped = true
             state.pacedSends = DeadlineHeap()
-            var sleepers: [@Sendable () -> Void] = []
-            while let item = state.sleepers.popDue(now: Timestamp(nanoseconds: .max)) { sleepers.append(item.target) }
-            return (state.pending.removeAll(), sleepers)
+            return (state.pending.removeAll(), state.sleepers.popAllDue(now: Timestamp(nanoseconds: .max)))
         }
         storage?.close()
         for completion in waiting.0 { completion(.failure(.cancelled)) }

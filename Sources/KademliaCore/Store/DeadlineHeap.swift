@@ -38,6 +38,13 @@ package struct DeadlineHeap<Item: Sendable>: Sendable {
         return first
     }
 
+    /// Removes and returns, earliest first, every item due at `now`.
+    package mutating func popAllDue(now: Timestamp) -> [Item] {
+        var due: [Item] = []
+        while let pair = popDue(now: now) { due.append(pair.target) }
+        return due
+    }
+
     /// Rebuilds the heap from the pairs `isCurrent` accepts when stale pairs have piled up
     /// past `limit`.
     package mutating func compact(limit: Int, keeping isCurrent: (Timestamp, Item) -> Bool) {
