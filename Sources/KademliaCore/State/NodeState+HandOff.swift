@@ -65,9 +65,10 @@ extension NodeState {
     /// ask this of every held value: most are passed over without a look at the table.
     package func targetsHeld(withinReachOf id: NodeID, now: Timestamp) -> [NodeID] {
         let reach = localID.bucketIndex(of: id).flatMap { routingTable.count(below: $0) >= configuration.k ? $0 : nil } ?? -1
+        // In ascending order, as `ValueStore.all`, so hand-offs go out alike in every process.
         return store.entries.compactMap { target, entry in
             entry.stored.expiresAt > now && (localID.bucketIndex(of: target) ?? -1) >= reach ? target : nil
-        }
+        }.sorted()
     }
 
     /// Held values (and tombstones) that `newcomer` should now hold from us: of all held,

@@ -282,9 +282,11 @@ public struct ValueStore: Sendable {
         entries.compactMap { $0.value.stored.expiresAt > now && !$0.value.stored.isTombstone ? $0.key : nil }
     }
 
-    /// Every live value and tombstone, by target.
+    /// Every live value and tombstone, in ascending order of target: what is sent for them
+    /// then goes out in the same order in every process, where a dictionary's order changes
+    /// with Swift's per-process hash seed (and a simulation's seed would not fix its run).
     public func all(now: Timestamp) -> [(target: NodeID, stored: StoredValue)] {
-        entries.compactMap { $0.value.stored.expiresAt > now ? ($0.key, $0.value.stored) : nil }
+        entries.compactMap { $0.value.stored.expiresAt > now ? ($0.key, $0.value.stored) : nil }.sorted { $0.target < $1.target }
     }
 
     /// Live tombstones held.
