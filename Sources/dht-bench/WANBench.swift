@@ -134,11 +134,14 @@ struct WANWorkload {
     private func measure(_ requesters: [DHTNode], purpose: LookupPurpose, _ operation: @escaping @Sendable (Int) async -> Bool) async -> WANPhase {
         cluster.log.reports.withLock { $0.removeAll() }
         var phase = WANPhase()
+        phase.modelMedianRoundTrip = (cluster.network.internet?.rttMedian.seconds ?? 0) * 1000
+        let others = requesters.prefix(WANPhase.linkSample).map(\.address)
         for (index, requester) in requesters.enumerated() {
             let before = WANCluster.queries(of: [requester])
             let (milliseconds, ok) = await cluster.timed { await operation(index) }
             let after = WANCluster.queries(of: [requester])
             phase.milliseconds.append(milliseconds)
+            phase.requesterRoundTrips.append(cluster.typicalRoundTripMilliseconds(of: requester.address, among: others))
             if ok { phase.successes += 1 }
             phase.queries += after.sent - before.sent
             phase.timeouts += after.timedOut - before.timedOut

@@ -54,6 +54,14 @@ final class WANCluster: Sendable {
         }
     }
 
+    /// The median round trip, without jitter, from `host` to `others`: what its own link
+    /// makes of every query it sends.
+    func typicalRoundTripMilliseconds(of host: SocketAddress, among others: [SocketAddress]) -> Double {
+        guard let model = network.internet, !others.isEmpty else { return 0 }
+        let roundTrips = others.map { model.baseRoundTrip(host, $0).seconds * 1000 }.sorted()
+        return roundTrips[roundTrips.count / 2]
+    }
+
     /// Queries `nodes` have sent in all, and how many of them timed out.
     static func queries(of nodes: [DHTNode]) -> (sent: Int, timedOut: Int, busy: Int) {
         nodes.reduce((0, 0, 0)) { sum, node in
@@ -67,6 +75,11 @@ final class WANCluster: Sendable {
 /// A phase of timed operations in virtual time, and what they cost.
 struct WANPhase {
     var milliseconds: [Double] = []
+    /// Each operation's requester's typical round trip (`typicalRoundTripMilliseconds`),
+    /// in the order of `milliseconds`.
+    var requesterRoundTrips: [Double] = []
+    /// The model's median round trip, in milliseconds: what an ordinary link is measured against.
+    var modelMedianRoundTrip: Double = 0
     var successes = 0
     /// Queries the requesters sent during their operations, and those that timed out.
     var queries = 0
@@ -103,6 +116,26 @@ struct WANPhase {
         report.add("lookup_queries_p50", queries.isEmpty ? 0 : queries[queries.count / 2])
         let hops = lookups.map(\.hops).sorted()
         report.add("hops_p50", hops.isEmpty ? 0 : hops[hops.count / 2])
+        addByRequesterLink(to: &report)
         return report
+    }
+
+    /// Hosts each requester's typical round trip is measured against.
+    static let linkSample = 101
+
+    /// The same operations seen from the requesters' links: how many of their own round
+    /// trips an operation took, and the latencies of those whose typical round trip is at
+    /// most twice the median of the model (ordinary links), apart from the slow links the
+    /// model gives one host in twenty, each of whose queries pays its own delay twice.
+    private func addByRequesterLink(to report: inout Report) {
+        guard !milliseconds.isEmpty, requesterRoundTrips.count == milliseconds.count, modelMedianRoundTrip > 0 else { return }
+        let inRoundTrips = zip(milliseconds, requesterRoundTrips).map { $1 > 0 ? $0 / $1 : 0 }.sorted()
+        report.add("p50_requester_round_trips", inRoundTrips[inRoundTrips.count / 2])
+        var ordinary = WANPhase()
+        ordinary.milliseconds = zip(milliseconds, requesterRoundTrips).filter { $1 <= 2 * modelMedianRoundTrip }.map(\.0)
+        report.add("ordinary_link_share", Double(ordinary.milliseconds.count) / Double(milliseconds.count))
+        guard !ordinary.milliseconds.isEmpty else { return }
+        report.add("ordinary_link_p50_virtual_ms", ordinary.percentile(0.5))
+        report.add("ordinary_link_p99_virtual_ms", ordinary.percentile(0.99))
     }
 }
