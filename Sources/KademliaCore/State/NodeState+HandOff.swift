@@ -66,9 +66,11 @@ extension NodeState {
     package func targetsHeld(withinReachOf id: NodeID, now: Timestamp) -> [NodeID] {
         let reach = localID.bucketIndex(of: id).flatMap { routingTable.count(below: $0) >= configuration.k ? $0 : nil } ?? -1
         // In ascending order, as `ValueStore.all`, so hand-offs go out alike in every process.
-        return store.entries.compactMap { target, entry in
+        var targets = store.entries.compactMap { target, entry in
             entry.stored.expiresAt > now && (localID.bucketIndex(of: target) ?? -1) >= reach ? target : nil
-        }.sorted()
+        }
+        targets.sort()
+        return targets
     }
 
     /// Held values (and tombstones) that `newcomer` should now hold from us: of all held,
