@@ -54,5 +54,10 @@ struct BenchSmokeTests {
         #expect(second["delivery_digest"] as? String == digest)
         let firstGet = try #require(first["get"] as? [String: Any])
         #expect((firstGet["success_rate"] as? NSNumber)?.doubleValue == 1)
+        // Each phase is also seen from its requesters' links.
+        let share = try #require((firstGet["ordinary_link_share"] as? NSNumber)?.doubleValue)
+        #expect(share > 0.5 && share <= 1)
+        #expect(((firstGet["p50_requester_round_trips"] as? NSNumber)?.doubleValue ?? 0) >= 1)
+        #expect(firstGet["ordinary_link_p99_virtual_ms"] is NSNumber)
     }
 }
