@@ -66,18 +66,29 @@ def session(index):
     return lt.session(settings)
 
 
-def alerts(s, kind, wait=10.0, count=1):
+def alerts(s, kind, wait=10.0, count=1, read=None):
     """Alerts of `kind` popped from `s` within `wait` seconds; stops at the first batch that
-    brings the total to `count` (replies to several queries can come in separate batches)."""
+    brings the total to `count` (replies to several queries can come in separate batches).
+
+    libtorrent frees the alerts of one pop_alerts at the next, so an alert kept across
+    batches points at freed memory (reading one segfaulted the driver in CI). With `read`,
+    each alert is turned into plain values as it is popped, and those are returned; without
+    it, only alerts of the last batch are returned, still valid until `s` is next popped."""
+    assert read or count == 1, "alerts from several batches must be read as they are popped"
     deadline = time.time() + wait
     found = []
     while time.time() < deadline and len(found) < count:
         s.wait_for_alert(200)
+        batch = []
         for a in s.pop_alerts():
             if isinstance(a, kind):
-                found.append(a)
+                batch.append(read(a) if read else a)
             elif "BANNING" in a.message():
                 banned.append(a.message())
+        if read:
+            found += batch
+        elif batch:
+            found = batch
     return found
 
 
@@ -166,11 +177,12 @@ def main():
     # BEP 51: libtorrent's dht_sample_infohashes reads each of our nodes' count and sample.
     for node in ours:
         theirs[2].dht_sample_infohashes((node.host, node.port), lt.sha1_hash(bytes(20)))
-    got = alerts(theirs[2], lt.dht_sample_infohashes_alert, wait=15, count=len(ours))
     def samples_of(a):
         listed = a.samples() if callable(a.samples) else a.samples
         return [str(h) for h in listed]
-    replies = {tuple(a.endpoint): (a.num_infohashes, samples_of(a)) for a in got}
+    got = alerts(theirs[2], lt.dht_sample_infohashes_alert, wait=15, count=len(ours),
+                 read=lambda a: (tuple(a.endpoint), a.num_infohashes, samples_of(a)))
+    replies = {endpoint: (num, samples) for endpoint, num, samples in got}
     sane = all(0 < len(samples) <= min(num, 20) and all(len(h) == 40 for h in samples)
                for num, samples in replies.values() if num > 0)
     check("libtorrent's dht_sample_infohashes reads a count and sample from every one of our nodes",
@@ -191,8 +203,9 @@ def main():
         missing = [e for e in others if f"{e[0]}:{e[1]}" not in told]
         for host, port in missing:
             theirs[3].dht_sample_infohashes((host, port), lt.sha1_hash(bytes(20)))
-        got = alerts(theirs[3], lt.dht_sample_infohashes_alert, wait=15, count=len(missing))
-        told.update({f"{a.endpoint[0]}:{a.endpoint[1]}": a.num_infohashes for a in got})
+        got = alerts(theirs[3], lt.dht_sample_infohashes_alert, wait=15, count=len(missing),
+                     read=lambda a: (f"{a.endpoint[0]}:{a.endpoint[1]}", a.num_infohashes))
+        told.update(dict(got))
         if len(told) == len(others):
             break
     check("our crawl maps every libtorrent node with the count it tells libtorrent",
