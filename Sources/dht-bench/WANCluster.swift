@@ -54,12 +54,12 @@ final class WANCluster: Sendable {
         }
     }
 
-    /// The median round trip, without jitter, from `host` to `others`: what its own link
-    /// makes of every query it sends.
+    /// The median round trip, without jitter, from `host` to `others` (itself left out):
+    /// what its own link makes of every query it sends.
     func typicalRoundTripMilliseconds(of host: SocketAddress, among others: [SocketAddress]) -> Double {
-        guard let model = network.internet, !others.isEmpty else { return 0 }
-        let roundTrips = others.map { model.baseRoundTrip(host, $0).seconds * 1000 }.sorted()
-        return roundTrips[roundTrips.count / 2]
+        guard let model = network.internet else { return 0 }
+        let roundTrips = others.filter { $0 != host }.map { model.baseRoundTrip(host, $0).seconds * 1000 }.sorted()
+        return roundTrips.isEmpty ? 0 : roundTrips[roundTrips.count / 2]
     }
 
     /// Queries `nodes` have sent in all, and how many of them timed out.

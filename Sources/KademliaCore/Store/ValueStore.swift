@@ -286,7 +286,9 @@ public struct ValueStore: Sendable {
     /// then goes out in the same order in every process, where a dictionary's order changes
     /// with Swift's per-process hash seed (and a simulation's seed would not fix its run).
     public func all(now: Timestamp) -> [(target: NodeID, stored: StoredValue)] {
-        var held: [(target: NodeID, stored: StoredValue)] = entries.compactMap { $0.value.stored.expiresAt > now ? ($0.key, $0.value.stored) : nil }
+        var held: [(target: NodeID, stored: StoredValue)] = entries.compactMap {
+            $0.value.stored.expiresAt > now ? ($0.key, $0.value.stored) : nil
+        }
         held.sort { $0.target < $1.target }
         return held
     }
