@@ -84,6 +84,28 @@ extension MemoryNetwork {
     }
 }
 
+extension MemoryNetwork {
+    /// Lets the network run on its own for `duration` of virtual time: the nodes' upkeep
+    /// and nothing else. On a modelled internet every event until then plays out in order,
+    /// as `simulate` plays them; the instant network only moves its clock (`advance`).
+    public func idle(for duration: Duration) async {
+        let end = clock.now() + duration
+        guard internet != nil else { return advance(to: end) }
+        while true {
+            guard driving.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+                await Task.yield()
+                continue
+            }
+            executor.runUntilIdle()
+            let next = nextEvent
+            runInstant(min(next ?? end, end))
+            executor.runUntilIdle()
+            driving.store(false, ordering: .releasing)
+            if (next ?? end) >= end { return }
+        }
+    }
+}
+
 /// A result one task leaves and another picks up.
 private final class ResultSlot<Value: Sendable>: Sendable {
     private let slot = Mutex<Value?>(nil)

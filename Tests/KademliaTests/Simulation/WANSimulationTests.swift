@@ -74,6 +74,28 @@ struct WANSimulationTests {
         #expect(first.digest != other.digest)
     }
 
+    @Test("an idle network runs its upkeep on virtual time, to the moment asked, and replays alike")
+    func idleRunsUpkeep() async {
+        func idle(seed: UInt64) async -> (digest: UInt64, pings: Int, elapsed: Duration) {
+            var random = SeededGenerator(seed: seed)
+            let cluster = await WANTestCluster(seed: seed, nodes: 60, silent: 0, random: &random)
+            let pingsBefore = cluster.nodes.reduce(0) { $0 + $1.traffic.pingsSent }
+            let start = cluster.network.clock.now()
+            await cluster.network.idle(for: .seconds(20 * 60))
+            let elapsed = cluster.network.clock.now() - start
+            let pings = cluster.nodes.reduce(0) { $0 + $1.traffic.pingsSent } - pingsBefore
+            let digest = cluster.network.deliveryDigest
+            cluster.stop()
+            return (digest, pings, elapsed)
+        }
+        let first = await idle(seed: 21)
+        let again = await idle(seed: 21)
+        #expect(first.elapsed == .seconds(20 * 60))
+        // Contacts quiet for 15 minutes are pinged: upkeep ran while nobody asked anything.
+        #expect(first.pings > 0)
+        #expect(first.digest == again.digest && first.pings == again.pings)
+    }
+
     @Test("puts and gets all succeed with 1% loss and a fifth of the nodes silent, in round trips of virtual time")
     func lossAndSilence() async {
         let run = await simulate(seed: 3, nodes: 150, keys: 40)
