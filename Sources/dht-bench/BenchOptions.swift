@@ -49,6 +49,9 @@ struct BenchOptions {
     var silentGiven = false
     var probes = 40
     var ablations = true
+    /// WAN: virtual minutes the built network runs on its own (upkeep only) before anything
+    /// is measured, so its tables have settled as a running network's have.
+    var settleMinutes = 0
 
     static let usage = """
         usage: dht-bench [--nodes N] [--puts P] [--gets G] [--concurrency C] [--seed S]
@@ -58,7 +61,7 @@ struct BenchOptions {
                          [--graceful-share F] [--keys-per-publisher P] [--max-values N] [--join-batch B] [--seed S]
                dht-bench --scenario restart [--keys K] [--fsync always|batch|never]
                dht-bench --scenario wan [--nodes N] [--puts P] [--gets G] [--rtt-median MS] [--loss F] [--silent F]
-                         [--nat F] [--probes P] [--no-ablations] [--seed S]
+                         [--nat F] [--probes P] [--no-ablations] [--settle-min M] [--seed S]
         Starts N nodes in one process, runs the workload, prints one JSON object; with
         --fsync every node keeps its state in a data directory under /tmp. In memory,
         --join-batch B lets B nodes join at once (each through a node already in), as
@@ -69,7 +72,8 @@ struct BenchOptions {
         times its start until it answers with a value again.
         The wan scenario runs N nodes on the in-memory network across a seeded model of the
         internet (round trips with median MS milliseconds, loss, silent nodes, NAT) and
-        prints latencies in virtual milliseconds, with ablations of the lookup's settings.
+        prints latencies in virtual milliseconds, with ablations of the lookup's settings;
+        --settle-min M first lets the built network run M virtual minutes on its own.
         """
 
     /// Parses the arguments after the program name; returns a message on a bad one.
@@ -104,6 +108,7 @@ struct BenchOptions {
             case "--loss": parsed = Double(value).map { options.loss = $0 } != nil && (0..<1).contains(options.loss)
             case "--nat": parsed = Double(value).map { options.natShare = $0 } != nil && (0...1).contains(options.natShare)
             case "--probes": parsed = Int(value).map { options.probes = $0 } != nil && options.probes >= 1
+            case "--settle-min": parsed = Int(value).map { options.settleMinutes = $0 } != nil && (0...10_080).contains(options.settleMinutes)
             case "--fsync": parsed = FsyncPolicy(rawValue: value).map { options.fsync = $0 } != nil
             case "--keys": parsed = Int(value).map { options.keys = $0 } != nil && options.keys >= 1
             case "--hours": parsed = Int(value).map { options.hours = $0 } != nil && options.hours >= 1
