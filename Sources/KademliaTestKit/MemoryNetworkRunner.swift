@@ -68,19 +68,25 @@ extension MemoryNetwork {
         Task(executorPreference: executor) { outcome.set(await operation()) }
         while true {
             if let result = outcome.value { return result }
-            guard driving.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-                await Task.yield()
-                continue
+            let waitingOutside = drivingStep { () -> Bool in
+                guard executor.runUntilIdle() == 0, outcome.value == nil else { return false }
+                guard let next = nextEvent else { return true }
+                runInstant(next)
+                return false
             }
-            var waitingOutside = false
-            if executor.runUntilIdle() == 0, outcome.value == nil {
-                if let next = nextEvent { runInstant(next) } else { waitingOutside = true }
-            }
-            driving.store(false, ordering: .releasing)
-            // Nothing here to run or to wait for: the operation waits on something outside
-            // the simulation (a real timer), which needs this thread's turn.
-            if waitingOutside { await Task.yield() }
+            // Another caller drives; or nothing here is left to run or wait for, and the
+            // operation waits on something outside the simulation (a real timer), which
+            // needs this thread's turn.
+            if waitingOutside ?? true { await Task.yield() }
         }
+    }
+
+    /// Runs `step` as the one caller driving the simulation; nil at once, without running
+    /// it, while another caller drives.
+    private func drivingStep<Value>(_ step: () -> Value) -> Value? {
+        guard driving.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return nil }
+        defer { driving.store(false, ordering: .releasing) }
+        return step()
     }
 }
 
@@ -92,16 +98,18 @@ extension MemoryNetwork {
         let end = clock.now() + duration
         guard internet != nil else { return advance(to: end) }
         while true {
-            guard driving.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-                await Task.yield()
-                continue
+            let ended = drivingStep { () -> Bool in
+                executor.runUntilIdle()
+                if let next = nextEvent, next < end {
+                    runInstant(next)
+                    return false
+                }
+                runInstant(end)
+                executor.runUntilIdle()
+                return true
             }
-            executor.runUntilIdle()
-            let next = nextEvent
-            runInstant(min(next ?? end, end))
-            executor.runUntilIdle()
-            driving.store(false, ordering: .releasing)
-            if (next ?? end) >= end { return }
+            if ended == true { return }
+            if ended == nil { await Task.yield() }
         }
     }
 }
